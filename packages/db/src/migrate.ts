@@ -1,0 +1,107 @@
+import { createHash, randomUUID } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import type { Database } from "./client.ts";
+import type { SqlRunner } from "./sql-runner.ts";
+
+import { MIGRATIONS_DIR } from "./schema-paths.ts";
+
+// Any fixed number shared by every copy of the product: two processes starting together
+// queue on it instead of both migrating.
+const MIGRATION_LOCK_KEY = 7_345_112_001;
+
+export class MigrationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MigrationError";
+  }
+}
+
+export interface MigrationFile {
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+export async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  return Promise.all(
+    names.map(async (name) => {
+      const bytes = await readFile(path.join(dir, name, "migration.sql"));
+      return {
+        name,
+        sql: bytes.toString("utf8"),
+        checksum: createHash("sha256").update(bytes).digest("hex"),
+      };
+    }),
+  );
+}
+
+const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+  "id" VARCHAR(36) PRIMARY KEY NOT NULL,
+  "checksum" VARCHAR(64) NOT NULL,
+  "finished_at" TIMESTAMPTZ,
+  "migration_name" VARCHAR(255) NOT NULL,
+  "logs" TEXT,
+  "rolled_back_at" TIMESTAMPTZ,
+  "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
+  "applied_steps_count" INTEGER NOT NULL DEFAULT 0
+)`;
+
+/**
+ * Applies the pending migrations in name order, each in its own transaction, and records them
+ * in Prisma's own `_prisma_migrations` table so that the stock Prisma CLI sees them as applied.
+ * Returns the names it applied.
+ */
+export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const files = await readMigrations(dir);
+  return db.withSql(async (sql) => {
+    await sql.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+    try {
+      return await applyPending(sql, files);
+    } finally {
+      await sql.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
+    }
+  });
+}
+
+async function applyPending(sql: SqlRunner, files: MigrationFile[]): Promise<string[]> {
+  await sql.exec(CREATE_TABLE);
+  const rows = await sql.query(
+    `SELECT migration_name, checksum FROM "_prisma_migrations"
+      WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+  );
+  const applied = new Map(rows.map((r) => [String(r.migration_name), String(r.checksum)]));
+  const done: string[] = [];
+  for (const file of files) {
+    const known = applied.get(file.name);
+    if (known !== undefined) {
+      if (known !== file.checksum) {
+        throw new MigrationError(
+          `Migration ${file.name} was changed after it was applied (checksum ${known} in the database, ${file.checksum} on disk). Restore the file and add a new migration instead.`,
+        );
+      }
+      continue;
+    }
+    try {
+      await sql.exec("BEGIN");
+      await sql.exec(file.sql);
+      await sql.query(
+        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
+         VALUES ($1, $2, $3, now(), now(), 1)`,
+        [randomUUID(), file.checksum, file.name],
+      );
+      await sql.exec("COMMIT");
+    } catch (error) {
+      await sql.exec("ROLLBACK").catch(() => undefined);
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new MigrationError(`Migration ${file.name}/migration.sql failed: ${reason}`);
+    }
+    done.push(file.name);
+  }
+  return done;
+}
