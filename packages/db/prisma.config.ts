@@ -10,6 +10,7 @@ export default defineConfig({
   engine: "js",
   adapter: async () =>
     new PrismaPg({
-      connectionString: process.env.MIGRATE_DIFF_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+      connectionString:
+        process.env.MIGRATE_DIFF_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
     }),
 });

@@ -37,4 +37,6 @@ const folder = path.join(path.dirname(LATEST_SCHEMA), `${stamp}_${name}`);
 mkdirSync(folder, { recursive: true });
 writeFileSync(path.join(folder, "migration.sql"), sql);
 copyFileSync(SCHEMA, LATEST_SCHEMA);
-console.log(`Wrote ${path.relative(process.cwd(), folder)}/migration.sql: review it before committing.`);
+console.log(
+  `Wrote ${path.relative(process.cwd(), folder)}/migration.sql: review it before committing.`,
+);

@@ -3,8 +3,8 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { SqlRunner } from "./sql-runner.ts";
 
 export type Db = PrismaClient;
@@ -65,7 +65,8 @@ async function openEmbedded(folder: string): Promise<Database> {
     kind: "embedded",
     withSql: (fn) =>
       fn({
-        query: async (text, params) => (await pglite.query(text, params as unknown[])).rows,
+        query: async (text, params) =>
+          (await pglite.query<Record<string, unknown>>(text, params as unknown[])).rows,
         exec: async (text) => {
           await pglite.exec(text);
         },

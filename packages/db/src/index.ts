@@ -1,5 +1,6 @@
-export type { Prisma } from "@prisma/client";
-export { Prisma as PrismaNamespace } from "@prisma/client";
-export type { Database, DatabaseOptions, Db } from "./client.ts";
+// Prisma's generated client, types and enums: only this package and *-repository.ts files use them.
+export * from "@prisma/client";
+export type { Database, DatabaseOptions } from "./client.ts";
 export { openDatabase } from "./client.ts";
 export { MigrationError, migrate, readMigrations } from "./migrate.ts";
+export type { SqlRunner } from "./sql-runner.ts";

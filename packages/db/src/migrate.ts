@@ -2,9 +2,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Database } from "./client.ts";
-import type { SqlRunner } from "./sql-runner.ts";
-
 import { MIGRATIONS_DIR } from "./schema-paths.ts";
+import type { SqlRunner } from "./sql-runner.ts";
 
 // Any fixed number shared by every copy of the product: two processes starting together
 // queue on it instead of both migrating.

@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { actorRole, emailAddress, isoDate, isoDateTime } from "./common.ts";
+
+export const hostingState = z.enum(["active", "blocked", "purging"]);
+export type HostingState = z.infer<typeof hostingState>;
+
+export const emailAction = z.enum(["block", "purge", "unblock"]);
+export type EmailAction = z.infer<typeof emailAction>;
+
+export const emailStatus = z.object({
+  state: hostingState,
+  /** Who blocked the hosting, while it is blocked or purging. */
+  blockedBy: actorRole.nullable(),
+  stateReason: z.string().nullable(),
+  stateChangedAt: isoDateTime,
+  reportRecipient: z.string().nullable(),
+  sent: z.number().int(),
+  sentToday: z.number().int(),
+  maxPerDay: z.number().int(),
+  errors: z.number().int(),
+  held: z.number().int(),
+  queued: z.number().int(),
+  /** When the oldest held message expires. */
+  nextExpiry: isoDateTime.nullable(),
+});
+export type EmailStatus = z.infer<typeof emailStatus>;
+
+export const updateEmailSettings = z.object({ reportRecipient: emailAddress });
+export type UpdateEmailSettings = z.infer<typeof updateEmailSettings>;
+
+export const reason = z
+  .string()
+  .trim()
+  .min(1)
+  .max(500)
+  .refine((s) => !/[\r\n\0]/.test(s), { message: "must be a single line" });
+
+export const emailRequest = z.object({ action: emailAction, reason: reason.optional() });
+export type EmailRequest = z.infer<typeof emailRequest>;
+
+export const errorsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type ErrorsQuery = z.infer<typeof errorsQuery>;
+
+export const deliveryError = z.object({
+  date: isoDateTime,
+  recipient: z.string(),
+  code: z.number().int().nullable(),
+  message: z.string(),
+});
+export type DeliveryError = z.infer<typeof deliveryError>;
+export const deliveryErrorList = z.array(deliveryError);
+
+export const volumesQuery = z.object({
+  days: z.coerce.number().int().min(1).max(366).default(30),
+});
+export type VolumesQuery = z.infer<typeof volumesQuery>;
+
+export const dailyVolume = z.object({
+  date: isoDate,
+  sent: z.number().int(),
+  errors: z.number().int(),
+});
+export type DailyVolume = z.infer<typeof dailyVolume>;
+export const dailyVolumeList = z.array(dailyVolume);
+
+export const stateChange = z.object({
+  from: hostingState,
+  to: hostingState,
+  at: isoDateTime,
+  actorRole,
+  /** Null for system changes, and for support staff when a customer is asking. */
+  actorEmail: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+export type StateChange = z.infer<typeof stateChange>;
+export const stateChangeList = z.array(stateChange);

@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+export const errorCode = z.enum([
+  "validation_failed",
+  "unauthenticated",
+  "invalid_credentials",
+  "forbidden",
+  "csrf_failed",
+  "not_found",
+  "invalid_transition",
+  "blocked_by_support",
+  "reason_required",
+  "already_exists",
+  "too_many_attempts",
+  "unavailable",
+  "internal",
+]);
+export type ErrorCode = z.infer<typeof errorCode>;
+
+export const fieldError = z.object({ path: z.string(), message: z.string() });
+
+/** The one error body every endpoint returns. */
+export const errorBody = z.object({
+  error: z.object({
+    code: errorCode,
+    message: z.string(),
+    fields: z.array(fieldError).optional(),
+  }),
+  requestId: z.string(),
+});
+export type ErrorBody = z.infer<typeof errorBody>;

@@ -1,0 +1,7 @@
+export * from "./common.ts";
+export * from "./email.ts";
+export * from "./errors.ts";
+export * from "./health.ts";
+export * from "./hostings.ts";
+export * from "./messages.ts";
+export * from "./session.ts";

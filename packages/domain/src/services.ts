@@ -1,0 +1,152 @@
+import type {
+  CreatedToken,
+  DailyVolume,
+  DeliveryError,
+  EmailAction,
+  EmailStatus,
+  HostingList,
+  Locale,
+  MessageDetail,
+  MessageListQuery,
+  MessagePage,
+  StateChange,
+  UserRole,
+} from "@scripts-email/contracts";
+import type { Database } from "@scripts-email/db";
+import type { Actor } from "./actor.ts";
+import type { Clock } from "./clock.ts";
+
+export interface ServicesOptions {
+  db: Database;
+  clock?: Clock;
+  /** How long a panel session lasts without being used; default 12 hours. */
+  sessionTtlMs?: number;
+  /** Held mail expires this long after it was accepted; default 72 hours. */
+  holdMs?: number;
+  /** Failed logins for one address within `loginWindowMs` before it is throttled; default 5 in 15 minutes. */
+  maxFailedLogins?: number;
+  loginWindowMs?: number;
+}
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  role: UserRole;
+  locale: Locale;
+}
+
+export interface SessionInfo {
+  user: UserRecord;
+  sessionId: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+export interface UserService {
+  /** Throws DomainError("already_exists") for a taken address. Password: at least 8 characters. */
+  create(input: {
+    email: string;
+    password: string;
+    role: UserRole;
+    locale?: Locale;
+  }): Promise<UserRecord>;
+  findByEmail(email: string): Promise<UserRecord | null>;
+  count(): Promise<number>;
+}
+
+export interface AuthService {
+  /**
+   * Checks the password (argon2id), throttles repeated failures per address
+   * (DomainError("too_many_attempts", { minutes })), and opens a new session: a new token on
+   * every login. Throws DomainError("invalid_credentials").
+   */
+  login(email: string, password: string): Promise<SessionInfo & { sessionToken: string }>;
+  /** Returns null for an unknown or expired session. Extends a session that is in use. */
+  authenticateSession(sessionToken: string): Promise<SessionInfo | null>;
+  logout(sessionToken: string): Promise<void>;
+  /** Personal API token, returned once; only its hash is stored. */
+  createApiToken(actor: Actor, name: string): Promise<CreatedToken>;
+  authenticateToken(token: string): Promise<UserRecord | null>;
+}
+
+export interface HostingRecord {
+  id: string;
+  serviceName: string;
+  ownerId: string;
+  ownerEmail: string;
+  state: "active" | "blocked" | "purging";
+  reportRecipient: string | null;
+  maxPerDay: number;
+}
+
+export interface HostingService {
+  /** A customer's own hostings; support sees all, `q` matches service name or owner e-mail. */
+  list(actor: Actor, q?: string): Promise<HostingList>;
+  /** Throws DomainError("not_found") when the hosting does not exist or the actor may not see it. */
+  get(actor: Actor, serviceName: string): Promise<HostingRecord>;
+  create(input: {
+    serviceName: string;
+    ownerEmail: string;
+    reportRecipient?: string | null;
+    maxPerDay?: number;
+  }): Promise<HostingRecord>;
+  /** Sets a new random SMTP password (stored hashed) and returns it. */
+  resetSmtpPassword(serviceName: string): Promise<string>;
+  verifySmtpPassword(serviceName: string, password: string): Promise<HostingRecord | null>;
+}
+
+export interface EmailService {
+  status(actor: Actor, serviceName: string): Promise<EmailStatus>;
+  setReportRecipient(
+    actor: Actor,
+    serviceName: string,
+    reportRecipient: string,
+  ): Promise<EmailStatus>;
+  /**
+   * block | purge | unblock. Illegal transitions throw DomainError("invalid_transition");
+   * a customer lifting a support block gets DomainError("blocked_by_support"); support without
+   * a reason gets DomainError("reason_required"). Recorded in the state history and, for
+   * support, in the audit log.
+   */
+  request(
+    actor: Actor,
+    serviceName: string,
+    action: EmailAction,
+    reason?: string,
+  ): Promise<EmailStatus>;
+  errors(actor: Actor, serviceName: string, limit: number): Promise<DeliveryError[]>;
+  volumes(actor: Actor, serviceName: string, days: number): Promise<DailyVolume[]>;
+  history(actor: Actor, serviceName: string): Promise<StateChange[]>;
+  /**
+   * Deletes the held mail of every purging hosting in batches, then returns each to active with
+   * a history entry. Returns how many messages were purged. Safe to run from several processes.
+   */
+  runPurges(batchSize?: number): Promise<number>;
+}
+
+export interface MessageService {
+  list(actor: Actor, serviceName: string, query: MessageListQuery): Promise<MessagePage>;
+  get(actor: Actor, serviceName: string, id: string): Promise<MessageDetail>;
+}
+
+export interface AuditService {
+  record(entry: {
+    actor: Actor;
+    action: string;
+    hostingId?: string | null;
+    reason?: string | null;
+    details?: Record<string, unknown>;
+  }): Promise<void>;
+}
+
+export interface Services {
+  clock: Clock;
+  users: UserService;
+  auth: AuthService;
+  hostings: HostingService;
+  email: EmailService;
+  messages: MessageService;
+  audit: AuditService;
+  /** True when the database answers. */
+  ping(): Promise<boolean>;
+}
