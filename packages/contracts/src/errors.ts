@@ -12,6 +12,7 @@ export const errorCode = z.enum([
   "reason_required",
   "already_exists",
   "too_many_attempts",
+  "daily_limit_reached",
   "unavailable",
   "internal",
 ]);

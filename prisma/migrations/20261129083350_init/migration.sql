@@ -93,6 +93,7 @@ CREATE TABLE "Message" (
     "envelopeFrom" TEXT NOT NULL,
     "recipients" TEXT[],
     "delivered" TEXT[] DEFAULT ARRAY[]::TEXT[],
+    "failed" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "subject" TEXT NOT NULL DEFAULT '',
     "messageIdHeader" TEXT,
     "size" INTEGER NOT NULL,
@@ -100,7 +101,6 @@ CREATE TABLE "Message" (
     "status" "MessageStatus" NOT NULL,
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "nextAttemptAt" TIMESTAMPTZ(3),
-    "leaseUntil" TIMESTAMPTZ(3),
     "expiresAt" TIMESTAMPTZ(3) NOT NULL,
     "acceptedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "sentAt" TIMESTAMPTZ(3),
@@ -223,6 +223,9 @@ CREATE INDEX "Message_status_nextAttemptAt_idx" ON "Message"("status", "nextAtte
 
 -- CreateIndex
 CREATE INDEX "Message_status_expiresAt_idx" ON "Message"("status", "expiresAt");
+
+-- CreateIndex
+CREATE INDEX "Message_status_sentAt_idx" ON "Message"("status", "sentAt");
 
 -- CreateIndex
 CREATE INDEX "DeliveryEvent_hostingId_outcome_at_idx" ON "DeliveryEvent"("hostingId", "outcome", "at" DESC);

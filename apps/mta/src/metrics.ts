@@ -1,0 +1,55 @@
+import type { RecipientResult } from "@scripts-email/domain";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+
+export interface MtaMetrics {
+  accepted(status: "queued" | "held"): void;
+  observeDelivery(results: RecipientResult[], acceptedAt: Date, seconds: number): void;
+  setQueueDepth(status: string, n: number): void;
+}
+
+/** The mail path's Prometheus metrics, on the registry the process exposes at /metrics. */
+export function createMtaMetrics(registry: Registry): MtaMetrics {
+  const registers = [registry];
+  const accepted = new Counter({
+    name: "scripts_email_messages_accepted_total",
+    help: "Messages accepted by SMTP ingest, by status (queued for delivery or held).",
+    labelNames: ["status"],
+    registers,
+  });
+  const outcomes = new Counter({
+    name: "scripts_email_recipients_total",
+    help: "Delivery attempts per recipient, by outcome (delivered, deferred, failed).",
+    labelNames: ["outcome"],
+    registers,
+  });
+  const relaySeconds = new Histogram({
+    name: "scripts_email_relay_seconds",
+    help: "Time to hand one message to the upstream relay.",
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+    registers,
+  });
+  const latency = new Histogram({
+    name: "scripts_email_delivery_latency_seconds",
+    help: "From acceptance to delivery, per delivered recipient.",
+    buckets: [0.1, 0.5, 1, 5, 30, 60, 300, 3600, 86400],
+    registers,
+  });
+  const depth = new Gauge({
+    name: "scripts_email_queue_depth",
+    help: "Messages in the queue, by status.",
+    labelNames: ["status"],
+    registers,
+  });
+  return {
+    accepted: (status) => accepted.inc({ status }),
+    observeDelivery(results, acceptedAt, seconds) {
+      relaySeconds.observe(seconds);
+      const age = (Date.now() - acceptedAt.getTime()) / 1000;
+      for (const r of results) {
+        outcomes.inc({ outcome: r.outcome });
+        if (r.outcome === "delivered") latency.observe(age);
+      }
+    },
+    setQueueDepth: (status, n) => depth.set({ status }, n),
+  };
+}

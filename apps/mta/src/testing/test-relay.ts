@@ -1,0 +1,71 @@
+import type { AddressInfo } from "node:net";
+import { SMTPServer } from "smtp-server";
+
+export interface RelayedMessage {
+  from: string;
+  to: string[];
+  raw: Buffer;
+}
+
+export type RelayMode = "accept" | "defer-data" | "reject-data";
+
+/**
+ * An upstream relay for tests, on loopback, built on a real SMTP server. Recipients decide their
+ * own fate: `name+451@…` is deferred at RCPT, `name+550@…` refused; `mode` decides the DATA reply.
+ */
+export interface TestRelay {
+  url: string;
+  port: number;
+  received: RelayedMessage[];
+  mode: RelayMode;
+  close(): Promise<void>;
+}
+
+export async function startTestRelay(port = 0): Promise<TestRelay> {
+  const relay: TestRelay = {
+    url: "",
+    port: 0,
+    received: [],
+    mode: "accept",
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    disableReverseLookup: true,
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      const code = /\+(\d{3})@/.exec(address.address)?.[1];
+      if (code === "451" || code === "550") {
+        const error = new Error(code === "451" ? "Try again later" : "No such user") as Error & {
+          responseCode: number;
+        };
+        error.responseCode = Number(code);
+        return callback(error);
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        if (relay.mode !== "accept") {
+          const code = relay.mode === "defer-data" ? 451 : 554;
+          const error = new Error(`Relay says ${code}`) as Error & { responseCode: number };
+          error.responseCode = code;
+          return callback(error);
+        }
+        relay.received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks),
+        });
+        callback(null, "Message accepted");
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", () => resolve()));
+  relay.port = (server.server.address() as AddressInfo).port;
+  relay.url = `smtp://127.0.0.1:${relay.port}`;
+  return relay;
+}

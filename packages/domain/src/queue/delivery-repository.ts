@@ -1,0 +1,125 @@
+import { BaseRepository, type Tx } from "../shared/base-repository.ts";
+
+export interface ClaimedRow {
+  id: string;
+  hostingId: string;
+  serviceName: string;
+  envelopeFrom: string;
+  recipients: string[];
+  delivered: string[];
+  failed: string[];
+  raw: Uint8Array | null;
+  attempts: number;
+  acceptedAt: Date;
+  lease: Date;
+}
+
+export interface MessageUpdate {
+  id: string;
+  lease: Date;
+  /** Recipients this attempt delivered or failed for good, added to those of earlier attempts. */
+  delivered: string[];
+  failed: string[];
+  status: "queued" | "sent" | "failed";
+  nextAttemptAt: Date | null;
+  sentAt: Date | null;
+}
+
+export interface EventRow {
+  messageId: string;
+  hostingId: string;
+  recipient: string;
+  at: Date;
+  outcome: "delivered" | "deferred" | "failed" | "expired";
+  smtpCode: number | null;
+  text: string;
+}
+
+export type VolumeColumn = "sent" | "errors" | "expired";
+
+export class DeliveryRepository extends BaseRepository {
+  /**
+   * Claims due mail of active hostings: queued mail whose time has come, and mail whose sending
+   * lease ran out (its worker died). The lease is kept in nextAttemptAt, so one index serves both.
+   */
+  async claim(now: Date, lease: Date, limit: number): Promise<ClaimedRow[]> {
+    return this.db.$queryRaw<ClaimedRow[]>`
+      WITH due AS (
+        SELECT m.id FROM "Message" m
+         WHERE m.status IN ('queued', 'sending') AND m."nextAttemptAt" <= ${now}
+           AND EXISTS (SELECT 1 FROM "Hosting" h WHERE h.id = m."hostingId" AND h.state = 'active')
+         ORDER BY m."nextAttemptAt"
+         LIMIT ${limit}
+         FOR UPDATE OF m SKIP LOCKED)
+      UPDATE "Message" m
+         SET status = 'sending', "nextAttemptAt" = ${lease}, attempts = m.attempts + 1,
+             "updatedAt" = ${now}
+        FROM due, "Hosting" h
+       WHERE m.id = due.id AND h.id = m."hostingId"
+      RETURNING m.id::text AS id, m."hostingId"::text AS "hostingId", h."serviceName",
+                m."envelopeFrom", m.recipients, m.delivered, m.failed, m.raw, m.attempts,
+                m."acceptedAt", m."nextAttemptAt" AS lease`;
+  }
+
+  /** Applies one result; false when the lease was lost (another worker took the message over). */
+  async update(tx: Tx, u: MessageUpdate, now: Date): Promise<boolean> {
+    const n = await tx.$executeRaw`
+      UPDATE "Message"
+         SET delivered = delivered || ${u.delivered}::text[], failed = failed || ${u.failed}::text[],
+             status = ${u.status}::"MessageStatus", "nextAttemptAt" = ${u.nextAttemptAt},
+             "sentAt" = ${u.sentAt}, "updatedAt" = ${now}
+       WHERE id = ${u.id}::uuid AND status = 'sending' AND "nextAttemptAt" = ${u.lease}`;
+    return n === 1;
+  }
+
+  async addEvents(tx: Tx, events: EventRow[]): Promise<void> {
+    if (events.length > 0) await tx.deliveryEvent.createMany({ data: events });
+  }
+
+  async addVolume(
+    tx: Tx | undefined,
+    hostingId: string,
+    day: Date,
+    column: VolumeColumn,
+    n: number,
+  ) {
+    if (n === 0) return;
+    const c = this.client(tx);
+    // The column name comes from a closed union, never from input.
+    await c.$executeRawUnsafe(
+      `INSERT INTO "DailyVolume" ("hostingId", day, "${column}") VALUES ($1::uuid, $2::date, $3)
+       ON CONFLICT ("hostingId", day) DO UPDATE SET "${column}" = "DailyVolume"."${column}" + $3`,
+      hostingId,
+      day,
+      n,
+    );
+  }
+
+  /** Held mail past its expiry: content removed, row kept for the counters. */
+  async expireHeld(now: Date, limit: number): Promise<Array<{ hostingId: string; n: number }>> {
+    return this.db.$queryRaw<Array<{ hostingId: string; n: number }>>`
+      WITH due AS (
+        SELECT id FROM "Message"
+         WHERE status = 'held' AND "expiresAt" <= ${now}
+         ORDER BY "expiresAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED),
+      done AS (
+        UPDATE "Message" m SET status = 'expired', raw = NULL, "updatedAt" = ${now}
+          FROM due WHERE m.id = due.id
+        RETURNING m."hostingId")
+      SELECT "hostingId"::text AS "hostingId", count(*)::int AS n FROM done GROUP BY "hostingId"`;
+  }
+
+  /**
+   * Removes the content of mail finished between `after` and `before`; the lower bound keeps each
+   * run to recent rows instead of every message ever sent.
+   */
+  async dropContent(after: Date, before: Date, limit: number): Promise<number> {
+    return this.db.$executeRaw`
+      UPDATE "Message" SET raw = NULL
+       WHERE id IN (
+         SELECT id FROM "Message"
+          WHERE status IN ('sent', 'failed') AND "sentAt" >= ${after} AND "sentAt" < ${before}
+            AND raw IS NOT NULL
+          LIMIT ${limit} FOR UPDATE SKIP LOCKED)`;
+  }
+}

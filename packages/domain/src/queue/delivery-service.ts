@@ -1,0 +1,178 @@
+import type { Clock } from "../clock.ts";
+import { utcDay } from "../shared/time.ts";
+import type {
+  ClaimedRow,
+  DeliveryRepository,
+  EventRow,
+  MessageUpdate,
+} from "./delivery-repository.ts";
+
+export interface DeliveryJob {
+  id: string;
+  hostingId: string;
+  serviceName: string;
+  envelopeFrom: string;
+  /** Recipients still to deliver: never one that was delivered before. */
+  recipients: string[];
+  raw: Buffer;
+  /** How many recipients earlier attempts delivered. */
+  deliveredBefore: number;
+  attempts: number;
+  acceptedAt: Date;
+  lease: Date;
+}
+
+export interface RecipientResult {
+  recipient: string;
+  outcome: "delivered" | "deferred" | "failed";
+  code: number | null;
+  text: string;
+}
+
+export interface DeliveryOptions {
+  /** How long a claimed batch may take before another worker may take it over. */
+  leaseMs: number;
+  /** Deferred mail is retried until this long after it was accepted, then fails. */
+  maxLifetimeMs: number;
+  /** Delivered content is removed this long after delivery. */
+  retentionMs: number;
+  /** Called after a batch with the hostings that had failures (automatic protection). */
+  onFailures?(hostingIds: string[]): Promise<void>;
+}
+
+const BACKOFF_MS = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 60 * 60_000, 2 * 3_600_000];
+
+/** Delay before the next attempt after `attempts` attempts. */
+export function backoffMs(attempts: number): number {
+  return BACKOFF_MS[Math.min(Math.max(attempts, 1), BACKOFF_MS.length) - 1]!;
+}
+
+export class DeliveryService {
+  constructor(
+    private readonly repo: DeliveryRepository,
+    private readonly clock: Clock,
+    private readonly options: DeliveryOptions,
+  ) {}
+
+  async claim(limit: number): Promise<DeliveryJob[]> {
+    const now = this.clock.now();
+    const rows = await this.repo.claim(now, new Date(now.getTime() + this.options.leaseMs), limit);
+    return rows.map((r) => toJob(r));
+  }
+
+  /**
+   * Records the outcome of a batch in one transaction: recipients delivered are never sent
+   * again, 5xx fail at once, 4xx are retried with backoff until the maximum lifetime.
+   */
+  async complete(results: Array<{ job: DeliveryJob; recipients: RecipientResult[] }>) {
+    const now = this.clock.now();
+    const day = utcDay(now);
+    const failedHostings = new Set<string>();
+    await this.repo.transaction(async (tx) => {
+      const sent = new Map<string, number>();
+      const errors = new Map<string, number>();
+      for (const { job, recipients } of results) {
+        const { update, events } = this.outcome(job, recipients, now);
+        if (!(await this.repo.update(tx, update, now))) continue;
+        await this.repo.addEvents(tx, events);
+        if (update.status === "sent") sent.set(job.hostingId, (sent.get(job.hostingId) ?? 0) + 1);
+        const failures = events.filter((e) => e.outcome === "failed").length;
+        if (failures > 0) {
+          errors.set(job.hostingId, (errors.get(job.hostingId) ?? 0) + failures);
+          failedHostings.add(job.hostingId);
+        }
+      }
+      for (const [h, n] of sent) await this.repo.addVolume(tx, h, day, "sent", n);
+      for (const [h, n] of errors) await this.repo.addVolume(tx, h, day, "errors", n);
+    });
+    if (failedHostings.size > 0) await this.options.onFailures?.([...failedHostings]);
+  }
+
+  private outcome(job: DeliveryJob, results: RecipientResult[], now: Date) {
+    const gaveUp = now.getTime() - job.acceptedAt.getTime() >= this.options.maxLifetimeMs;
+    const events: EventRow[] = [];
+    const delivered: string[] = [];
+    const failed: string[] = [];
+    let deferred = 0;
+    for (const r of results) {
+      let outcome = r.outcome;
+      let text = r.text;
+      if (outcome === "deferred" && gaveUp) {
+        outcome = "failed";
+        text = `Gave up after ${job.attempts} attempts: ${r.text}`;
+      }
+      if (outcome === "delivered") delivered.push(r.recipient);
+      else if (outcome === "failed") failed.push(r.recipient);
+      else deferred++;
+      events.push({
+        messageId: job.id,
+        hostingId: job.hostingId,
+        recipient: r.recipient,
+        at: now,
+        outcome,
+        smtpCode: r.code,
+        text: text.slice(0, 1000),
+      });
+    }
+    const finished = deferred === 0;
+    const update: MessageUpdate = {
+      id: job.id,
+      lease: job.lease,
+      delivered,
+      failed,
+      status: finished
+        ? job.deliveredBefore + delivered.length > 0
+          ? "sent"
+          : "failed"
+        : "queued",
+      nextAttemptAt: finished ? null : new Date(now.getTime() + backoffMs(job.attempts)),
+      sentAt: finished ? now : null,
+    };
+    return { update, events };
+  }
+
+  /** Expires held mail past its 72 hours; returns how many. */
+  async expireHeld(batchSize = 5000): Promise<number> {
+    const now = this.clock.now();
+    const day = utcDay(now);
+    let total = 0;
+    for (;;) {
+      const groups = await this.repo.expireHeld(now, batchSize);
+      let n = 0;
+      for (const g of groups) {
+        await this.repo.addVolume(undefined, g.hostingId, day, "expired", g.n);
+        n += g.n;
+      }
+      total += n;
+      if (n < batchSize) return total;
+    }
+  }
+
+  /** Removes delivered content older than the retention period. */
+  async dropOldContent(batchSize = 5000): Promise<number> {
+    const before = new Date(this.clock.now().getTime() - this.options.retentionMs);
+    const after = new Date(before.getTime() - 7 * 86_400_000);
+    let total = 0;
+    for (;;) {
+      const n = await this.repo.dropContent(after, before, batchSize);
+      total += n;
+      if (n < batchSize) return total;
+    }
+  }
+}
+
+function toJob(r: ClaimedRow): DeliveryJob {
+  const done = new Set([...r.delivered, ...r.failed]);
+  return {
+    id: r.id,
+    hostingId: r.hostingId,
+    serviceName: r.serviceName,
+    envelopeFrom: r.envelopeFrom,
+    recipients: r.recipients.filter((x) => !done.has(x)),
+    raw: Buffer.from(r.raw ?? new Uint8Array()),
+    deliveredBefore: r.delivered.length,
+    attempts: r.attempts,
+    acceptedAt: r.acceptedAt,
+    lease: r.lease,
+  };
+}

@@ -1,0 +1,69 @@
+import { HOUR, systemClock } from "../clock.ts";
+import type { Services, ServicesOptions } from "../services.ts";
+import { DeliveryRepository } from "./delivery-repository.ts";
+import { DeliveryService } from "./delivery-service.ts";
+import { IngestRepository } from "./ingest-repository.ts";
+import { type BurstRule, IngestService } from "./ingest-service.ts";
+import { type BounceRule, Protection } from "./protection.ts";
+import { ProtectionRepository } from "./protection-repository.ts";
+
+export type { DeliveryJob, RecipientResult } from "./delivery-service.ts";
+export { backoffMs, DeliveryService } from "./delivery-service.ts";
+export type { AcceptedMessage, IncomingMessage } from "./ingest-service.ts";
+export { IngestService } from "./ingest-service.ts";
+export { summarizeHeaders } from "./raw-message.ts";
+export type { BounceRule, BurstRule };
+
+export interface MailPathOptions {
+  holdMs?: number;
+  leaseMs?: number;
+  maxLifetimeMs?: number;
+  retentionMs?: number;
+  burst?: BurstRule;
+  bounce?: BounceRule;
+}
+
+export const MAIL_PATH_DEFAULTS = {
+  holdMs: 72 * HOUR,
+  leaseMs: 5 * 60_000,
+  maxLifetimeMs: 5 * 24 * HOUR,
+  retentionMs: 7 * 24 * HOUR,
+  burst: { limit: 1000, windowMs: 60_000 },
+  bounce: { ratio: 0.5, minFailures: 20, windowMs: HOUR },
+} satisfies Required<MailPathOptions>;
+
+export interface MailPath {
+  ingest: IngestService;
+  delivery: DeliveryService;
+  protection: Protection;
+}
+
+/** The mail path's services (ingest, delivery, automatic protection) over the same database. */
+export function createMailPath(
+  options: Pick<ServicesOptions, "db" | "clock"> & MailPathOptions,
+  services: Pick<Services, "email">,
+): MailPath {
+  const prisma = options.db.prisma;
+  const clock = options.clock ?? systemClock;
+  const o = { ...MAIL_PATH_DEFAULTS, ...options };
+  const protection = new Protection(
+    new ProtectionRepository(prisma),
+    services.email,
+    clock,
+    o.bounce,
+  );
+  return {
+    protection,
+    ingest: new IngestService(new IngestRepository(prisma), clock, {
+      holdMs: o.holdMs,
+      burst: o.burst,
+      onBurst: (hostingId, reason) => protection.block(hostingId, reason),
+    }),
+    delivery: new DeliveryService(new DeliveryRepository(prisma), clock, {
+      leaseMs: o.leaseMs,
+      maxLifetimeMs: o.maxLifetimeMs,
+      retentionMs: o.retentionMs,
+      onFailures: (ids) => protection.checkBounces(ids),
+    }),
+  };
+}
