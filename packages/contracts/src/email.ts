@@ -76,3 +76,12 @@ export const stateChange = z.object({
 });
 export type StateChange = z.infer<typeof stateChange>;
 export const stateChangeList = z.array(stateChange);
+
+export const testEmailRequest = z.object({ to: emailAddress });
+export type TestEmailRequest = z.infer<typeof testEmailRequest>;
+
+export const testEmailResult = z.object({
+  id: z.string(),
+  status: z.enum(["queued", "held"]),
+});
+export type TestEmailResult = z.infer<typeof testEmailResult>;

@@ -5,6 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { acquireDataLock } from "./data-lock.ts";
 import type { SqlRunner } from "./sql-runner.ts";
 
 export type Db = PrismaClient;
@@ -27,11 +28,19 @@ export interface DatabaseOptions {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
-  return openEmbedded(path.join(options.dataDir, "pglite"));
+  return openEmbedded(embeddedFolder(options.dataDir));
+}
+
+/** Where the embedded database keeps its files inside DATA_DIR. */
+export function embeddedFolder(dataDir: string): string {
+  return path.join(dataDir, "pglite");
 }
 
 function openPostgres(connectionString: string, max: number): Database {
   const pool = new pg.Pool({ connectionString, max });
+  // An idle connection killed by the server (restart, failover, a dropped test database) is
+  // reported here; without a listener Node would crash the process. The pool replaces it.
+  pool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
@@ -58,7 +67,15 @@ function openPostgres(connectionString: string, max: number): Database {
 
 async function openEmbedded(folder: string): Promise<Database> {
   mkdirSync(folder, { recursive: true });
-  const pglite = await PGlite.create(folder);
+  // PGlite does not notice a second process opening the same folder: both would write to it.
+  const release = acquireDataLock(`${folder}.lock`, folder);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(folder);
+  } catch (error) {
+    release();
+    throw error;
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     prisma,
@@ -72,8 +89,12 @@ async function openEmbedded(folder: string): Promise<Database> {
         },
       }),
     async close() {
-      await prisma.$disconnect();
-      await pglite.close();
+      try {
+        await prisma.$disconnect();
+        await pglite.close();
+      } finally {
+        release();
+      }
     },
   };
 }

@@ -122,6 +122,12 @@ export interface EmailService {
    * a history entry. Returns how many messages were purged. Safe to run from several processes.
    */
   runPurges(batchSize?: number): Promise<number>;
+  /**
+   * Makes the held mail of active hostings due again (status queued, nextAttemptAt now), oldest
+   * first, in batches, so that unblock answers at once whatever the queue size. Returns how many
+   * messages were released. Safe to run from several processes.
+   */
+  runReleases(batchSize?: number): Promise<number>;
 }
 
 export interface MessageService {

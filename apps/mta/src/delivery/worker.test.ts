@@ -206,7 +206,14 @@ describe("held mail", () => {
     expect(await worker().runOnce()).toBe(0);
     await world.services.email.request(customer, SERVICE, "unblock");
     await world.services.email.runReleases();
-    await worker().runOnce();
+    const oneAtATime = createDeliveryWorker(
+      world.mail.delivery,
+      createSmtpRelay({ url: relay.url }),
+      {
+        concurrency: 1,
+      },
+    );
+    await oneAtATime.runOnce();
     expect(relay.received.map((r) => r.to[0])).toEqual(["a@dest.test", "b@dest.test"]);
     world.clock.set("2026-03-10T12:00:00.000Z");
   });

@@ -57,6 +57,24 @@ export async function ensureTemplate(): Promise<string> {
   return name;
 }
 
+/**
+ * pg's Pool.end() resolves before its sockets are closed; dropping `WITH (FORCE)` at once would
+ * kill them and pg would raise an uncaught FATAL 57P01. Wait for them to go first (bounded).
+ */
+async function dropDatabase(name: string): Promise<void> {
+  await withAdmin(async (c) => {
+    for (let i = 0; i < 100; i++) {
+      const { rows } = await c.query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1",
+        [name],
+      );
+      if (rows[0]?.n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+}
+
 export interface TestDatabase extends Database {
   url: string;
   name: string;
@@ -79,7 +97,7 @@ export async function createTestDatabase(
     name,
     async dispose() {
       await db.close();
-      await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await dropDatabase(name);
     },
   };
 }

@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyInstance } from "fastify";
+import {
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import { authenticate, registerAuth } from "./plugins/auth.ts";
+import { type NotFoundFallback, registerErrorHandler } from "./plugins/error-handler.ts";
+import { registerMetrics } from "./plugins/metrics.ts";
+import { registerOpenApi } from "./plugins/openapi.ts";
+import { registerStaticSpa } from "./plugins/static-spa.ts";
+import { emailRoutes } from "./routes/email.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { hostingRoutes } from "./routes/hostings.ts";
+import { messageRoutes } from "./routes/messages.ts";
+import { loginRoutes, sessionRoutes } from "./routes/session.ts";
+import { tokenRoutes } from "./routes/tokens.ts";
+import type { BuildAppOptions } from "./types.ts";
+
+export async function buildApp({ services, config }: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: config.logger ?? false,
+    trustProxy: config.trustProxy ?? false,
+    genReqId: () => randomUUID(),
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+    // answers are per user: no shared cache may keep them
+    if (request.url.startsWith("/api/")) reply.header("cache-control", "no-store");
+  });
+
+  await registerAuth(app);
+  await registerOpenApi(app);
+  registerMetrics(app);
+  let notFoundFallback: NotFoundFallback | undefined;
+  if (config.staticDir) notFoundFallback = await registerStaticSpa(app, config.staticDir);
+  registerErrorHandler(app, notFoundFallback ? { notFoundFallback } : {});
+
+  const options = { services, config };
+  await app.register(healthRoutes, { services });
+  await app.register(
+    async (api) => {
+      await api.register(loginRoutes, options);
+      // everything else needs a signed-in user (and a CSRF token for cookie mutations)
+      await api.register(async (signedIn) => {
+        signedIn.addHook("onRequest", authenticate(services));
+        await signedIn.register(sessionRoutes, options);
+        await signedIn.register(tokenRoutes, options);
+        await signedIn.register(hostingRoutes, options);
+        await signedIn.register(emailRoutes, options);
+        await signedIn.register(messageRoutes, options);
+      });
+    },
+    { prefix: "/api" },
+  );
+
+  return app;
+}

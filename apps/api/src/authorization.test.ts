@@ -1,0 +1,221 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  call,
+  createTestApp,
+  errorCodeOf,
+  insertMessage,
+  type Session,
+  seedWorld,
+  type TestApp,
+  type World,
+} from "./testing/fixtures.ts";
+
+let t: TestApp;
+let w: World;
+let messageId: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  w = await seedWorld(t);
+  messageId = await insertMessage(t, w.hosting.id, { status: "queued" });
+});
+afterAll(() => t?.close());
+
+// each case starts from an active hosting, whatever the previous case did
+beforeEach(async () => {
+  await t.db.prisma.hosting.update({
+    where: { id: w.hosting.id },
+    data: { state: "active", blockedByRole: null, stateReason: null },
+  });
+});
+
+type Role = "anonymous" | "owner" | "other" | "support";
+type Expect = "ok" | 401 | 404;
+
+interface Endpoint {
+  name: string;
+  method: "GET" | "POST" | "PUT";
+  url: (serviceName: string) => string;
+  body?: unknown;
+  /** Success status. */
+  ok: number;
+  /** Whether the endpoint names one hosting (another customer gets 404). */
+  perHosting: boolean;
+}
+
+const endpoints: Endpoint[] = [
+  { name: "GET /api/me", method: "GET", url: () => "/api/me", ok: 200, perHosting: false },
+  {
+    name: "POST /api/tokens",
+    method: "POST",
+    url: () => "/api/tokens",
+    body: { name: "ci" },
+    ok: 201,
+    perHosting: false,
+  },
+  {
+    name: "GET /api/hostings",
+    method: "GET",
+    url: () => "/api/hostings",
+    ok: 200,
+    perHosting: false,
+  },
+  {
+    name: "GET email",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/email`,
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "PUT email",
+    method: "PUT",
+    url: (s) => `/api/hostings/${s}/email`,
+    body: { reportRecipient: "reports@example.com" },
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "POST email/requests",
+    method: "POST",
+    url: (s) => `/api/hostings/${s}/email/requests`,
+    body: { action: "block", reason: "matrix check" },
+    ok: 202,
+    perHosting: true,
+  },
+  {
+    name: "GET email/messages",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/email/messages`,
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "GET email/messages/:id",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/email/messages/${messageId}`,
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "GET email/errors",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/email/errors`,
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "GET email/volumes",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/email/volumes?days=7`,
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "GET email/history",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/email/history`,
+    ok: 200,
+    perHosting: true,
+  },
+];
+
+const roles: Role[] = ["anonymous", "owner", "other", "support"];
+
+function expected(role: Role, endpoint: Endpoint): Expect {
+  if (role === "anonymous") return 401;
+  if (role === "other" && endpoint.perHosting) return 404;
+  return "ok";
+}
+
+function sessionOf(role: Role): Session | null {
+  return role === "anonymous" ? null : w[role];
+}
+
+const cases = endpoints.flatMap((endpoint) =>
+  roles.map((role) => ({ endpoint, role, want: expected(role, endpoint) })),
+);
+
+describe("authorisation matrix", () => {
+  it.each(cases)("$endpoint.name as $role -> $want", async ({ endpoint, role, want }) => {
+    const res = await call(
+      t.app,
+      sessionOf(role),
+      endpoint.method,
+      endpoint.url(w.hosting.serviceName),
+      endpoint.body,
+    );
+    if (want === "ok") {
+      expect(res.statusCode, res.body).toBe(endpoint.ok);
+    } else {
+      expect(res.statusCode, res.body).toBe(want);
+      expect(errorCodeOf(res)).toBe(want === 401 ? "unauthenticated" : "not_found");
+    }
+  });
+
+  it.each(endpoints.filter((e) => e.perHosting))(
+    "$name: another customer's hosting answers exactly like one that does not exist",
+    async (endpoint) => {
+      const hidden = await call(
+        t.app,
+        w.other,
+        endpoint.method,
+        endpoint.url(w.hosting.serviceName),
+        endpoint.body,
+      );
+      const missing = await call(
+        t.app,
+        w.other,
+        endpoint.method,
+        endpoint.url("does-not-exist.example.org"),
+        endpoint.body,
+      );
+      expect(hidden.statusCode).toBe(404);
+      expect(missing.statusCode).toBe(404);
+      const strip = (body: { error: unknown }) => body.error;
+      expect(strip(hidden.json())).toEqual(strip(missing.json()));
+    },
+  );
+
+  it("a customer lists only their own hostings; support lists and searches all", async () => {
+    const own = await call(t.app, w.owner, "GET", "/api/hostings");
+    expect(own.json().items.map((h: { serviceName: string }) => h.serviceName)).toEqual([
+      w.hosting.serviceName,
+    ]);
+    const all = await call(t.app, w.support, "GET", "/api/hostings");
+    const names = all.json().items.map((h: { serviceName: string }) => h.serviceName);
+    expect(names).toEqual(
+      expect.arrayContaining([w.hosting.serviceName, w.otherHosting.serviceName]),
+    );
+    const byOwner = await call(t.app, w.support, "GET", "/api/hostings?q=w-other@");
+    expect(byOwner.json().items).toEqual([
+      expect.objectContaining({
+        serviceName: w.otherHosting.serviceName,
+        ownerEmail: "w-other@example.com",
+        state: "active",
+      }),
+    ]);
+    const byName = await call(t.app, w.support, "GET", "/api/hostings?q=owner.example");
+    expect(byName.json().items.map((h: { serviceName: string }) => h.serviceName)).toEqual([
+      w.hosting.serviceName,
+    ]);
+  });
+
+  it("a customer's search never reaches other customers' hostings", async () => {
+    const res = await call(t.app, w.owner, "GET", "/api/hostings?q=other");
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items).toEqual([]);
+  });
+
+  it("a message of another hosting is not found through one's own hosting", async () => {
+    const foreign = await insertMessage(t, w.otherHosting.id);
+    const res = await call(
+      t.app,
+      w.owner,
+      "GET",
+      `/api/hostings/${w.hosting.serviceName}/email/messages/${foreign}`,
+    );
+    expect(res.statusCode).toBe(404);
+    expect(errorCodeOf(res)).toBe("not_found");
+  });
+});

@@ -1,0 +1,2 @@
+export { buildApp } from "./app.ts";
+export type { ApiConfig, BuildAppOptions, RequestAuth } from "./types.ts";

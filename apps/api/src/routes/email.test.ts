@@ -1,0 +1,366 @@
+import { DAY, HOUR } from "@scripts-email/domain";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  call,
+  createTestApp,
+  insertDailyVolume,
+  insertDeliveryEvent,
+  insertMessage,
+  login,
+  PASSWORD,
+  type Session,
+  seedWorld,
+  type TestApp,
+  type World,
+} from "../testing/fixtures.ts";
+
+let t: TestApp;
+let w: World;
+let url: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  w = await seedWorld(t);
+  url = `/api/hostings/${w.hosting.serviceName}/email`;
+});
+afterAll(() => t?.close());
+
+async function resetState(): Promise<void> {
+  await t.db.prisma.hosting.update({
+    where: { id: w.hosting.id },
+    data: { state: "active", blockedByRole: null, stateReason: null },
+  });
+}
+
+function request(who: Session, action: string, reason?: string, headers = {}) {
+  return call(t.app, who, "POST", `${url}/requests`, { action, reason }, headers);
+}
+
+describe("GET /api/hostings/:serviceName/email", () => {
+  it("returns the state and the counters", async () => {
+    const today = t.clock.now().toISOString().slice(0, 10);
+    const yesterday = new Date(t.clock.now().getTime() - DAY).toISOString().slice(0, 10);
+    await insertDailyVolume(t, w.hosting.id, today, { sent: 3, errors: 1 });
+    await insertDailyVolume(t, w.hosting.id, yesterday, { sent: 7, errors: 2 });
+    const oldest = new Date(t.clock.now().getTime() - 10 * HOUR);
+    await insertMessage(t, w.hosting.id, { status: "held", acceptedAt: oldest });
+    await insertMessage(t, w.hosting.id, { status: "held" });
+    await insertMessage(t, w.hosting.id, { status: "queued" });
+
+    const res = await call(t.app, w.owner, "GET", url);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      state: "active",
+      blockedBy: null,
+      stateReason: null,
+      stateChangedAt: expect.any(String),
+      reportRecipient: "w-owner@example.com",
+      sent: 10,
+      sentToday: 3,
+      maxPerDay: 1000,
+      errors: 3,
+      held: 2,
+      queued: 1,
+      nextExpiry: new Date(oldest.getTime() + 72 * HOUR).toISOString(),
+    });
+  });
+
+  it("refuses a malformed service name with 400 and the field", async () => {
+    const res = await call(t.app, w.owner, "GET", "/api/hostings/NOT%20A%20NAME/email");
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({
+      code: "validation_failed",
+      fields: [{ path: "serviceName", message: expect.any(String) }],
+    });
+  });
+});
+
+describe("PUT /api/hostings/:serviceName/email", () => {
+  it("sets the report recipient (normalised) and returns the status", async () => {
+    const res = await call(t.app, w.owner, "PUT", url, {
+      reportRecipient: " Reports@Example.COM ",
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().reportRecipient).toBe("reports@example.com");
+    const again = await call(t.app, w.owner, "GET", url);
+    expect(again.json().reportRecipient).toBe("reports@example.com");
+  });
+
+  it.each([
+    [{ reportRecipient: "not an address" }, "reportRecipient"],
+    [{ reportRecipient: "a@b.example\r\nBcc: x@y.example" }, "reportRecipient"],
+    [{ reportRecipient: 42 }, "reportRecipient"],
+    [{}, "reportRecipient"],
+  ])("refuses %j with 400 naming %s", async (body, path) => {
+    const res = await call(t.app, w.owner, "PUT", url, body);
+    expect(res.statusCode).toBe(400);
+    const { error } = res.json();
+    expect(error.code).toBe("validation_failed");
+    expect(error.fields.map((f: { path: string }) => f.path)).toContain(path);
+  });
+
+  it("ignores unknown body fields (they are stripped, never stored)", async () => {
+    const res = await call(t.app, w.owner, "PUT", url, {
+      reportRecipient: "ok@example.com",
+      maxPerDay: 1_000_000,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ reportRecipient: "ok@example.com", maxPerDay: 1000 });
+  });
+
+  it("records a change made by support in the audit log", async () => {
+    const res = await call(t.app, w.support, "PUT", url, { reportRecipient: "s@example.com" });
+    expect(res.statusCode).toBe(200);
+    const entries = await t.db.prisma.auditEntry.findMany({
+      where: { hostingId: w.hosting.id, action: "email.report_recipient" },
+    });
+    expect(entries).toHaveLength(1);
+  });
+});
+
+describe("POST /api/hostings/:serviceName/email/requests", () => {
+  beforeEach(resetState);
+
+  it("blocks, purges and refuses what is not possible now with 409", async () => {
+    const block = await request(w.owner, "block");
+    expect(block.statusCode, block.body).toBe(202);
+    expect(block.json()).toMatchObject({ state: "blocked", blockedBy: "customer" });
+
+    const blockAgain = await request(w.owner, "block");
+    expect(blockAgain.statusCode).toBe(409);
+    expect(blockAgain.json().error).toEqual({
+      code: "invalid_transition",
+      message: "Sending can only be blocked while it is active; the hosting is blocked.",
+    });
+
+    const purge = await request(w.owner, "purge");
+    expect(purge.statusCode).toBe(202);
+    expect(purge.json().state).toBe("purging");
+
+    const unblock = await request(w.owner, "unblock");
+    expect(unblock.statusCode).toBe(409);
+    expect(unblock.json().error.code).toBe("invalid_transition");
+    expect(unblock.json().error.message).toContain("purging");
+  });
+
+  it("refuses a purge while active with a message the customer understands", async () => {
+    const res = await request(w.owner, "purge");
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toEqual({
+      error: {
+        code: "invalid_transition",
+        message: "Held mail can only be purged while sending is blocked; the hosting is active.",
+      },
+      requestId: expect.any(String),
+    });
+  });
+
+  it("translates the message into the user's language (which wins over Accept-Language)", async () => {
+    await t.services.users.create({
+      email: "w-owner-pt@example.com",
+      password: PASSWORD,
+      role: "customer",
+      locale: "pt",
+    });
+    await t.services.hostings.create({
+      serviceName: "pt-owner.example.pt",
+      ownerEmail: "w-owner-pt@example.com",
+    });
+    const pt = await login(t.app, "w-owner-pt@example.com");
+    const res = await call(
+      t.app,
+      pt,
+      "POST",
+      "/api/hostings/pt-owner.example.pt/email/requests",
+      { action: "purge" },
+      { "accept-language": "fr-FR,fr;q=0.9" },
+    );
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.message).toBe(
+      "O correio retido só pode ser eliminado enquanto o envio está bloqueado; o alojamento está ativo.",
+    );
+  });
+
+  it("refuses an unknown action with 400", async () => {
+    const res = await request(w.owner, "delete-everything");
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields[0].path).toBe("action");
+  });
+
+  it("lets exactly one of many parallel blocks win; the others get 409", async () => {
+    const changesBefore = await t.db.prisma.stateChange.count({
+      where: { hostingId: w.hosting.id },
+    });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => request(w.owner, "block")));
+    const statuses = answers.map((r) => r.statusCode).sort();
+    expect(statuses).toEqual([202, 409, 409, 409, 409, 409, 409, 409]);
+    for (const r of answers.filter((a) => a.statusCode === 409)) {
+      expect(r.json().error.code).toBe("invalid_transition");
+    }
+    const changesAfter = await t.db.prisma.stateChange.count({
+      where: { hostingId: w.hosting.id },
+    });
+    expect(changesAfter - changesBefore).toBe(1);
+  });
+
+  it("lets exactly one of parallel unblock and purge requests win", async () => {
+    expect((await request(w.owner, "block")).statusCode).toBe(202);
+    const answers = await Promise.all([
+      request(w.owner, "unblock"),
+      request(w.owner, "purge"),
+      request(w.owner, "unblock"),
+      request(w.owner, "purge"),
+    ]);
+    expect(answers.filter((r) => r.statusCode === 202)).toHaveLength(1);
+    expect(answers.filter((r) => r.statusCode === 409)).toHaveLength(3);
+  });
+
+  it("requires a reason from support, then records the action in the audit log", async () => {
+    const without = await request(w.support, "block");
+    expect(without.statusCode).toBe(400);
+    expect(without.json().error).toMatchObject({
+      code: "reason_required",
+      message: "Support actions need a reason.",
+    });
+
+    const blank = await request(w.support, "block", "   ");
+    expect(blank.statusCode).toBe(400);
+
+    const withReason = await request(w.support, "block", "Spam run from contact form");
+    expect(withReason.statusCode).toBe(202);
+    expect(withReason.json()).toMatchObject({
+      state: "blocked",
+      blockedBy: "support",
+      stateReason: "Spam run from contact form",
+    });
+    const audit = await t.db.prisma.auditEntry.findMany({
+      where: { hostingId: w.hosting.id, action: "email.block" },
+    });
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actorId: w.support.me.id,
+        actorRole: "support",
+        reason: "Spam run from contact form",
+      }),
+    ]);
+  });
+
+  it("does not let the customer lift or purge a block made by support", async () => {
+    expect((await request(w.support, "block", "abuse")).statusCode).toBe(202);
+    for (const action of ["unblock", "purge"]) {
+      const res = await request(w.owner, action);
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error).toEqual({
+        code: "blocked_by_support",
+        message: "Sending was blocked by our support team. Please contact support to lift it.",
+      });
+    }
+    const lifted = await request(w.support, "unblock", "customer fixed the form");
+    expect(lifted.statusCode).toBe(202);
+    expect(lifted.json()).toMatchObject({ state: "active", blockedBy: null });
+  });
+
+  it("refuses a multi-line reason", async () => {
+    const res = await request(w.support, "block", "line one\nline two");
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe("validation_failed");
+  });
+});
+
+describe("GET /api/hostings/:serviceName/email/history", () => {
+  it("lists the state changes; support staff stay anonymous to the customer", async () => {
+    await resetState();
+    await t.db.prisma.stateChange.deleteMany({ where: { hostingId: w.hosting.id } });
+    await request(w.owner, "block");
+    t.clock.advance(60_000);
+    await request(w.support, "unblock", "checked");
+    t.clock.advance(60_000);
+
+    const asOwner = await call(t.app, w.owner, "GET", `${url}/history`);
+    expect(asOwner.statusCode).toBe(200);
+    const changes = asOwner.json();
+    expect(changes).toHaveLength(2);
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          from: "active",
+          to: "blocked",
+          actorRole: "customer",
+          actorEmail: "w-owner@example.com",
+        }),
+        expect.objectContaining({
+          from: "blocked",
+          to: "active",
+          actorRole: "support",
+          actorEmail: null,
+          reason: "checked",
+        }),
+      ]),
+    );
+    const asSupport = await call(t.app, w.support, "GET", `${url}/history`);
+    expect(asSupport.json()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actorRole: "support", actorEmail: "w-support@example.com" }),
+      ]),
+    );
+  });
+});
+
+describe("GET /api/hostings/:serviceName/email/errors", () => {
+  it("lists delivery errors newest first, 20 by default, at most 100", async () => {
+    const messageId = await insertMessage(t, w.otherHosting.id, { status: "failed" });
+    for (let i = 0; i < 25; i++) {
+      await insertDeliveryEvent(t, w.otherHosting.id, messageId, {
+        outcome: "failed",
+        at: new Date(t.clock.now().getTime() - (25 - i) * 60_000),
+        recipient: `r${i}@example.com`,
+        smtpCode: 550,
+        text: "5.1.1 User unknown",
+      });
+    }
+    await insertDeliveryEvent(t, w.otherHosting.id, messageId, { outcome: "delivered" });
+    const base = `/api/hostings/${w.otherHosting.serviceName}/email/errors`;
+
+    const page = await call(t.app, w.other, "GET", base);
+    expect(page.statusCode).toBe(200);
+    const items = page.json();
+    expect(items).toHaveLength(20);
+    expect(items[0]).toEqual({
+      date: expect.any(String),
+      recipient: "r24@example.com",
+      code: 550,
+      message: "5.1.1 User unknown",
+    });
+
+    expect((await call(t.app, w.other, "GET", `${base}?limit=3`)).json()).toHaveLength(3);
+    expect((await call(t.app, w.other, "GET", `${base}?limit=100`)).json()).toHaveLength(25);
+    for (const bad of ["0", "101", "abc", "1.5"]) {
+      const res = await call(t.app, w.other, "GET", `${base}?limit=${bad}`);
+      expect(res.statusCode, bad).toBe(400);
+      expect(res.json().error.fields[0].path).toBe("limit");
+    }
+  });
+});
+
+describe("GET /api/hostings/:serviceName/email/volumes", () => {
+  it("returns one entry per day, 30 by default, zero-filled", async () => {
+    const base = `/api/hostings/${w.otherHosting.serviceName}/email/volumes`;
+    const twoDaysAgo = new Date(t.clock.now().getTime() - 2 * DAY).toISOString().slice(0, 10);
+    await insertDailyVolume(t, w.otherHosting.id, twoDaysAgo, { sent: 12, errors: 4 });
+
+    const res = await call(t.app, w.other, "GET", base);
+    expect(res.statusCode).toBe(200);
+    const days = res.json();
+    expect(days).toHaveLength(30);
+    expect(days.at(-1).date).toBe(t.clock.now().toISOString().slice(0, 10));
+    expect(days.find((d: { date: string }) => d.date === twoDaysAgo)).toEqual({
+      date: twoDaysAgo,
+      sent: 12,
+      errors: 4,
+    });
+
+    expect((await call(t.app, w.other, "GET", `${base}?days=7`)).json()).toHaveLength(7);
+    expect((await call(t.app, w.other, "GET", `${base}?days=0`)).statusCode).toBe(400);
+    expect((await call(t.app, w.other, "GET", `${base}?days=1000`)).statusCode).toBe(400);
+  });
+});

@@ -1,0 +1,125 @@
+import {
+  dailyVolumeList,
+  deliveryErrorList,
+  emailRequest,
+  emailStatus,
+  errorsQuery,
+  serviceNameParams,
+  stateChangeList,
+  updateEmailSettings,
+  volumesQuery,
+} from "@scripts-email/contracts";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { actorOf } from "../plugins/auth.ts";
+import { SIGNED_IN } from "../plugins/openapi.ts";
+import { errorResponses, type RouteOptions } from "./common.ts";
+
+const base = "/hostings/:serviceName/email";
+
+export const emailRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services }) => {
+  app.get(
+    base,
+    {
+      schema: {
+        tags: ["hostings"],
+        summary: "The Scripts-email panel of a hosting: state and counters",
+        security: SIGNED_IN,
+        params: serviceNameParams,
+        response: { 200: emailStatus, ...errorResponses },
+      },
+    },
+    async (request) => services.email.status(actorOf(request), request.params.serviceName),
+  );
+
+  app.put(
+    base,
+    {
+      schema: {
+        tags: ["hostings"],
+        summary: "Change the address that receives the daily error report",
+        security: SIGNED_IN,
+        params: serviceNameParams,
+        body: updateEmailSettings,
+        response: { 200: emailStatus, ...errorResponses },
+      },
+    },
+    async (request) =>
+      services.email.setReportRecipient(
+        actorOf(request),
+        request.params.serviceName,
+        request.body.reportRecipient,
+      ),
+  );
+
+  app.post(
+    `${base}/requests`,
+    {
+      schema: {
+        tags: ["hostings"],
+        summary: "Block, purge or unblock sending",
+        description:
+          "Purge is only possible while blocked. An illegal transition answers 409 " +
+          "`invalid_transition`; support must give a `reason`.",
+        security: SIGNED_IN,
+        params: serviceNameParams,
+        body: emailRequest,
+        response: { 202: emailStatus, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const status = await services.email.request(
+        actorOf(request),
+        request.params.serviceName,
+        request.body.action,
+        request.body.reason,
+      );
+      return reply.code(202).send(status);
+    },
+  );
+
+  app.get(
+    `${base}/errors`,
+    {
+      schema: {
+        tags: ["hostings"],
+        summary: "The latest delivery errors, newest first",
+        security: SIGNED_IN,
+        params: serviceNameParams,
+        querystring: errorsQuery,
+        response: { 200: deliveryErrorList, ...errorResponses },
+      },
+    },
+    async (request) =>
+      services.email.errors(actorOf(request), request.params.serviceName, request.query.limit),
+  );
+
+  app.get(
+    `${base}/volumes`,
+    {
+      schema: {
+        tags: ["hostings"],
+        summary: "Mail sent and errors per day",
+        security: SIGNED_IN,
+        params: serviceNameParams,
+        querystring: volumesQuery,
+        response: { 200: dailyVolumeList, ...errorResponses },
+      },
+    },
+    async (request) =>
+      services.email.volumes(actorOf(request), request.params.serviceName, request.query.days),
+  );
+
+  app.get(
+    `${base}/history`,
+    {
+      schema: {
+        tags: ["hostings"],
+        summary: "The state changes, newest first",
+        security: SIGNED_IN,
+        params: serviceNameParams,
+        response: { 200: stateChangeList, ...errorResponses },
+      },
+    },
+    async (request) => services.email.history(actorOf(request), request.params.serviceName),
+  );
+};

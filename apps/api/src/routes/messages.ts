@@ -1,0 +1,45 @@
+import {
+  messageDetail,
+  messageListQuery,
+  messagePage,
+  messageParams,
+  serviceNameParams,
+} from "@scripts-email/contracts";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { actorOf } from "../plugins/auth.ts";
+import { SIGNED_IN } from "../plugins/openapi.ts";
+import { errorResponses, type RouteOptions } from "./common.ts";
+
+export const messageRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services }) => {
+  app.get(
+    "/hostings/:serviceName/email/messages",
+    {
+      schema: {
+        tags: ["messages"],
+        summary: "A hosting's messages, newest first, a page at a time",
+        description: "Pass the previous page's `nextCursor` as `cursor` to get the next page.",
+        security: SIGNED_IN,
+        params: serviceNameParams,
+        querystring: messageListQuery,
+        response: { 200: messagePage, ...errorResponses },
+      },
+    },
+    async (request) =>
+      services.messages.list(actorOf(request), request.params.serviceName, request.query),
+  );
+
+  app.get(
+    "/hostings/:serviceName/email/messages/:id",
+    {
+      schema: {
+        tags: ["messages"],
+        summary: "One message: headers, recipients and delivery attempts",
+        security: SIGNED_IN,
+        params: messageParams,
+        response: { 200: messageDetail, ...errorResponses },
+      },
+    },
+    async (request) =>
+      services.messages.get(actorOf(request), request.params.serviceName, request.params.id),
+  );
+};

@@ -1,0 +1,81 @@
+import { loginRequest, me } from "@scripts-email/contracts";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { actorOf, clearSessionCookie, setSessionCookie } from "../plugins/auth.ts";
+import { SIGNED_IN } from "../plugins/openapi.ts";
+import { errorResponses, type RouteOptions } from "./common.ts";
+
+/** Signing in: the only API route that needs no user and no CSRF token. */
+export const loginRoutes: FastifyPluginAsyncZod<RouteOptions> = async (
+  app,
+  { services, config },
+) => {
+  app.post(
+    "/session",
+    {
+      schema: {
+        tags: ["session"],
+        summary: "Sign in; sets the session cookie and returns the CSRF token",
+        security: [],
+        body: loginRequest,
+        response: { 200: me, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const session = await services.auth.login(request.body.email, request.body.password);
+      setSessionCookie(reply, config, session.sessionToken);
+      const { user } = session;
+      return {
+        id: user.id,
+        email: user.email,
+        role: user.role,
+        locale: user.locale,
+        csrfToken: session.csrfToken,
+      };
+    },
+  );
+};
+
+export const sessionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (
+  app,
+  { services, config },
+) => {
+  app.delete(
+    "/session",
+    {
+      schema: {
+        tags: ["session"],
+        summary: "Sign out: ends the session and clears the cookie",
+        security: SIGNED_IN,
+        response: { 204: z.undefined(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      if (request.auth?.kind === "cookie") await services.auth.logout(request.auth.token);
+      clearSessionCookie(reply, config);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    "/me",
+    {
+      schema: {
+        tags: ["session"],
+        summary: "The signed-in user",
+        security: SIGNED_IN,
+        response: { 200: me, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      return {
+        id: actor.userId,
+        email: actor.email,
+        role: actor.role,
+        locale: actor.locale,
+        csrfToken: request.auth?.kind === "cookie" ? request.auth.session.csrfToken : null,
+      };
+    },
+  );
+};

@@ -1,0 +1,37 @@
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Actor, Services, SessionInfo } from "@scripts-email/domain";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+
+export interface ApiConfig {
+  /** Sets `Secure` on the session cookie; true everywhere but plain-HTTP development. */
+  cookieSecure: boolean;
+  logger?: boolean | object;
+  trustProxy?: boolean;
+  /** Folder of a built SPA to serve, with an index.html fallback for non-API GET routes. */
+  staticDir?: string;
+}
+
+export interface BuildAppOptions {
+  services: Services;
+  config: ApiConfig;
+}
+
+/** How the current request proved who it is. */
+export type RequestAuth =
+  | { kind: "cookie"; actor: Extract<Actor, { kind: "user" }>; session: SessionInfo; token: string }
+  | { kind: "bearer"; actor: Extract<Actor, { kind: "user" }> };
+
+export type ZodApp = FastifyInstance<
+  Server,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+declare module "fastify" {
+  interface FastifyRequest {
+    auth: RequestAuth | null;
+  }
+}

@@ -1,0 +1,231 @@
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createIngestFixture,
+  type IngestFixture,
+  type TestHosting,
+} from "../testing/smtp-fixtures.ts";
+
+const BIN = fileURLToPath(new URL("../../bin/sendmail", import.meta.url));
+
+let fx: IngestFixture;
+let site: TestHosting;
+let port: number;
+let work: string;
+
+beforeAll(async () => {
+  fx = await createIngestFixture();
+  site = await fx.addHosting("cli.example");
+  ({ port } = await fx.startServer());
+  work = mkdtempSync(path.join(tmpdir(), "se-sendmail-"));
+});
+
+afterAll(async () => {
+  if (work) rmSync(work, { recursive: true, force: true });
+  await fx?.close();
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function env(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(base)) if (key.startsWith("SCRIPTS_EMAIL_")) delete base[key];
+  return {
+    ...base,
+    SCRIPTS_EMAIL_HOST: "127.0.0.1",
+    SCRIPTS_EMAIL_PORT: String(port),
+    SCRIPTS_EMAIL_USER: site.serviceName,
+    SCRIPTS_EMAIL_PASSWORD: site.password,
+    ...overrides,
+  };
+}
+
+function run(
+  command: string,
+  args: string[],
+  input: string,
+  environment: NodeJS.ProcessEnv = env(),
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: environment, cwd: work });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+const sendmail = (args: string[], input: string, environment?: NodeJS.ProcessEnv) =>
+  run(BIN, args, input, environment);
+
+/** The stored message with this subject (the fixture's clock stands still, so no "latest"). */
+async function stored(subject: string) {
+  const rows = await fx.db.prisma.message.findMany({ where: { hostingId: site.id, subject } });
+  if (rows.length !== 1) throw new Error(`${rows.length} messages with subject "${subject}"`);
+  const row = rows[0]!;
+  return { ...row, text: Buffer.from(row.raw!).toString("utf8") };
+}
+
+describe("sendmail command", () => {
+  it("with -t sends to To, Cc and Bcc and removes the Bcc header", async () => {
+    const input = [
+      "From: Web <web@cli.example>",
+      "To: Ann <ann@example.org>, bob@example.org",
+      "Cc: carl@example.org",
+      "Bcc: hidden@example.org,",
+      " also-hidden@example.org",
+      "Subject: -t test",
+      "",
+      "Hello,",
+      ".",
+      "a lone dot above does not end the message",
+      "",
+    ].join("\n");
+    const result = await sendmail(["-t", "-i"], input);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const row = await stored("-t test");
+    expect(row.recipients).toEqual([
+      "ann@example.org",
+      "bob@example.org",
+      "carl@example.org",
+      "hidden@example.org",
+      "also-hidden@example.org",
+    ]);
+    expect(row.envelopeFrom).toBe("web@cli.example");
+    expect(row.source).toBe("sendmail");
+    expect(row.subject).toBe("-t test");
+    expect(row.text).not.toMatch(/^Bcc:/im);
+    expect(row.text).not.toMatch(/hidden@/);
+    expect(row.text).not.toMatch(/X-Scripts-Email-Via/i);
+    expect(row.text).toMatch(/^Date: \w{3}, \d{1,2} \w{3} \d{4} \d\d:\d\d:\d\d \+0000\r$/m);
+    expect(row.messageIdHeader).toMatch(/^<[0-9a-f-]+@cli\.example>$/);
+    expect(row.text).toContain("Hello,\r\n.\r\na lone dot above does not end the message\r\n");
+  });
+
+  it("sends to the recipients given as arguments, with -f and -F", async () => {
+    const input = "Subject: by arguments\n\nbody\n";
+    const result = await sendmail(
+      ["-oi", "-odi", "-fbounce@cli.example", "-F", "Cli Site", "x@example.org,y@example.org"],
+      input,
+    );
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const row = await stored("by arguments");
+    expect(row.recipients).toEqual(["x@example.org", "y@example.org"]);
+    expect(row.envelopeFrom).toBe("bounce@cli.example");
+    expect(row.text).toMatch(/^From: "Cli Site" <bounce@cli\.example>\r$/m);
+  });
+
+  it("reads the credentials from a configuration file named with -C", async () => {
+    const file = path.join(work, "sendmail.conf");
+    writeFileSync(
+      file,
+      `# Scripts-email\nhost = 127.0.0.1\nport = ${port}\nuser = ${site.serviceName}\npassword = "${site.password}"\n`,
+    );
+    const bare = env({
+      SCRIPTS_EMAIL_HOST: undefined,
+      SCRIPTS_EMAIL_PORT: undefined,
+      SCRIPTS_EMAIL_USER: undefined,
+      SCRIPTS_EMAIL_PASSWORD: undefined,
+    });
+    const result = await sendmail(["-C", file, "z@example.org"], "Subject: conf\n\nx\n", bare);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect((await stored("conf")).recipients).toEqual(["z@example.org"]);
+  });
+
+  it("prints its help, and exits 64 on a usage error", async () => {
+    const help = await sendmail(["--help"], "");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("SCRIPTS_EMAIL_CONFIG");
+    expect(help.stdout).toContain("SCRIPTS_EMAIL_PASSWORD");
+    const bad = await sendmail(["-Q"], "Subject: x\n\nx\n");
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toBe("sendmail: unknown option -Q\n");
+  });
+
+  it("exits 65 without recipients", async () => {
+    const result = await sendmail(["-t"], "Subject: nobody\n\nx\n");
+    expect(result.code).toBe(65);
+    expect(result.stderr).toMatch(/^sendmail: no recipients.*\n$/);
+  });
+
+  it("exits 75 when the server is down", async () => {
+    const { server, port: p } = await fx.startServer();
+    await server.close();
+    const result = await sendmail(
+      ["a@example.org"],
+      "Subject: x\n\nx\n",
+      env({ SCRIPTS_EMAIL_PORT: String(p) }),
+    );
+    expect(result.code).toBe(75);
+    expect(result.stderr).toMatch(/^sendmail: cannot reach the mail server: .*ECONNREFUSED.*\n$/);
+  });
+
+  it("exits 77 when the password is refused", async () => {
+    const result = await sendmail(
+      ["a@example.org"],
+      "Subject: x\n\nx\n",
+      env({ SCRIPTS_EMAIL_PASSWORD: "wrong" }),
+    );
+    expect(result.code).toBe(77);
+    expect(result.stderr).toMatch(/^sendmail: authentication refused: 535 .*\n$/);
+  });
+
+  const php = spawnSync("php", ["-v"]).status === 0;
+  it.skipIf(!php && process.env.CI !== "true")(
+    "sends PHP's mail() with sendmail_path pointing at it",
+    async () => {
+      if (!php) {
+        throw new Error("php is not on PATH: install php-cli (apt-get install -y php-cli)");
+      }
+      const script = path.join(work, "contact.php");
+      writeFileSync(
+        script,
+        `<?php
+$ok = mail(
+  "to@example.org",
+  "From PHP",
+  "Hello from PHP\\n.\\nafter the dot",
+  "From: Site <web@cli.example>\\r\\nCc: cc@example.org\\r\\nBcc: secret@example.org"
+);
+exit($ok ? 0 : 3);
+`,
+      );
+      const result = await run(
+        "php",
+        [
+          "-d",
+          `sendmail_path=${BIN} -t -i`,
+          "-d",
+          "mail.add_x_header=1",
+          "-d",
+          "display_errors=stderr",
+          script,
+        ],
+        "",
+      );
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      const row = await stored("From PHP");
+      expect(row.source).toBe("sendmail");
+      expect(row.recipients).toEqual(["to@example.org", "cc@example.org", "secret@example.org"]);
+      expect(row.envelopeFrom).toBe("web@cli.example");
+      expect(row.originatingScript).toMatch(/contact\.php$/);
+      expect(row.text).not.toMatch(/secret@/);
+      expect(row.text).toContain("Hello from PHP\r\n.\r\nafter the dot");
+    },
+  );
+});

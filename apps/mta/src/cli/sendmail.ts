@@ -1,0 +1,13 @@
+/**
+ * sendmail-compatible command (PHP's sendmail_path): `tsx apps/mta/src/cli/sendmail.ts --help`,
+ * or apps/mta/bin/sendmail. Imports nothing of the database: it only talks SMTP.
+ */
+import { runSendmail } from "./sendmail-run.ts";
+
+process.exitCode = await runSendmail({
+  argv: process.argv.slice(2),
+  env: process.env,
+  stdin: process.stdin,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+});

@@ -1,0 +1,224 @@
+import type { AddressInfo } from "node:net";
+import type { IncomingMessage } from "@scripts-email/domain";
+import { DomainError } from "@scripts-email/domain";
+import type {
+  SMTPServerAuthentication,
+  SMTPServerDataStream,
+  SMTPServerError,
+  SMTPServerSession,
+} from "smtp-server";
+import { AuthThrottle, type AuthThrottleOptions, DEFAULT_AUTH_THROTTLE } from "./auth-throttle.ts";
+import { PromptSmtpServer } from "./prompt-smtp-server.ts";
+import { takeViaHeader } from "./via-header.ts";
+
+export interface AuthenticatedHosting {
+  hostingId: string;
+  serviceName: string;
+}
+
+/** pino-compatible subset. */
+export interface IngestLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface IngestServerDeps {
+  /** user = the hosting's service name, pass = its SMTP password; null when they do not match. */
+  authenticate(user: string, pass: string): Promise<AuthenticatedHosting | null>;
+  /** Resolves once the message is committed: only then may the client get its 250. */
+  accept(message: IncomingMessage): Promise<{ id: string; status: "queued" | "held" }>;
+  logger?: IngestLogger;
+}
+
+export interface IngestServerOptions {
+  port: number;
+  /** Default 127.0.0.1: submission is for the scripts of this machine. */
+  host?: string;
+  /** Bytes; default 10 MB. */
+  maxSize?: number;
+  /** Recipients per message; default 100, more get `452 too many recipients`. */
+  maxRecipients?: number;
+  /** PEM key and certificate; STARTTLS is offered only when given. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Server name in the greeting; default the OS host name. */
+  name?: string;
+  banner?: string;
+  authThrottle?: AuthThrottleOptions;
+  /** How long `close()` lets open sessions finish before cutting them; default 30 s. */
+  closeTimeoutMs?: number;
+}
+
+export interface IngestServer {
+  /** Starts listening; resolves with the bound port (useful with port 0). */
+  listen(): Promise<number>;
+  /** Stops accepting, lets sessions finish (up to the close timeout), waits for pending commits. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_SIZE = 10 * 1024 * 1024;
+export const DEFAULT_MAX_RECIPIENTS = 100;
+
+const silentLogger: IngestLogger = { info() {}, warn() {}, error() {} };
+
+function smtpError(code: number, message: string): SMTPServerError {
+  const error: SMTPServerError = new Error(message);
+  error.responseCode = code;
+  return error;
+}
+
+export function createIngestServer(
+  deps: IngestServerDeps,
+  options: IngestServerOptions,
+): IngestServer {
+  const log = deps.logger ?? silentLogger;
+  const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
+  const throttle = new AuthThrottle(options.authThrottle ?? DEFAULT_AUTH_THROTTLE);
+  const pending = new Set<Promise<unknown>>();
+
+  const hostingOf = (session: SMTPServerSession) => session.user as AuthenticatedHosting;
+
+  async function authenticate(
+    auth: SMTPServerAuthentication,
+    session: SMTPServerSession,
+  ): Promise<AuthenticatedHosting> {
+    const client = session.remoteAddress;
+    if (throttle.isBlocked(client)) {
+      log.warn({ client }, "smtp auth throttled");
+      throw smtpError(421, "Too many failed authentication attempts, try again later");
+    }
+    let hosting: AuthenticatedHosting | null;
+    try {
+      hosting = await deps.authenticate(auth.username ?? "", auth.password ?? "");
+    } catch (error) {
+      log.error({ err: error, client }, "smtp auth lookup failed");
+      throw smtpError(454, "Temporary authentication failure, try again later");
+    }
+    if (!hosting) {
+      throw smtpError(535, "Authentication credentials invalid");
+    }
+    throttle.recordSuccess(client);
+    return hosting;
+  }
+
+  async function store(raw: Buffer, session: SMTPServerSession): Promise<string> {
+    const hosting = hostingOf(session);
+    const { raw: stored, via } = takeViaHeader(raw);
+    const envelope = session.envelope;
+    try {
+      const accepted = await deps.accept({
+        hostingId: hosting.hostingId,
+        envelopeFrom: envelope.mailFrom ? envelope.mailFrom.address : "",
+        recipients: envelope.rcptTo.map((r) => r.address),
+        raw: stored,
+        source: via ?? "smtp",
+      });
+      log.info(
+        { messageId: accepted.id, hosting: hosting.serviceName, status: accepted.status },
+        "message accepted",
+      );
+      return accepted.status === "held"
+        ? `Held as ${accepted.id}: sending is blocked for this hosting`
+        : `Queued as ${accepted.id}`;
+    } catch (error) {
+      if (error instanceof DomainError && error.code === "daily_limit_reached") {
+        const limit = error.params.limit;
+        throw smtpError(
+          452,
+          `Daily sending limit${limit === undefined ? "" : ` of ${limit} messages`} reached for this hosting, try again tomorrow`,
+        );
+      }
+      if (error instanceof DomainError && error.code === "not_found") {
+        throw smtpError(550, "This hosting no longer exists");
+      }
+      // Nothing was acknowledged: a 4xx makes the client keep the message and retry.
+      log.error({ err: error, hosting: hosting.serviceName }, "message not stored");
+      throw smtpError(451, "Temporary failure, try again later");
+    }
+  }
+
+  function onData(
+    stream: SMTPServerDataStream,
+    session: SMTPServerSession,
+    callback: (err?: Error | null, message?: string) => void,
+  ): void {
+    const chunks: Buffer[] = [];
+    let answered = false;
+    const answer = (error: Error | null, reply?: string) => {
+      if (answered) return;
+      answered = true;
+      callback(error, reply);
+    };
+    stream.on("data", (chunk: Buffer) => {
+      // Past the limit the rest is read and dropped rather than kept in memory.
+      if (!stream.sizeExceeded) chunks.push(chunk);
+    });
+    stream.once("error", (error) => {
+      log.warn({ err: error }, "message stream failed");
+      answer(smtpError(451, "Temporary failure, try again later"));
+    });
+    stream.once("end", () => {
+      if (stream.sizeExceeded) {
+        answer(smtpError(552, `Message too big: the limit is ${maxSize} bytes`));
+        return;
+      }
+      const work = store(Buffer.concat(chunks), session).then(
+        (reply) => answer(null, reply),
+        (error: Error) => answer(error),
+      );
+      pending.add(work);
+      void work.finally(() => pending.delete(work));
+    });
+  }
+
+  const server = new PromptSmtpServer({
+    name: options.name,
+    banner: options.banner,
+    size: maxSize,
+    maxRecipients: options.maxRecipients ?? DEFAULT_MAX_RECIPIENTS,
+    authMethods: ["PLAIN", "LOGIN"],
+    authOptional: false,
+    authRequiredMessage: "Authentication required",
+    // Submission listens on loopback for the scripts of this machine, so AUTH in clear text
+    // is allowed when no certificate is configured (nothing crosses the network).
+    allowInsecureAuth: true,
+    disabledCommands: options.tls ? [] : ["STARTTLS"],
+    ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
+    disableReverseLookup: true,
+    hidePIPELINING: false,
+    hide8BITMIME: false,
+    closeTimeout: options.closeTimeoutMs ?? 30_000,
+    logger: false,
+    onAuth(auth, session, callback) {
+      authenticate(auth, session).then(
+        (user) => callback(null, { user }),
+        (error: SMTPServerError) => {
+          if (error.responseCode === 535) {
+            throttle.recordFailure(session.remoteAddress);
+            log.warn({ client: session.remoteAddress, user: auth.username }, "smtp auth failed");
+          }
+          callback(error);
+        },
+      );
+    },
+    onData,
+  });
+  server.on("error", (error) => log.error({ err: error }, "smtp server error"));
+
+  return {
+    listen() {
+      return new Promise<number>((resolve, reject) => {
+        const onError = (error: Error) => reject(error);
+        server.server.once("error", onError);
+        server.listen(options.port, options.host ?? "127.0.0.1", undefined, () => {
+          server.server.off("error", onError);
+          resolve((server.server.address() as AddressInfo).port);
+        });
+      });
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([...pending]);
+    },
+  };
+}

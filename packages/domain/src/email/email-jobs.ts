@@ -1,0 +1,76 @@
+import type { Clock } from "../clock.ts";
+import type { HostingRepository } from "../hosting/hosting-repository.ts";
+import { TRANSITIONS } from "../hosting/hosting-state.ts";
+import { utcDay } from "../shared/time.ts";
+import type { EmailRepository } from "./email-repository.ts";
+
+export const DEFAULT_BATCH_SIZE = 5000;
+
+/**
+ * The two background jobs behind purge and unblock. Each works in short transactions of one
+ * batch, skips rows another process holds, and re-checks the hosting's state per batch, so any
+ * number of scheduler processes can run them at once.
+ */
+export function createEmailJobs(deps: {
+  hostings: HostingRepository;
+  email: EmailRepository;
+  clock: Clock;
+}) {
+  const { hostings, email, clock } = deps;
+
+  async function finishPurge(hostingId: string): Promise<void> {
+    await hostings.transaction(async (tx) => {
+      const startedAt = await email.lockFinishedPurge(tx, hostingId);
+      if (!startedAt) return; // not purging any more, or another process is still deleting
+      const { from, to } = TRANSITIONS.purge_finished;
+      const at = clock.now();
+      const won = await hostings.transition(
+        {
+          id: hostingId,
+          from,
+          to,
+          at,
+          blockedByRole: null,
+          stateReason: null,
+          unlessBlockedBySupport: false,
+        },
+        tx,
+      );
+      if (!won) return;
+      await hostings.addStateChange(
+        hostingId,
+        { from, to, at, actorId: null, actorRole: "system", reason: null },
+        tx,
+      );
+    });
+  }
+
+  return {
+    async runPurges(batchSize = DEFAULT_BATCH_SIZE): Promise<number> {
+      let total = 0;
+      for (const hostingId of await hostings.idsInState("purging")) {
+        for (;;) {
+          const deleted = await email.purgeBatch(hostingId, batchSize, utcDay(clock.now()));
+          if (deleted === null) break;
+          total += deleted;
+          if (deleted < batchSize) break;
+        }
+        await finishPurge(hostingId);
+      }
+      return total;
+    },
+
+    async runReleases(batchSize = DEFAULT_BATCH_SIZE): Promise<number> {
+      let total = 0;
+      for (const hostingId of await email.hostingsWithHeldMail(clock.now())) {
+        for (;;) {
+          const released = await email.releaseBatch(hostingId, batchSize, clock.now());
+          if (released === null) break;
+          total += released;
+          if (released < batchSize) break;
+        }
+      }
+      return total;
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import type { EmailAction, EmailStatus, StateChange } from "@scripts-email/contracts";
+import { type Actor, actorRoleOf } from "../actor.ts";
+import type { InternalAuditService } from "../audit/audit-service.ts";
+import type { Clock } from "../clock.ts";
+import { DAY } from "../clock.ts";
+import { DomainError } from "../errors.ts";
+import { loadVisibleHosting } from "../hosting/hosting-access.ts";
+import type { HostingRepository, HostingRow } from "../hosting/hosting-repository.ts";
+import type { EmailService } from "../services.ts";
+import { isoDay, isoOrNull, utcDay } from "../shared/time.ts";
+import { parseEmailAddress } from "../shared/validation.ts";
+import type { UserRepository } from "../user/user-repository.ts";
+import { createEmailJobs } from "./email-jobs.ts";
+import type { EmailRepository } from "./email-repository.ts";
+import { requestTransition } from "./email-transition.ts";
+
+const HISTORY_LIMIT = 200;
+const MAX_DAYS = 366;
+const MAX_ERRORS = 100;
+
+export interface EmailServiceDeps {
+  hostings: HostingRepository;
+  email: EmailRepository;
+  users: UserRepository;
+  audit: InternalAuditService;
+  clock: Clock;
+}
+
+export function createEmailService(deps: EmailServiceDeps): EmailService {
+  const { hostings, email, users, audit, clock } = deps;
+
+  async function statusOf(hosting: HostingRow): Promise<EmailStatus> {
+    const today = utcDay(clock.now());
+    const [totals, sentToday, counts, nextExpiry] = await Promise.all([
+      email.volumeTotals(hosting.id),
+      email.sentOn(hosting.id, today),
+      email.queueCounts(hosting.id),
+      email.nextHeldExpiry(hosting.id),
+    ]);
+    return {
+      state: hosting.state,
+      blockedBy: hosting.state === "active" ? null : hosting.blockedByRole,
+      stateReason: hosting.stateReason,
+      stateChangedAt: hosting.stateChangedAt.toISOString(),
+      reportRecipient: hosting.reportRecipient,
+      sent: totals.sent,
+      sentToday,
+      maxPerDay: hosting.maxPerDay,
+      errors: totals.errors,
+      held: counts.held,
+      queued: counts.queued,
+      nextExpiry: isoOrNull(nextExpiry),
+    };
+  }
+
+  async function reload(hosting: HostingRow): Promise<HostingRow> {
+    const fresh = await hostings.findById(hosting.id);
+    if (!fresh) throw new DomainError("not_found");
+    return fresh;
+  }
+
+  return {
+    async status(actor, serviceName) {
+      return statusOf(await loadVisibleHosting(hostings, actor, serviceName));
+    },
+
+    async setReportRecipient(actor, serviceName, reportRecipient) {
+      const hosting = await loadVisibleHosting(hostings, actor, serviceName);
+      const address = parseEmailAddress(reportRecipient);
+      await hostings.transaction(async (tx) => {
+        await hostings.setReportRecipient(hosting.id, address, tx);
+        if (actorRoleOf(actor) === "support") {
+          await audit.record(
+            {
+              actor,
+              action: "email.report_recipient",
+              hostingId: hosting.id,
+              details: { from: hosting.reportRecipient, to: address },
+            },
+            tx,
+          );
+        }
+      });
+      return statusOf(await reload(hosting));
+    },
+
+    async request(actor: Actor, serviceName: string, action: EmailAction, reason?: string) {
+      const hosting = await loadVisibleHosting(hostings, actor, serviceName);
+      await requestTransition({ hostings, email, audit, clock }, actor, hosting, action, reason);
+      return statusOf(await reload(hosting));
+    },
+
+    async errors(actor, serviceName, limit) {
+      const hosting = await loadVisibleHosting(hostings, actor, serviceName);
+      const take = Math.min(Math.max(Math.trunc(limit) || 1, 1), MAX_ERRORS);
+      const events = await email.failedEvents(hosting.id, take);
+      return events.map((e) => ({
+        date: e.at.toISOString(),
+        recipient: e.recipient,
+        code: e.smtpCode,
+        message: e.text,
+      }));
+    },
+
+    async volumes(actor, serviceName, days) {
+      const hosting = await loadVisibleHosting(hostings, actor, serviceName);
+      const count = Math.min(Math.max(Math.trunc(days) || 1, 1), MAX_DAYS);
+      const last = utcDay(clock.now());
+      const first = new Date(last.getTime() - (count - 1) * DAY);
+      const rows = await email.volumesBetween(hosting.id, first, last);
+      const byDay = new Map(rows.map((r) => [isoDay(r.day), r]));
+      return Array.from({ length: count }, (_, i) => {
+        const date = isoDay(new Date(first.getTime() + i * DAY));
+        const row = byDay.get(date);
+        return { date, sent: row?.sent ?? 0, errors: row?.errors ?? 0 };
+      });
+    },
+
+    async history(actor, serviceName) {
+      const hosting = await loadVisibleHosting(hostings, actor, serviceName);
+      const changes = await hostings.stateChanges(hosting.id, HISTORY_LIMIT);
+      const askerIsSupport = actorRoleOf(actor) === "support";
+      const visibleIds = changes
+        .filter((c) => c.actorId && (c.actorRole === "customer" || askerIsSupport))
+        .map((c) => c.actorId as string);
+      const emails = await users.emailsById([...new Set(visibleIds)]);
+      return changes.map(
+        (c): StateChange => ({
+          from: c.from,
+          to: c.to,
+          at: c.at.toISOString(),
+          actorRole: c.actorRole,
+          // support staff stay anonymous to customers
+          actorEmail:
+            c.actorId &&
+            (c.actorRole === "customer" || (c.actorRole === "support" && askerIsSupport))
+              ? (emails.get(c.actorId) ?? null)
+              : null,
+          reason: c.reason,
+        }),
+      );
+    },
+
+    ...createEmailJobs({ hostings, email, clock }),
+  };
+}

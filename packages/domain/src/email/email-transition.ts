@@ -1,0 +1,90 @@
+import type { EmailAction } from "@scripts-email/contracts";
+import { type Actor, actorRoleOf } from "../actor.ts";
+import type { InternalAuditService } from "../audit/audit-service.ts";
+import type { Clock } from "../clock.ts";
+import { DomainError } from "../errors.ts";
+import type { HostingRepository, HostingRow } from "../hosting/hosting-repository.ts";
+import { invalidTransition, nextState } from "../hosting/hosting-state.ts";
+import { parseReason } from "../shared/validation.ts";
+import type { EmailRepository } from "./email-repository.ts";
+
+function assertCustomerMayLift(role: string, hosting: HostingRow, action: EmailAction): void {
+  if (
+    role === "customer" &&
+    action !== "block" &&
+    hosting.state !== "active" &&
+    hosting.blockedByRole === "support"
+  ) {
+    throw new DomainError("blocked_by_support");
+  }
+}
+
+/**
+ * Applies a panel action (block, unblock, purge) as one transaction: the conditional update of
+ * the hosting, its history entry, the audit entry for support, and on block the holding of the
+ * queued mail. Held mail is released by the release job, not here, so that unblock answers at
+ * once whatever the queue size.
+ */
+export async function requestTransition(
+  deps: {
+    hostings: HostingRepository;
+    email: EmailRepository;
+    audit: InternalAuditService;
+    clock: Clock;
+  },
+  actor: Actor,
+  hosting: HostingRow,
+  action: EmailAction,
+  rawReason: string | undefined,
+): Promise<void> {
+  const { hostings, email, audit, clock } = deps;
+  const role = actorRoleOf(actor);
+  const reason = parseReason(rawReason);
+  if (role === "support" && !reason) throw new DomainError("reason_required");
+  assertCustomerMayLift(role, hosting, action);
+  const from = hosting.state;
+  const to = nextState(from, action);
+  const at = clock.now();
+
+  await hostings.transaction(async (tx) => {
+    const won = await hostings.transition(
+      {
+        id: hosting.id,
+        from,
+        to,
+        at,
+        blockedByRole: action === "unblock" ? null : action === "block" ? role : undefined,
+        stateReason:
+          action === "unblock" ? null : action === "block" ? reason : (reason ?? undefined),
+        unlessBlockedBySupport: role === "customer" && action !== "block",
+      },
+      tx,
+    );
+    if (!won) {
+      // someone else changed the state first: answer with what it is now
+      const current = await hostings.findById(hosting.id, tx);
+      if (!current) throw new DomainError("not_found");
+      assertCustomerMayLift(role, current, action);
+      throw invalidTransition(current.state, action);
+    }
+    await hostings.addStateChange(
+      hosting.id,
+      {
+        from,
+        to,
+        at,
+        actorId: actor.kind === "user" ? actor.userId : null,
+        actorRole: role,
+        reason,
+      },
+      tx,
+    );
+    if (action === "block") await email.holdQueued(hosting.id, tx);
+    if (role === "support") {
+      await audit.record(
+        { actor, action: `email.${action}`, hostingId: hosting.id, reason, details: { from, to } },
+        tx,
+      );
+    }
+  });
+}

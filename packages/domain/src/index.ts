@@ -1,0 +1,78 @@
+import { AuditRepository } from "./audit/audit-repository.ts";
+import { createAuditService } from "./audit/audit-service.ts";
+import { AuthRepository } from "./auth/auth-repository.ts";
+import { createAuthService } from "./auth/auth-service.ts";
+import { HOUR, systemClock } from "./clock.ts";
+import { EmailRepository } from "./email/email-repository.ts";
+import { createEmailService } from "./email/email-service.ts";
+import { HostingRepository } from "./hosting/hosting-repository.ts";
+import { createHostingService } from "./hosting/hosting-service.ts";
+import { MessageRepository } from "./message/message-repository.ts";
+import { createMessageService } from "./message/message-service.ts";
+import type { Services, ServicesOptions } from "./services.ts";
+import { HealthRepository } from "./shared/health-repository.ts";
+import { UserRepository } from "./user/user-repository.ts";
+import { createUserService } from "./user/user-service.ts";
+
+export { type Actor, actorRoleOf, SYSTEM } from "./actor.ts";
+export { API_TOKEN_PREFIX } from "./auth/auth-service.ts";
+export { type Clock, DAY, HOUR, ManualClock, systemClock } from "./clock.ts";
+export { DEFAULT_BATCH_SIZE } from "./email/email-jobs.ts";
+export { DomainError } from "./errors.ts";
+export {
+  canTransition,
+  type HostingEvent,
+  type HostingState,
+  invalidTransition,
+  nextState,
+  TRANSITIONS,
+} from "./hosting/hosting-state.ts";
+export { type Header, parseHeaders } from "./message/message-headers.ts";
+export * from "./queue/index.ts";
+export type * from "./services.ts";
+export { MIN_PASSWORD_LENGTH } from "./user/user-service.ts";
+
+export const DEFAULT_SESSION_TTL_MS = 12 * HOUR;
+export const DEFAULT_HOLD_MS = 72 * HOUR;
+export const DEFAULT_MAX_FAILED_LOGINS = 5;
+export const DEFAULT_LOGIN_WINDOW_MS = 15 * 60_000;
+
+/** Wires the repositories and services over one database; everything above calls this. */
+export function createServices(options: ServicesOptions): Services {
+  const prisma = options.db.prisma;
+  const clock = options.clock ?? systemClock;
+
+  const userRepository = new UserRepository(prisma);
+  const hostingRepository = new HostingRepository(prisma);
+  const audit = createAuditService({ audit: new AuditRepository(prisma), clock });
+  const health = new HealthRepository(prisma);
+
+  return {
+    clock,
+    users: createUserService({ users: userRepository, clock }),
+    auth: createAuthService({
+      auth: new AuthRepository(prisma),
+      users: userRepository,
+      clock,
+      options: {
+        sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+        maxFailedLogins: options.maxFailedLogins ?? DEFAULT_MAX_FAILED_LOGINS,
+        loginWindowMs: options.loginWindowMs ?? DEFAULT_LOGIN_WINDOW_MS,
+      },
+    }),
+    hostings: createHostingService({ hostings: hostingRepository, users: userRepository, clock }),
+    email: createEmailService({
+      hostings: hostingRepository,
+      email: new EmailRepository(prisma),
+      users: userRepository,
+      audit,
+      clock,
+    }),
+    messages: createMessageService({
+      hostings: hostingRepository,
+      messages: new MessageRepository(prisma),
+    }),
+    audit,
+    ping: () => health.ping(),
+  };
+}

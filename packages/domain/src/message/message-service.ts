@@ -1,0 +1,81 @@
+import type { MessageListQuery, MessageSummary } from "@scripts-email/contracts";
+import type { Actor } from "../actor.ts";
+import { DomainError } from "../errors.ts";
+import { loadVisibleHosting } from "../hosting/hosting-access.ts";
+import type { HostingRepository } from "../hosting/hosting-repository.ts";
+import type { MessageService } from "../services.ts";
+import { isoOrNull } from "../shared/time.ts";
+import { isUuid } from "../shared/validation.ts";
+import { decodeCursor, encodeCursor } from "./message-cursor.ts";
+import { parseHeaders } from "./message-headers.ts";
+import type { MessageRepository, MessageRow } from "./message-repository.ts";
+
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 200;
+
+function toSummary(m: MessageRow): MessageSummary {
+  return {
+    id: m.id,
+    acceptedAt: m.acceptedAt.toISOString(),
+    from: m.envelopeFrom,
+    to: m.recipients,
+    subject: m.subject,
+    size: m.size,
+    status: m.status,
+    attempts: m.attempts,
+    expiresAt: m.expiresAt.toISOString(),
+    nextAttemptAt: isoOrNull(m.nextAttemptAt),
+  };
+}
+
+export function createMessageService(deps: {
+  hostings: HostingRepository;
+  messages: MessageRepository;
+}): MessageService {
+  const { hostings, messages } = deps;
+  return {
+    async list(actor: Actor, serviceName: string, query: MessageListQuery) {
+      const hosting = await loadVisibleHosting(hostings, actor, serviceName);
+      const limit = Math.min(Math.max(Math.trunc(query.limit ?? DEFAULT_LIMIT) || 1, 1), MAX_LIMIT);
+      const rows = await messages.page({
+        hostingId: hosting.id,
+        status: query.status,
+        after: query.cursor ? decodeCursor(query.cursor) : undefined,
+        take: limit + 1,
+      });
+      const items = rows.slice(0, limit);
+      const last = items.at(-1);
+      return {
+        items: items.map(toSummary),
+        nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+      };
+    },
+
+    async get(actor: Actor, serviceName: string, id: string) {
+      const hosting = await loadVisibleHosting(hostings, actor, serviceName);
+      const message = isUuid(id) ? await messages.find(hosting.id, id) : null;
+      if (!message) throw new DomainError("not_found");
+      const events = await messages.events(message.id);
+      const delivered = new Set(message.delivered);
+      return {
+        ...toSummary(message),
+        messageId: message.messageIdHeader,
+        source: message.source,
+        originatingScript: message.originatingScript,
+        sentAt: isoOrNull(message.sentAt),
+        headers: message.raw ? parseHeaders(message.raw) : null,
+        recipients: message.recipients.map((address) => ({
+          address,
+          delivered: delivered.has(address),
+        })),
+        attempts: events.map((e) => ({
+          at: e.at.toISOString(),
+          recipient: e.recipient,
+          outcome: e.outcome,
+          code: e.smtpCode,
+          text: e.text,
+        })),
+      };
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { Prisma, PrismaClient } from "@scripts-email/db";
+
+/** A client inside an interactive transaction; every repository method accepts one. */
+export type Tx = Prisma.TransactionClient;
+
+export interface TransactionOptions {
+  /** Milliseconds; batch jobs need more than Prisma's default 5 s. */
+  timeout?: number;
+}
+
+export abstract class BaseRepository {
+  constructor(protected readonly db: PrismaClient) {}
+
+  protected client(tx?: Tx): Tx | PrismaClient {
+    return tx ?? this.db;
+  }
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return this.db.$transaction(fn, { maxWait: 10_000, timeout: options.timeout ?? 10_000 });
+  }
+}
