@@ -93,6 +93,7 @@ describe("OpenAPI", () => {
     const doc = res.json();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths).sort()).toEqual([
+      "/api/audit",
       "/api/hostings",
       "/api/hostings/{serviceName}/email",
       "/api/hostings/{serviceName}/email/errors",
@@ -100,6 +101,7 @@ describe("OpenAPI", () => {
       "/api/hostings/{serviceName}/email/messages",
       "/api/hostings/{serviceName}/email/messages/{id}",
       "/api/hostings/{serviceName}/email/requests",
+      "/api/hostings/{serviceName}/email/test",
       "/api/hostings/{serviceName}/email/volumes",
       "/api/me",
       "/api/session",

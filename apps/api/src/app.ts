@@ -10,6 +10,7 @@ import { type NotFoundFallback, registerErrorHandler } from "./plugins/error-han
 import { registerMetrics } from "./plugins/metrics.ts";
 import { registerOpenApi } from "./plugins/openapi.ts";
 import { registerStaticSpa } from "./plugins/static-spa.ts";
+import { auditRoutes } from "./routes/audit.ts";
 import { emailRoutes } from "./routes/email.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { hostingRoutes } from "./routes/hostings.ts";
@@ -54,6 +55,7 @@ export async function buildApp({ services, config }: BuildAppOptions): Promise<F
         await signedIn.register(hostingRoutes, options);
         await signedIn.register(emailRoutes, options);
         await signedIn.register(messageRoutes, options);
+        await signedIn.register(auditRoutes, options);
       });
     },
     { prefix: "/api" },

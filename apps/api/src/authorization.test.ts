@@ -30,7 +30,7 @@ beforeEach(async () => {
 });
 
 type Role = "anonymous" | "owner" | "other" | "support";
-type Expect = "ok" | 401 | 404;
+type Expect = "ok" | 401 | 403 | 404;
 
 interface Endpoint {
   name: string;
@@ -41,6 +41,8 @@ interface Endpoint {
   ok: number;
   /** Whether the endpoint names one hosting (another customer gets 404). */
   perHosting: boolean;
+  /** Customers get 403. */
+  supportOnly?: boolean;
 }
 
 const endpoints: Endpoint[] = [
@@ -118,6 +120,22 @@ const endpoints: Endpoint[] = [
     ok: 200,
     perHosting: true,
   },
+  {
+    name: "POST email/test",
+    method: "POST",
+    url: (s) => `/api/hostings/${s}/email/test`,
+    body: { to: "someone@example.com" },
+    ok: 202,
+    perHosting: true,
+  },
+  {
+    name: "GET /api/audit",
+    method: "GET",
+    url: (s) => `/api/audit?serviceName=${s}`,
+    ok: 200,
+    perHosting: false,
+    supportOnly: true,
+  },
 ];
 
 const roles: Role[] = ["anonymous", "owner", "other", "support"];
@@ -125,6 +143,7 @@ const roles: Role[] = ["anonymous", "owner", "other", "support"];
 function expected(role: Role, endpoint: Endpoint): Expect {
   if (role === "anonymous") return 401;
   if (role === "other" && endpoint.perHosting) return 404;
+  if (role !== "support" && endpoint.supportOnly) return 403;
   return "ok";
 }
 
@@ -149,7 +168,8 @@ describe("authorisation matrix", () => {
       expect(res.statusCode, res.body).toBe(endpoint.ok);
     } else {
       expect(res.statusCode, res.body).toBe(want);
-      expect(errorCodeOf(res)).toBe(want === 401 ? "unauthenticated" : "not_found");
+      const codes = { 401: "unauthenticated", 403: "forbidden", 404: "not_found" } as const;
+      expect(errorCodeOf(res)).toBe(codes[want]);
     }
   });
 

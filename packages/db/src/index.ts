@@ -1,6 +1,8 @@
 // Prisma's generated client, types and enums: only this package and *-repository.ts files use them.
 export * from "@prisma/client";
 export type { Database, DatabaseOptions } from "./client.ts";
-export { openDatabase } from "./client.ts";
+export { embeddedFolder, openDatabase } from "./client.ts";
+export { DatabaseInUseError } from "./data-lock.ts";
+export type { MigrationFile } from "./migrate.ts";
 export { MigrationError, migrate, readMigrations } from "./migrate.ts";
 export type { SqlRunner } from "./sql-runner.ts";

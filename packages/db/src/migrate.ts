@@ -63,7 +63,8 @@ export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<strin
     try {
       return await applyPending(sql, files);
     } finally {
-      await sql.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
+      // a failed unlock must not hide the migration's own error; the lock ends with the session
+      await sql.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => undefined);
     }
   });
 }
@@ -71,9 +72,17 @@ export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<strin
 async function applyPending(sql: SqlRunner, files: MigrationFile[]): Promise<string[]> {
   await sql.exec(CREATE_TABLE);
   const rows = await sql.query(
-    `SELECT migration_name, checksum FROM "_prisma_migrations"
-      WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    `SELECT migration_name, checksum, finished_at IS NOT NULL AS finished
+       FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
   );
+  // Only the stock Prisma CLI records a failed migration (ours roll back); it refuses to go on
+  // until someone resolves it, and so do we.
+  const failed = rows.find((r) => !r.finished);
+  if (failed) {
+    throw new MigrationError(
+      `Migration ${String(failed.migration_name)} is recorded as started but not finished in _prisma_migrations. Check the database by hand, then mark it rolled back (prisma migrate resolve --rolled-back) or finished.`,
+    );
+  }
   const applied = new Map(rows.map((r) => [String(r.migration_name), String(r.checksum)]));
   const done: string[] = [];
   for (const file of files) {

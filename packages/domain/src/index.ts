@@ -9,6 +9,7 @@ import { HostingRepository } from "./hosting/hosting-repository.ts";
 import { createHostingService } from "./hosting/hosting-service.ts";
 import { MessageRepository } from "./message/message-repository.ts";
 import { createMessageService } from "./message/message-service.ts";
+import { createMailPath, type MailPath } from "./queue/index.ts";
 import type { Services, ServicesOptions } from "./services.ts";
 import { HealthRepository } from "./shared/health-repository.ts";
 import { UserRepository } from "./user/user-repository.ts";
@@ -33,7 +34,6 @@ export type * from "./services.ts";
 export { MIN_PASSWORD_LENGTH } from "./user/user-service.ts";
 
 export const DEFAULT_SESSION_TTL_MS = 12 * HOUR;
-export const DEFAULT_HOLD_MS = 72 * HOUR;
 export const DEFAULT_MAX_FAILED_LOGINS = 5;
 export const DEFAULT_LOGIN_WINDOW_MS = 15 * 60_000;
 
@@ -44,11 +44,29 @@ export function createServices(options: ServicesOptions): Services {
 
   const userRepository = new UserRepository(prisma);
   const hostingRepository = new HostingRepository(prisma);
-  const audit = createAuditService({ audit: new AuditRepository(prisma), clock });
+  const audit = createAuditService({
+    audit: new AuditRepository(prisma),
+    users: userRepository,
+    hostings: hostingRepository,
+    clock,
+  });
+  // The mail path blocks hostings through the email service, which sends test mail through it.
+  let mail: MailPath | undefined;
   const health = new HealthRepository(prisma);
+
+  const email = createEmailService({
+    hostings: hostingRepository,
+    email: new EmailRepository(prisma),
+    users: userRepository,
+    audit,
+    clock,
+    ingest: () => mail!.ingest,
+  });
+  mail = createMailPath({ db: options.db, clock, ...options.mail }, { email });
 
   return {
     clock,
+    mail,
     users: createUserService({ users: userRepository, clock }),
     auth: createAuthService({
       auth: new AuthRepository(prisma),
@@ -61,13 +79,7 @@ export function createServices(options: ServicesOptions): Services {
       },
     }),
     hostings: createHostingService({ hostings: hostingRepository, users: userRepository, clock }),
-    email: createEmailService({
-      hostings: hostingRepository,
-      email: new EmailRepository(prisma),
-      users: userRepository,
-      audit,
-      clock,
-    }),
+    email,
     messages: createMessageService({
       hostings: hostingRepository,
       messages: new MessageRepository(prisma),

@@ -1,4 +1,6 @@
 import type {
+  AuditEntry,
+  AuditQuery,
   CreatedToken,
   DailyVolume,
   DeliveryError,
@@ -10,22 +12,24 @@ import type {
   MessageListQuery,
   MessagePage,
   StateChange,
+  TestEmailResult,
   UserRole,
 } from "@scripts-email/contracts";
 import type { Database } from "@scripts-email/db";
 import type { Actor } from "./actor.ts";
 import type { Clock } from "./clock.ts";
+import type { MailPath, MailPathOptions } from "./queue/index.ts";
 
 export interface ServicesOptions {
   db: Database;
   clock?: Clock;
   /** How long a panel session lasts without being used; default 12 hours. */
   sessionTtlMs?: number;
-  /** Held mail expires this long after it was accepted; default 72 hours. */
-  holdMs?: number;
   /** Failed logins for one address within `loginWindowMs` before it is throttled; default 5 in 15 minutes. */
   maxFailedLogins?: number;
   loginWindowMs?: number;
+  /** Hold, lease, lifetime, retention and automatic-protection settings of the mail path. */
+  mail?: MailPathOptions;
 }
 
 export interface UserRecord {
@@ -117,6 +121,8 @@ export interface EmailService {
   errors(actor: Actor, serviceName: string, limit: number): Promise<DeliveryError[]>;
   volumes(actor: Actor, serviceName: string, days: number): Promise<DailyVolume[]>;
   history(actor: Actor, serviceName: string): Promise<StateChange[]>;
+  /** Sends a test message through the hosting's own path (held while blocked). */
+  sendTest(actor: Actor, serviceName: string, to: string): Promise<TestEmailResult>;
   /**
    * Deletes the held mail of every purging hosting in batches, then returns each to active with
    * a history entry. Returns how many messages were purged. Safe to run from several processes.
@@ -143,6 +149,8 @@ export interface AuditService {
     reason?: string | null;
     details?: Record<string, unknown>;
   }): Promise<void>;
+  /** Support only (others get forbidden): who did what, when and why, newest first. */
+  list(actor: Actor, query: AuditQuery): Promise<AuditEntry[]>;
 }
 
 export interface Services {
@@ -153,6 +161,8 @@ export interface Services {
   email: EmailService;
   messages: MessageService;
   audit: AuditService;
+  /** Ingest, delivery and automatic protection: used by the SMTP server and the worker. */
+  mail: MailPath;
   /** True when the database answers. */
   ping(): Promise<boolean>;
 }

@@ -6,6 +6,8 @@ import {
   errorsQuery,
   serviceNameParams,
   stateChangeList,
+  testEmailRequest,
+  testEmailResult,
   updateEmailSettings,
   volumesQuery,
 } from "@scripts-email/contracts";
@@ -74,6 +76,31 @@ export const emailRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { se
         request.body.reason,
       );
       return reply.code(202).send(status);
+    },
+  );
+
+  app.post(
+    `${base}/test`,
+    {
+      schema: {
+        tags: ["hostings"],
+        summary: "Send a test e-mail through the hosting's own path",
+        description:
+          "Accepted like any mail of the site: queued, or held while sending is blocked; it " +
+          "counts against the daily limit.",
+        security: SIGNED_IN,
+        params: serviceNameParams,
+        body: testEmailRequest,
+        response: { 202: testEmailResult, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const result = await services.email.sendTest(
+        actorOf(request),
+        request.params.serviceName,
+        request.body.to,
+      );
+      return reply.code(202).send(result);
     },
   );
 

@@ -1,7 +1,10 @@
 import { type Actor, actorRoleOf } from "../actor.ts";
 import type { Clock } from "../clock.ts";
+import { DomainError } from "../errors.ts";
+import type { HostingRepository } from "../hosting/hosting-repository.ts";
 import type { AuditService } from "../services.ts";
 import type { Tx } from "../shared/base-repository.ts";
+import type { UserRepository } from "../user/user-repository.ts";
 import type { AuditRepository } from "./audit-repository.ts";
 
 export interface AuditInput {
@@ -19,10 +22,33 @@ export interface InternalAuditService extends AuditService {
 
 export function createAuditService(deps: {
   audit: AuditRepository;
+  users: UserRepository;
+  hostings: HostingRepository;
   clock: Clock;
 }): InternalAuditService {
-  const { audit, clock } = deps;
+  const { audit, users, hostings, clock } = deps;
   return {
+    async list(actor, query) {
+      if (actor.kind !== "system" && actor.role !== "support") throw new DomainError("forbidden");
+      let hostingId: string | undefined;
+      if (query.serviceName) {
+        const hosting = await hostings.findByServiceName(query.serviceName);
+        if (!hosting) return [];
+        hostingId = hosting.id;
+      }
+      const rows = await audit.list({ hostingId, limit: query.limit });
+      const emails = await users.emailsById([
+        ...new Set(rows.flatMap((r) => (r.actorId ? [r.actorId] : []))),
+      ]);
+      return rows.map((r) => ({
+        at: r.at.toISOString(),
+        actorEmail: r.actorId ? (emails.get(r.actorId) ?? null) : null,
+        actorRole: r.actorRole,
+        action: r.action,
+        serviceName: r.serviceName,
+        reason: r.reason,
+      }));
+    },
     async record(entry: AuditInput, tx?: Tx) {
       await audit.add(
         {

@@ -6,6 +6,8 @@ import { DAY } from "../clock.ts";
 import { DomainError } from "../errors.ts";
 import { loadVisibleHosting } from "../hosting/hosting-access.ts";
 import type { HostingRepository, HostingRow } from "../hosting/hosting-repository.ts";
+import type { IngestService } from "../queue/ingest-service.ts";
+import { sendTestEmail } from "../queue/test-email.ts";
 import type { EmailService } from "../services.ts";
 import { isoDay, isoOrNull, utcDay } from "../shared/time.ts";
 import { parseEmailAddress } from "../shared/validation.ts";
@@ -24,6 +26,8 @@ export interface EmailServiceDeps {
   users: UserRepository;
   audit: InternalAuditService;
   clock: Clock;
+  /** Lazy: the mail path is built after this service (it blocks hostings through it). */
+  ingest: () => IngestService;
 }
 
 export function createEmailService(deps: EmailServiceDeps): EmailService {
@@ -114,6 +118,15 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
         const row = byDay.get(date);
         return { date, sent: row?.sent ?? 0, errors: row?.errors ?? 0 };
       });
+    },
+
+    async sendTest(actor, serviceName, to) {
+      const hosting = await loadVisibleHosting(hostings, actor, serviceName);
+      const result = await sendTestEmail({ ingest: deps.ingest(), clock }, actor, hosting, to);
+      if (actor.kind === "user" && actor.role === "support") {
+        await audit.record({ actor, action: "email.test", hostingId: hosting.id, details: { to } });
+      }
+      return result;
     },
 
     async history(actor, serviceName) {

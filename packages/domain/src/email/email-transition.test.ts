@@ -12,6 +12,7 @@ import {
   statusCounts,
   type World,
 } from "../shared/test-fixtures.ts";
+import { UserRepository } from "../user/user-repository.ts";
 import { EmailRepository } from "./email-repository.ts";
 import { requestTransition } from "./email-transition.ts";
 
@@ -264,7 +265,12 @@ describe("concurrency", () => {
     const deps = {
       hostings,
       email: new EmailRepository(w.db.prisma),
-      audit: createAuditService({ audit: new AuditRepository(w.db.prisma), clock: w.clock }),
+      audit: createAuditService({
+        audit: new AuditRepository(w.db.prisma),
+        users: new UserRepository(w.db.prisma),
+        hostings,
+        clock: w.clock,
+      }),
       clock: w.clock,
     };
     for (const action of ["unblock", "purge"] as const) {

@@ -1,0 +1,93 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.ts";
+
+const problemOf = (env: Record<string, string>): string => {
+  try {
+    loadConfig(env, "/srv/app");
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+};
+
+describe("loadConfig", () => {
+  it("has the documented defaults: embedded database, local-only, every role", () => {
+    expect(loadConfig({}, "/srv/app")).toEqual({
+      port: 3000,
+      host: "127.0.0.1",
+      databaseUrl: undefined,
+      dataDir: path.resolve("/srv/app", "data"),
+      smtpPort: 2525,
+      smtpRelayUrl: undefined,
+      roles: ["api", "smtp", "worker", "scheduler"],
+      cookieSecure: false,
+      logLevel: "info",
+    });
+  });
+
+  it("reads every variable", () => {
+    expect(
+      loadConfig(
+        {
+          PORT: "8080",
+          HOST: "0.0.0.0",
+          DATABASE_URL: "postgresql://app:secret@db.internal:5432/mail",
+          DATA_DIR: "/var/lib/scripts-email",
+          SMTP_PORT: "587",
+          SMTP_RELAY_URL: "smtps://relay:pw@relay.internal:465",
+          ROLES: " worker , scheduler,worker",
+          COOKIE_SECURE: "true",
+          LOG_LEVEL: "warn",
+          UNRELATED: "ignored",
+        },
+        "/srv/app",
+      ),
+    ).toEqual({
+      port: 8080,
+      host: "0.0.0.0",
+      databaseUrl: "postgresql://app:secret@db.internal:5432/mail",
+      dataDir: "/var/lib/scripts-email",
+      smtpPort: 587,
+      smtpRelayUrl: "smtps://relay:pw@relay.internal:465",
+      roles: ["worker", "scheduler"],
+      cookieSecure: true,
+      logLevel: "warn",
+    });
+  });
+
+  it("treats empty variables as unset", () => {
+    const config = loadConfig({ DATABASE_URL: "", PORT: " ", ROLES: "" }, "/srv/app");
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.port).toBe(3000);
+    expect(config.roles).toHaveLength(4);
+  });
+
+  it.each([
+    [{ PORT: "http" }, /^Invalid configuration: PORT must be a port number \(got "http"\)$/],
+    [{ PORT: "70000" }, /PORT must be a port number between 1 and 65535/],
+    [{ PORT: "30.5" }, /PORT must be a whole port number/],
+    [{ SMTP_PORT: "0" }, /SMTP_PORT must be a port number between 1 and 65535/],
+    [{ DATABASE_URL: "mysql://x@y/z" }, /DATABASE_URL must be a URL like postgresql:\/\//],
+    [{ SMTP_RELAY_URL: "relay.example.org" }, /SMTP_RELAY_URL must be a URL like smtp:\/\//],
+    [{ ROLES: "api,web" }, /ROLES must list roles among api, smtp, worker, scheduler/],
+    [{ ROLES: " , " }, /ROLES must list roles among/],
+    [{ COOKIE_SECURE: "maybe" }, /COOKIE_SECURE must be true or false/],
+    [{ LOG_LEVEL: "loud" }, /LOG_LEVEL must be one of fatal, error, warn, info/],
+  ])("names the bad variable: %o", (env, message) => {
+    expect(problemOf(env)).toMatch(message);
+  });
+
+  it("reports every bad variable at once", () => {
+    const message = problemOf({ PORT: "x", LOG_LEVEL: "y" });
+    expect(message).toContain("PORT");
+    expect(message).toContain("LOG_LEVEL");
+  });
+
+  it("never echoes a password from a URL", () => {
+    const message = problemOf({ SMTP_RELAY_URL: "http://user:hunter2@relay:25" });
+    expect(message).toContain("SMTP_RELAY_URL");
+    expect(message).not.toContain("hunter2");
+  });
+});

@@ -1,0 +1,130 @@
+import path from "node:path";
+import { z } from "zod";
+
+export const ROLE_NAMES = ["api", "smtp", "worker", "scheduler"] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ message: "must be a port number" })
+    .int({ message: "must be a whole port number" })
+    .min(1, { message: "must be a port number between 1 and 65535" })
+    .max(65535, { message: "must be a port number between 1 and 65535" })
+    .default(fallback);
+
+const boolean = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"], {
+      message: "must be true or false",
+    })
+    .transform((v) => v === "true" || v === "1" || v === "yes")
+    .default(fallback);
+
+const urlWithProtocols = (protocols: string[], example: string) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL like ${example}` },
+  );
+
+const roles = z
+  .string()
+  .transform((value) => value.split(",").map((r) => r.trim().toLowerCase()))
+  .pipe(
+    z
+      .array(z.enum(ROLE_NAMES, { message: `must list roles among ${ROLE_NAMES.join(", ")}` }))
+      .min(1, { message: "must name at least one role" }),
+  )
+  .transform((list) => [...new Set(list)])
+  .default([...ROLE_NAMES]);
+
+/** Every setting of the process, from the environment (see the README's table). */
+const configSchema = z.object({
+  PORT: port(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: urlWithProtocols(
+    ["postgresql:", "postgres:"],
+    "postgresql://user:password@host:5432/database",
+  ).optional(),
+  DATA_DIR: z.string().min(1).default("./data"),
+  SMTP_PORT: port(2525),
+  SMTP_RELAY_URL: urlWithProtocols(["smtp:", "smtps:"], "smtp://user:password@host:587").optional(),
+  ROLES: roles,
+  COOKIE_SECURE: boolean(false),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` })
+    .default("info"),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Unset: the embedded database in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Absolute. */
+  dataDir: string;
+  smtpPort: number;
+  /** Unset: outgoing mail is captured to files in `dataDir`. */
+  smtpRelayUrl: string | undefined;
+  roles: RoleName[];
+  cookieSecure: boolean;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join("; ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Parses the settings once. Empty variables count as unset (as in most `.env` files). Throws
+ * ConfigError naming every bad variable.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  cwd: string = process.cwd(),
+): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key]?.trim();
+    if (value) input[key] = value;
+  }
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? "configuration");
+        const got = input[name];
+        return `${name} ${issue.message}${got === undefined ? "" : ` (got ${JSON.stringify(redact(name, got))})`}`;
+      }),
+    );
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    databaseUrl: c.DATABASE_URL,
+    dataDir: path.resolve(cwd, c.DATA_DIR),
+    smtpPort: c.SMTP_PORT,
+    smtpRelayUrl: c.SMTP_RELAY_URL,
+    roles: c.ROLES,
+    cookieSecure: c.COOKIE_SECURE,
+    logLevel: c.LOG_LEVEL,
+  };
+}
+
+/** URLs may carry passwords: never echo those back. */
+function redact(name: string, value: string): string {
+  if (name !== "DATABASE_URL" && name !== "SMTP_RELAY_URL") return value;
+  return value.replace(/\/\/[^@/]*@/, "//***@");
+}

@@ -1,0 +1,36 @@
+import { expect, it } from "vitest";
+import { loadConfig } from "./config.ts";
+import type { Log } from "./log.ts";
+import { ROLES, splitRoles } from "./roles.ts";
+import { startServer } from "./server.ts";
+
+it("knows every role name, and which ones this version can run", () => {
+  expect(Object.keys(ROLES).sort()).toEqual(["api", "scheduler", "smtp", "worker"]);
+  const { available, missing } = splitRoles(["api", "smtp", "scheduler"], {
+    api: ROLES.api,
+    smtp: null,
+    worker: null,
+    scheduler: ROLES.scheduler,
+  });
+  expect(available.map(([name]) => name)).toEqual(["api", "scheduler"]);
+  expect(missing).toEqual(["smtp"]);
+});
+
+it("refuses to start when none of the requested roles can run, and says so", async () => {
+  const warnings: string[] = [];
+  const log: Log = {
+    error: () => undefined,
+    warn: (m) => warnings.push(m),
+    info: () => undefined,
+    debug: () => undefined,
+  };
+  const config = loadConfig({ ROLES: "smtp" });
+  await expect(
+    startServer({
+      config,
+      log,
+      roles: { api: null, smtp: null, worker: null, scheduler: null },
+    }),
+  ).rejects.toThrow(/None of the requested roles \(smtp\) can run yet/);
+  expect(warnings).toEqual(['role "smtp" is not available in this version yet: not started']);
+});

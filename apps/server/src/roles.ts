@@ -1,0 +1,46 @@
+import type { Database } from "@scripts-email/db";
+import type { Services } from "@scripts-email/domain";
+import type { Config, RoleName } from "./config.ts";
+import type { Log } from "./log.ts";
+import { startApiRole } from "./roles/api-role.ts";
+import { startSchedulerRole } from "./roles/scheduler-role.ts";
+
+export interface RoleContext {
+  config: Config;
+  db: Database;
+  services: Services;
+  log: Log;
+}
+
+export interface RunningRole {
+  name: RoleName;
+  /** Stops taking new work and waits for the work in hand. */
+  stop(): Promise<void>;
+}
+
+export type StartRole = (context: RoleContext) => Promise<RunningRole>;
+
+/**
+ * What each role runs. `null`: not built yet (the SMTP ingest and the delivery worker come with
+ * the mail path); asking for one is reported, never silently ignored.
+ */
+export const ROLES: Record<RoleName, StartRole | null> = {
+  api: startApiRole,
+  smtp: null,
+  worker: null,
+  scheduler: startSchedulerRole,
+};
+
+export function splitRoles(
+  wanted: readonly RoleName[],
+  table: Record<RoleName, StartRole | null> = ROLES,
+): { available: [RoleName, StartRole][]; missing: RoleName[] } {
+  const available: [RoleName, StartRole][] = [];
+  const missing: RoleName[] = [];
+  for (const name of wanted) {
+    const start = table[name];
+    if (start) available.push([name, start]);
+    else missing.push(name);
+  }
+  return { available, missing };
+}

@@ -1,0 +1,29 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { buildApp } from "@scripts-email/api";
+import type { RoleContext, RunningRole } from "../roles.ts";
+
+/** The SPA that `pnpm --filter @scripts-email/web build` produces, served when it exists. */
+export const WEB_DIST = path.resolve(import.meta.dirname, "../../../web/dist");
+
+export function builtSpaDir(dir = WEB_DIST): string | undefined {
+  return existsSync(path.join(dir, "index.html")) ? dir : undefined;
+}
+
+export async function startApiRole({ config, services, log }: RoleContext): Promise<RunningRole> {
+  const staticDir = builtSpaDir();
+  if (!staticDir) log.info(`api: no built panel in ${WEB_DIST}; serving the API only`);
+  const app = await buildApp({
+    services,
+    config: {
+      cookieSecure: config.cookieSecure,
+      logger: config.logLevel === "silent" ? false : { level: config.logLevel },
+      ...(staticDir ? { staticDir } : {}),
+    },
+  });
+  await app.listen({ port: config.port, host: config.host });
+  return {
+    name: "api",
+    stop: () => app.close(),
+  };
+}

@@ -1,0 +1,79 @@
+import type { Services } from "@scripts-email/domain";
+import { afterEach, expect, it, vi } from "vitest";
+import type { Config } from "../config.ts";
+import type { Log } from "../log.ts";
+import type { RoleContext } from "../roles.ts";
+import { startSchedulerRole } from "./scheduler-role.ts";
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function context(email: Partial<Services["email"]>): { ctx: RoleContext; errors: string[] } {
+  const errors: string[] = [];
+  const log: Log = {
+    error: (message) => errors.push(message),
+    warn: () => undefined,
+    info: () => undefined,
+    debug: () => undefined,
+  };
+  const ctx = {
+    config: {} as Config,
+    db: {} as RoleContext["db"],
+    services: { email } as Services,
+    log,
+  };
+  return { ctx, errors };
+}
+
+it("runs purges and releases at once and then every interval, surviving failures, until stopped", async () => {
+  vi.useFakeTimers();
+  let purges = 0;
+  let releases = 0;
+  const { ctx, errors } = context({
+    runPurges: async () => {
+      purges++;
+      if (purges === 2) throw new Error("database went away");
+      return 0;
+    },
+    runReleases: async () => {
+      releases++;
+      return 3;
+    },
+  });
+
+  const role = await startSchedulerRole(ctx, 1_000);
+  await vi.advanceTimersByTimeAsync(0);
+  expect([purges, releases]).toEqual([1, 1]);
+
+  await vi.advanceTimersByTimeAsync(1_000);
+  expect([purges, releases]).toEqual([2, 2]);
+  expect(errors).toEqual(["scheduler: purge run failed"]);
+
+  await vi.advanceTimersByTimeAsync(1_000);
+  expect([purges, releases]).toEqual([3, 3]);
+
+  await role.stop();
+  await vi.advanceTimersByTimeAsync(10_000);
+  expect([purges, releases]).toEqual([3, 3]);
+});
+
+it("waits for the run in hand when stopped", async () => {
+  let finish: () => void = () => undefined;
+  let finished = false;
+  const { ctx } = context({
+    runPurges: () =>
+      new Promise<number>((resolve) => {
+        finish = () => {
+          finished = true;
+          resolve(0);
+        };
+      }),
+    runReleases: async () => 0,
+  });
+  const role = await startSchedulerRole(ctx, 1_000);
+  const stopping = role.stop();
+  setTimeout(() => finish(), 20);
+  await stopping;
+  expect(finished).toBe(true);
+});

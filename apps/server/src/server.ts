@@ -1,0 +1,97 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { type Database, embeddedFolder, migrate, openDatabase } from "@scripts-email/db";
+import { createServices } from "@scripts-email/domain";
+import type { Config } from "./config.ts";
+import type { Log } from "./log.ts";
+import { builtSpaDir } from "./roles/api-role.ts";
+import { ROLES, type RunningRole, type StartRole, splitRoles } from "./roles.ts";
+import { formatCredentials, seedDemoData } from "./seed.ts";
+
+export interface RunningServer {
+  roles: RunningRole[];
+  /** Stops the roles (newest first), then closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  log: Log;
+  /** Where the banner and the one-time demo credentials go. */
+  print?: (text: string) => void;
+  roles?: Record<Config["roles"][number], StartRole | null>;
+}
+
+/** Opens and migrates the database the configuration names; the CLI opens it the same way. */
+export async function openMigratedDatabase(config: Config, log: Log): Promise<Database> {
+  log.info(
+    config.databaseUrl
+      ? "database: PostgreSQL from DATABASE_URL"
+      : `database: embedded PostgreSQL (PGlite) in ${config.dataDir}${existsSync(path.join(embeddedFolder(config.dataDir), "PG_VERSION")) ? "" : " (creating it takes a few seconds)"}`,
+  );
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await migrate(db);
+    if (applied.length > 0) log.info(`migrations applied: ${applied.join(", ")}`);
+    else log.info("migrations: up to date");
+    return db;
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { config, log } = options;
+  const print = options.print ?? ((text: string) => process.stdout.write(`${text}\n`));
+  const { available, missing } = splitRoles(config.roles, options.roles ?? ROLES);
+  for (const name of missing) {
+    log.warn(`role "${name}" is not available in this version yet: not started`);
+  }
+  if (available.length === 0) {
+    throw new Error(
+      `None of the requested roles (${config.roles.join(", ")}) can run yet. Set ROLES to include api or scheduler.`,
+    );
+  }
+
+  const db = await openMigratedDatabase(config, log);
+  const running: RunningRole[] = [];
+  const stop = async () => {
+    for (const role of running.splice(0).reverse()) {
+      try {
+        await role.stop();
+        log.info(`role ${role.name} stopped`);
+      } catch (error) {
+        log.error(`role ${role.name} did not stop cleanly`, error);
+      }
+    }
+    await db.close();
+  };
+
+  try {
+    const services = createServices({ db });
+    // A first start on the embedded database gets something to sign in to. PostgreSQL is
+    // provisioned by whoever runs it (pnpm cli), never with demo accounts.
+    if (db.kind === "embedded") {
+      const credentials = await seedDemoData(services);
+      if (credentials) print(formatCredentials(credentials));
+    }
+    for (const [name, start] of available) {
+      running.push(await start({ config, db, services, log }));
+      log.info(`role ${name} started`);
+    }
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+
+  if (running.some((r) => r.name === "api")) {
+    const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+    const base = `http://${host.includes(":") ? `[${host}]` : host}:${config.port}`;
+    const panel = builtSpaDir() ? `panel ${base}/  ` : "";
+    print(`Scripts-email is running: ${panel}API docs ${base}/api/docs`);
+  } else {
+    print(`Scripts-email is running roles: ${running.map((r) => r.name).join(", ")}`);
+  }
+  return { roles: running, stop };
+}
