@@ -37,7 +37,7 @@ export async function buildApp({ services, config }: BuildAppOptions): Promise<F
 
   await registerAuth(app);
   await registerOpenApi(app);
-  registerMetrics(app);
+  registerMetrics(app, config.metricsRegistry);
   let notFoundFallback: NotFoundFallback | undefined;
   if (config.staticDir) notFoundFallback = await registerStaticSpa(app, config.staticDir);
   registerErrorHandler(app, notFoundFallback ? { notFoundFallback } : {});

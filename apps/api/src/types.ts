@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Actor, Services, SessionInfo } from "@scripts-email/domain";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { Registry } from "prom-client";
 
 export interface ApiConfig {
   /** Sets `Secure` on the session cookie; true everywhere but plain-HTTP development. */
@@ -10,6 +11,8 @@ export interface ApiConfig {
   trustProxy?: boolean;
   /** Folder of a built SPA to serve, with an index.html fallback for non-API GET routes. */
   staticDir?: string;
+  /** The process's metrics registry (other roles' metrics); default: one of the app's own. */
+  metricsRegistry?: Registry;
 }
 
 export interface BuildAppOptions {

@@ -4,11 +4,16 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 export interface MtaMetrics {
   accepted(status: "queued" | "held"): void;
   observeDelivery(results: RecipientResult[], acceptedAt: Date, seconds: number): void;
-  setQueueDepth(status: string, n: number): void;
 }
 
-/** The mail path's Prometheus metrics, on the registry the process exposes at /metrics. */
-export function createMtaMetrics(registry: Registry): MtaMetrics {
+/**
+ * The mail path's Prometheus metrics, on the registry the process exposes at /metrics. The queue
+ * depth is read from the database when scraped, so it is right whichever process moved the mail.
+ */
+export function createMtaMetrics(
+  registry: Registry,
+  queueDepth?: () => Promise<Record<string, number>>,
+): MtaMetrics {
   const registers = [registry];
   const accepted = new Counter({
     name: "scripts_email_messages_accepted_total",
@@ -34,12 +39,17 @@ export function createMtaMetrics(registry: Registry): MtaMetrics {
     buckets: [0.1, 0.5, 1, 5, 30, 60, 300, 3600, 86400],
     registers,
   });
-  const depth = new Gauge({
-    name: "scripts_email_queue_depth",
-    help: "Messages in the queue, by status.",
-    labelNames: ["status"],
-    registers,
-  });
+  if (queueDepth) {
+    new Gauge({
+      name: "scripts_email_queue_depth",
+      help: "Messages waiting in the queue, by status (queued, sending, held).",
+      labelNames: ["status"],
+      registers,
+      async collect() {
+        for (const [status, n] of Object.entries(await queueDepth())) this.set({ status }, n);
+      },
+    });
+  }
   return {
     accepted: (status) => accepted.inc({ status }),
     observeDelivery(results, acceptedAt, seconds) {
@@ -50,6 +60,5 @@ export function createMtaMetrics(registry: Registry): MtaMetrics {
         if (r.outcome === "delivered") latency.observe(age);
       }
     },
-    setQueueDepth: (status, n) => depth.set({ status }, n),
   };
 }

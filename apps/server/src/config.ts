@@ -58,6 +58,31 @@ const configSchema = z.object({
   SMTP_PORT: port(2525),
   SMTP_RELAY_URL: urlWithProtocols(["smtp:", "smtps:"], "smtp://user:password@host:587").optional(),
   ROLES: roles,
+  SMTP_TLS_KEY_FILE: z.string().min(1).optional(),
+  SMTP_TLS_CERT_FILE: z.string().min(1).optional(),
+  SMTP_MAX_SIZE_MB: z.coerce
+    .number({ message: "must be a number of megabytes" })
+    .positive({ message: "must be a positive number of megabytes" })
+    .max(100, { message: "must be at most 100 (MB)" })
+    .default(10),
+  AUTO_BLOCK_BURST_PER_MINUTE: z.coerce
+    .number({ message: "must be a whole number (0 turns the rule off)" })
+    .int({ message: "must be a whole number (0 turns the rule off)" })
+    .min(0, { message: "must be 0 or more" })
+    .default(1000),
+  AUTO_BLOCK_BOUNCE_RATIO: z.coerce
+    .number({ message: "must be a share between 0 and 1 (0 turns the rule off)" })
+    .min(0, { message: "must be a share between 0 and 1 (0 turns the rule off)" })
+    .max(1, { message: "must be a share between 0 and 1 (0 turns the rule off)" })
+    .default(0.5),
+  DELIVERY_MAX_HOURS: z.coerce
+    .number({ message: "must be a number of hours" })
+    .positive({ message: "must be a positive number of hours" })
+    .default(120),
+  RETENTION_DAYS: z.coerce
+    .number({ message: "must be a number of days" })
+    .positive({ message: "must be a positive number of days" })
+    .default(7),
   COOKIE_SECURE: boolean(false),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` })
@@ -74,6 +99,17 @@ export interface Config {
   smtpPort: number;
   /** Unset: outgoing mail is captured to files in `dataDir`. */
   smtpRelayUrl: string | undefined;
+  /** PEM files; STARTTLS is offered only when both are set. */
+  smtpTls: { keyFile: string; certFile: string } | undefined;
+  smtpMaxSizeBytes: number;
+  /** Automatic protection: more messages than this in a minute blocks a hosting (0: off). */
+  autoBlockBurstPerMinute: number;
+  /** Automatic protection: this share of failed recipients in an hour blocks a hosting (0: off). */
+  autoBlockBounceRatio: number;
+  /** Deferred mail is retried this long after acceptance, then fails. */
+  deliveryMaxHours: number;
+  /** Delivered content is removed after this many days (metadata stays). */
+  retentionDays: number;
   roles: RoleName[];
   cookieSecure: boolean;
   logLevel: LogLevel;
@@ -110,6 +146,11 @@ export function loadConfig(
     );
   }
   const c = parsed.data;
+  if (Boolean(c.SMTP_TLS_KEY_FILE) !== Boolean(c.SMTP_TLS_CERT_FILE)) {
+    throw new ConfigError([
+      "SMTP_TLS_KEY_FILE and SMTP_TLS_CERT_FILE must be set together (STARTTLS needs both)",
+    ]);
+  }
   return {
     port: c.PORT,
     host: c.HOST,
@@ -117,6 +158,18 @@ export function loadConfig(
     dataDir: path.resolve(cwd, c.DATA_DIR),
     smtpPort: c.SMTP_PORT,
     smtpRelayUrl: c.SMTP_RELAY_URL,
+    smtpTls:
+      c.SMTP_TLS_KEY_FILE && c.SMTP_TLS_CERT_FILE
+        ? {
+            keyFile: path.resolve(cwd, c.SMTP_TLS_KEY_FILE),
+            certFile: path.resolve(cwd, c.SMTP_TLS_CERT_FILE),
+          }
+        : undefined,
+    smtpMaxSizeBytes: Math.round(c.SMTP_MAX_SIZE_MB * 1024 * 1024),
+    autoBlockBurstPerMinute: c.AUTO_BLOCK_BURST_PER_MINUTE,
+    autoBlockBounceRatio: c.AUTO_BLOCK_BOUNCE_RATIO,
+    deliveryMaxHours: c.DELIVERY_MAX_HOURS,
+    retentionDays: c.RETENTION_DAYS,
     roles: c.ROLES,
     cookieSecure: c.COOKIE_SECURE,
     logLevel: c.LOG_LEVEL,

@@ -36,3 +36,14 @@ export function describe(error: unknown): string {
   if (error instanceof Error) return error.stack ?? error.message;
   return String(error);
 }
+
+/** `key=value` pairs (logfmt), so that log lines can be searched by message id, code, etc. */
+export function fields(details: object): string {
+  return Object.entries(details)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => {
+      const text = typeof v === "string" ? v : JSON.stringify(v);
+      return `${k}=${/^[\w.@:/+-]*$/.test(text) ? text : JSON.stringify(text)}`;
+    })
+    .join(" ");
+}

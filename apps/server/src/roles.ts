@@ -1,15 +1,22 @@
 import type { Database } from "@scripts-email/db";
 import type { Services } from "@scripts-email/domain";
+import type { MtaMetrics } from "@scripts-email/mta";
+import type { Registry } from "prom-client";
 import type { Config, RoleName } from "./config.ts";
 import type { Log } from "./log.ts";
 import { startApiRole } from "./roles/api-role.ts";
 import { startSchedulerRole } from "./roles/scheduler-role.ts";
+import { startSmtpRole } from "./roles/smtp-role.ts";
+import { startWorkerRole } from "./roles/worker-role.ts";
 
 export interface RoleContext {
   config: Config;
   db: Database;
   services: Services;
   log: Log;
+  /** The process's Prometheus registry, served at /metrics by the api role. */
+  metrics: Registry;
+  mta: MtaMetrics;
 }
 
 export interface RunningRole {
@@ -20,14 +27,11 @@ export interface RunningRole {
 
 export type StartRole = (context: RoleContext) => Promise<RunningRole>;
 
-/**
- * What each role runs. `null`: not built yet (the SMTP ingest and the delivery worker come with
- * the mail path); asking for one is reported, never silently ignored.
- */
+/** What each role runs. `null` marks a role this build lacks; asking for it is reported. */
 export const ROLES: Record<RoleName, StartRole | null> = {
   api: startApiRole,
-  smtp: null,
-  worker: null,
+  smtp: startSmtpRole,
+  worker: startWorkerRole,
   scheduler: startSchedulerRole,
 };
 

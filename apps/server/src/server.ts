@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { type Database, embeddedFolder, migrate, openDatabase } from "@scripts-email/db";
-import { createServices } from "@scripts-email/domain";
+import { createServices, HOUR } from "@scripts-email/domain";
+import { createMtaMetrics } from "@scripts-email/mta";
+import { collectDefaultMetrics, Registry } from "prom-client";
 import type { Config } from "./config.ts";
 import type { Log } from "./log.ts";
 import { builtSpaDir } from "./roles/api-role.ts";
@@ -41,6 +43,15 @@ export async function openMigratedDatabase(config: Config, log: Log): Promise<Da
   }
 }
 
+export function mailPathOptions(config: Config) {
+  return {
+    maxLifetimeMs: config.deliveryMaxHours * HOUR,
+    retentionMs: config.retentionDays * 24 * HOUR,
+    burst: { limit: config.autoBlockBurstPerMinute, windowMs: 60_000 },
+    bounce: { ratio: config.autoBlockBounceRatio, minFailures: 20, windowMs: HOUR },
+  };
+}
+
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, log } = options;
   const print = options.print ?? ((text: string) => process.stdout.write(`${text}\n`));
@@ -69,7 +80,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
 
   try {
-    const services = createServices({ db });
+    const services = createServices({ db, mail: mailPathOptions(config) });
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics });
+    const mta = createMtaMetrics(metrics, () => services.mail.delivery.queueDepth());
     // A first start on the embedded database gets something to sign in to. PostgreSQL is
     // provisioned by whoever runs it (pnpm cli), never with demo accounts.
     if (db.kind === "embedded") {
@@ -77,7 +91,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       if (credentials) print(formatCredentials(credentials));
     }
     for (const [name, start] of available) {
-      running.push(await start({ config, db, services, log }));
+      running.push(await start({ config, db, services, log, metrics, mta }));
       log.info(`role ${name} started`);
     }
   } catch (error) {

@@ -3,11 +3,12 @@ import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client
 
 /**
  * One registry per app instance, so that several apps (tests, several roles in one process) never
- * register the same metric twice in prom-client's global registry.
+ * register the same metric twice in prom-client's global registry. A process running other roles
+ * passes its own registry, so that /metrics shows theirs too (it then owns the process metrics).
  */
-export function registerMetrics(app: FastifyInstance): Registry {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+export function registerMetrics(app: FastifyInstance, shared?: Registry): Registry {
+  const registry = shared ?? new Registry();
+  if (!shared) collectDefaultMetrics({ register: registry });
   const requests = new Counter({
     name: "http_requests_total",
     help: "HTTP requests answered, by method, route pattern and status",
@@ -36,7 +37,12 @@ export function registerMetrics(app: FastifyInstance): Registry {
   });
 
   app.addHook("onClose", async () => {
-    registry.clear();
+    if (shared) {
+      registry.removeSingleMetric("http_requests_total");
+      registry.removeSingleMetric("http_request_duration_seconds");
+    } else {
+      registry.clear();
+    }
   });
   return registry;
 }

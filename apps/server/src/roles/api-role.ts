@@ -10,13 +10,19 @@ export function builtSpaDir(dir = WEB_DIST): string | undefined {
   return existsSync(path.join(dir, "index.html")) ? dir : undefined;
 }
 
-export async function startApiRole({ config, services, log }: RoleContext): Promise<RunningRole> {
+export async function startApiRole({
+  config,
+  services,
+  log,
+  metrics,
+}: RoleContext): Promise<RunningRole> {
   const staticDir = builtSpaDir();
   if (!staticDir) log.info(`api: no built panel in ${WEB_DIST}; serving the API only`);
   const app = await buildApp({
     services,
     config: {
       cookieSecure: config.cookieSecure,
+      metricsRegistry: metrics,
       logger: config.logLevel === "silent" ? false : { level: config.logLevel },
       ...(staticDir ? { staticDir } : {}),
     },

@@ -20,8 +20,13 @@ function context(email: Partial<Services["email"]>): { ctx: RoleContext; errors:
   const ctx = {
     config: {} as Config,
     db: {} as RoleContext["db"],
-    services: { email } as Services,
+    services: {
+      email,
+      mail: { delivery: { expireHeld: async () => 0, dropOldContent: async () => 0 } },
+    } as unknown as Services,
     log,
+    metrics: {} as RoleContext["metrics"],
+    mta: {} as RoleContext["mta"],
   };
   return { ctx, errors };
 }

@@ -1,33 +1,64 @@
+import type { Services } from "@scripts-email/domain";
 import type { RoleContext, RunningRole } from "../roles.ts";
 
 export const SCHEDULER_INTERVAL_MS = 5_000;
 
+export interface Job {
+  name: string;
+  /** Returns how many messages it handled. */
+  run(): Promise<number>;
+  /** The log line when it handled some. */
+  report(n: number): string;
+}
+
+/** The periodic work of the mail path; each is safe alongside other processes doing the same. */
+export function mailJobs(services: Pick<Services, "email" | "mail">): Job[] {
+  return [
+    {
+      name: "purge",
+      run: () => services.email.runPurges(),
+      report: (n) => `purged ${n} held message(s)`,
+    },
+    {
+      name: "release",
+      run: () => services.email.runReleases(),
+      report: (n) => `released ${n} held message(s) for delivery`,
+    },
+    {
+      name: "expiry",
+      run: () => services.mail.delivery.expireHeld(),
+      report: (n) => `expired ${n} held message(s) past their 72 hours`,
+    },
+    {
+      name: "retention",
+      run: () => services.mail.delivery.dropOldContent(),
+      report: (n) => `removed the content of ${n} delivered message(s) past retention`,
+    },
+  ];
+}
+
 /**
- * Finishes purges and releases the held mail of unblocked hostings, every few seconds. Each run
- * is safe alongside other processes doing the same; a failed run is logged and retried on the
- * next tick.
+ * Runs the jobs one after the other every few seconds. A failed job is logged and retried on
+ * the next tick; stopping waits for the run in hand.
  */
 export async function startSchedulerRole(
   { services, log }: RoleContext,
   intervalMs = SCHEDULER_INTERVAL_MS,
+  jobs: Job[] = mailJobs(services),
 ): Promise<RunningRole> {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> = Promise.resolve();
 
   const tick = async () => {
-    try {
-      const purged = await services.email.runPurges();
-      if (purged > 0) log.info(`scheduler: purged ${purged} held message(s)`);
-    } catch (error) {
-      log.error("scheduler: purge run failed", error);
-    }
-    if (stopped) return;
-    try {
-      const released = await services.email.runReleases();
-      if (released > 0) log.info(`scheduler: released ${released} held message(s) for delivery`);
-    } catch (error) {
-      log.error("scheduler: release run failed", error);
+    for (const job of jobs) {
+      if (stopped) return;
+      try {
+        const n = await job.run();
+        if (n > 0) log.info(`scheduler: ${job.report(n)}`);
+      } catch (error) {
+        log.error(`scheduler: ${job.name} run failed`, error);
+      }
     }
   };
 

@@ -122,4 +122,14 @@ export class DeliveryRepository extends BaseRepository {
             AND raw IS NOT NULL
           LIMIT ${limit} FOR UPDATE SKIP LOCKED)`;
   }
+
+  /** Mail waiting, by status (read from the status indexes). */
+  async queueDepth(): Promise<Record<"queued" | "sending" | "held", number>> {
+    const rows = await this.db.$queryRaw<Array<{ status: string; n: number }>>`
+      SELECT status::text AS status, count(*)::int AS n FROM "Message"
+       WHERE status IN ('queued', 'sending', 'held') GROUP BY status`;
+    const depth = { queued: 0, sending: 0, held: 0 };
+    for (const r of rows) depth[r.status as keyof typeof depth] = r.n;
+    return depth;
+  }
 }

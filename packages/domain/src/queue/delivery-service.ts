@@ -131,6 +131,10 @@ export class DeliveryService {
     return { update, events };
   }
 
+  queueDepth() {
+    return this.repo.queueDepth();
+  }
+
   /** Expires held mail past its 72 hours; returns how many. */
   async expireHeld(batchSize = 5000): Promise<number> {
     const now = this.clock.now();

@@ -1,0 +1,16 @@
+export { createFileCapture } from "./delivery/file-capture.ts";
+export type { Relay } from "./delivery/relay.ts";
+export { createSmtpRelay, type SmtpRelayOptions } from "./delivery/smtp-relay.ts";
+export {
+  createDeliveryWorker,
+  type DeliveryWorker,
+  type WorkerOptions,
+} from "./delivery/worker.ts";
+export { createMtaMetrics, type MtaMetrics } from "./metrics.ts";
+export {
+  createIngestServer,
+  DEFAULT_MAX_SIZE,
+  type IngestLogger,
+  type IngestServer,
+  type IngestServerOptions,
+} from "./smtp/ingest-server.ts";

@@ -1,0 +1,6 @@
+export {
+  type RelayedMessage,
+  type RelayMode,
+  startTestRelay,
+  type TestRelay,
+} from "./test-relay.ts";

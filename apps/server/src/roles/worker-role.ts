@@ -1,0 +1,38 @@
+import path from "node:path";
+import { createDeliveryWorker, createFileCapture, createSmtpRelay } from "@scripts-email/mta";
+import { fields } from "../log.ts";
+import type { RoleContext, RunningRole } from "../roles.ts";
+
+/** The folder where mail goes when no SMTP_RELAY_URL is set. */
+export function captureFolder(dataDir: string): string {
+  return path.join(dataDir, "outbox");
+}
+
+/** Relays due mail to SMTP_RELAY_URL, or captures it as .eml files without one. */
+export async function startWorkerRole({
+  config,
+  services,
+  log,
+  mta,
+}: RoleContext): Promise<RunningRole> {
+  const relay = config.smtpRelayUrl
+    ? createSmtpRelay({ url: config.smtpRelayUrl })
+    : createFileCapture(captureFolder(config.dataDir));
+  log.info(
+    relay.mode === "smtp"
+      ? "worker: relaying to SMTP_RELAY_URL"
+      : `worker: no SMTP_RELAY_URL, delivered mail is written to ${captureFolder(config.dataDir)}`,
+  );
+  const worker = createDeliveryWorker(services.mail.delivery, relay, {
+    metrics: mta,
+    log: ({ msg, ...rest }) => log.info(`worker: ${String(msg)} ${fields(rest)}`),
+  });
+  worker.start();
+  return {
+    name: "worker",
+    async stop() {
+      await worker.stop();
+      await relay.close();
+    },
+  };
+}

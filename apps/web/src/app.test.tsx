@@ -1,0 +1,100 @@
+// @vitest-environment jsdom
+import { QueryClientProvider } from "@tanstack/react-query";
+import { render, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { App } from "./app.tsx";
+import { STORAGE_KEY } from "./lib/i18n.tsx";
+import { customer } from "./testing/fixtures.ts";
+import { createTestQueryClient, errorResponse, mockFetch } from "./testing/render.tsx";
+
+const signedOut = errorResponse(401, "unauthenticated", "Please sign in.");
+
+function renderApp() {
+  return render(
+    <QueryClientProvider client={createTestQueryClient()}>
+      <App />
+    </QueryClientProvider>,
+  );
+}
+
+async function signIn(email: string, password: string) {
+  await userEvent.type(await screen.findByLabelText("E-mail address"), email);
+  await userEvent.type(screen.getByLabelText("Password"), password);
+  await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+}
+
+describe("app", () => {
+  it("switches the language of the visible strings and remembers it", async () => {
+    mockFetch({ "GET /api/me": signedOut });
+    renderApp();
+    expect(await screen.findByRole("heading", { name: "Sign in" })).toBeTruthy();
+
+    await userEvent.selectOptions(screen.getByLabelText("Language"), "pt");
+    expect(screen.getByRole("heading", { name: "Iniciar sessão" })).toBeTruthy();
+    expect(screen.getByLabelText("Palavra-passe")).toBeTruthy();
+    expect(localStorage.getItem(STORAGE_KEY)).toBe("pt");
+    expect(document.documentElement.lang).toBe("pt-PT");
+
+    await userEvent.selectOptions(screen.getByLabelText("Idioma"), "fr");
+    expect(screen.getByRole("heading", { name: "Connexion" })).toBeTruthy();
+    expect(screen.getByLabelText("Mot de passe")).toBeTruthy();
+  });
+
+  it("says when there were too many sign-in attempts", async () => {
+    mockFetch({
+      "GET /api/me": signedOut,
+      "POST /api/session": {
+        ...errorResponse(429, "too_many_attempts", "Too many attempts. Try again in 10 minutes."),
+        headers: { "retry-after": "600" },
+      },
+    });
+    renderApp();
+    await signIn("customer@example.org", "wrong");
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "Too many attempts. Try again in 10 minutes.",
+    );
+  });
+
+  it("shows wrong credentials, then signs in in the user's language", async () => {
+    let attempts = 0;
+    const { calls } = mockFetch({
+      "GET /api/me": signedOut,
+      "POST /api/session": () =>
+        ++attempts === 1
+          ? errorResponse(401, "invalid_credentials", "Wrong e-mail address or password.")
+          : { body: { ...customer, locale: "fr" } },
+      "GET /api/hostings": {
+        body: {
+          items: [
+            {
+              serviceName: "example.org",
+              ownerEmail: customer.email,
+              state: "blocked",
+              createdAt: "2025-01-01T10:00:00.000Z",
+            },
+          ],
+        },
+      },
+    });
+    renderApp();
+    await signIn("customer@example.org", "wrong");
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "Wrong e-mail address or password.",
+    );
+    await userEvent.clear(screen.getByLabelText("Password"));
+    await userEvent.type(screen.getByLabelText("Password"), "right");
+    await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+
+    expect(await screen.findByRole("heading", { name: "Vos hébergements" })).toBeTruthy();
+    expect(screen.getByRole("link", { name: "example.org" }).getAttribute("href")).toBe(
+      "/hostings/example.org",
+    );
+    expect(screen.getByText("bloqué")).toBeTruthy();
+    expect(calls.find((c) => c.url === "/api/session")?.body).toEqual({
+      email: "customer@example.org",
+      password: "wrong",
+    });
+    await waitFor(() => expect(document.documentElement.lang).toBe("fr-FR"));
+  });
+});

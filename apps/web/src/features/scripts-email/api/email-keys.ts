@@ -1,0 +1,19 @@
+import type { MessageStatus } from "@scripts-email/contracts";
+
+/** Query keys of one hosting's mail, from generic to specific: invalidate a prefix to refresh. */
+export const emailKeys = {
+  all: (serviceName: string) => ["hostings", serviceName, "email"] as const,
+  status: (serviceName: string) => [...emailKeys.all(serviceName), "status"] as const,
+  history: (serviceName: string) => [...emailKeys.all(serviceName), "history"] as const,
+  volumes: (serviceName: string, days: number) =>
+    [...emailKeys.all(serviceName), "volumes", { days }] as const,
+  errors: (serviceName: string, limit: number) =>
+    [...emailKeys.all(serviceName), "errors", { limit }] as const,
+  messages: (serviceName: string) => [...emailKeys.all(serviceName), "messages"] as const,
+  messagePage: (
+    serviceName: string,
+    page: { status: MessageStatus | undefined; cursor: string | undefined; limit: number },
+  ) => [...emailKeys.messages(serviceName), page] as const,
+  message: (serviceName: string, id: string) =>
+    [...emailKeys.messages(serviceName), "detail", id] as const,
+};

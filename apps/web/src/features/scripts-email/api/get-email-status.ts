@@ -1,0 +1,24 @@
+import { type EmailStatus, emailStatus, serviceNameParams } from "@scripts-email/contracts";
+import { queryOptions, useQuery } from "@tanstack/react-query";
+import { api, hostingPath } from "../../../lib/api-client.ts";
+import { emailKeys } from "./email-keys.ts";
+
+export const getEmailStatusInput = serviceNameParams;
+
+/** While purging, the page asks again this often until the hosting is active. */
+export const PURGING_POLL_MS = 2500;
+
+export function getEmailStatus(serviceName: string, signal?: AbortSignal): Promise<EmailStatus> {
+  return api.get(hostingPath(serviceName, "/email"), emailStatus, { signal });
+}
+
+export const emailStatusQueryOptions = (serviceName: string) =>
+  queryOptions({
+    queryKey: emailKeys.status(serviceName),
+    queryFn: ({ signal }) => getEmailStatus(serviceName, signal),
+    refetchInterval: (query) => (query.state.data?.state === "purging" ? PURGING_POLL_MS : false),
+  });
+
+export function useEmailStatus(serviceName: string) {
+  return useQuery(emailStatusQueryOptions(serviceName));
+}

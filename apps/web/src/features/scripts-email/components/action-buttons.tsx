@@ -1,0 +1,47 @@
+import type { EmailAction, EmailStatus, UserRole } from "@scripts-email/contracts";
+import { useId } from "react";
+import { useI18n } from "../../../lib/i18n.tsx";
+import { ACTIONS, actionAvailability } from "./action-rules.ts";
+
+const BUTTON_CLASS: Record<EmailAction, string> = {
+  block: "button button-warning",
+  purge: "button button-danger",
+  unblock: "button button-primary",
+};
+
+export function ActionButtons(props: {
+  status: Pick<EmailStatus, "state" | "blockedBy">;
+  role: UserRole;
+  onAction: (action: EmailAction) => void;
+}) {
+  const { t } = useI18n();
+  const baseId = useId();
+  return (
+    <div className="action-buttons">
+      {ACTIONS.map((action) => {
+        const availability = actionAvailability(action, props.status, props.role);
+        const hintId = `${baseId}-${action}`;
+        const reason = availability.reason ? t(availability.reason) : undefined;
+        return (
+          <div key={action} className="action">
+            <button
+              type="button"
+              className={BUTTON_CLASS[action]}
+              disabled={!availability.enabled}
+              title={reason}
+              aria-describedby={reason ? hintId : undefined}
+              onClick={() => props.onAction(action)}
+            >
+              {t(`web.action.${action}`)}
+            </button>
+            {reason && (
+              <p id={hintId} className="hint">
+                {reason}
+              </p>
+            )}
+          </div>
+        );
+      })}
+    </div>
+  );
+}

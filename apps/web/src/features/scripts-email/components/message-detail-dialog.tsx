@@ -1,0 +1,130 @@
+import type { MessageDetail } from "@scripts-email/contracts";
+import { Dialog } from "../../../components/dialog.tsx";
+import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
+import { useI18n } from "../../../lib/i18n.tsx";
+import { formatTimeLeft } from "../../../lib/time-left.ts";
+import { useNow } from "../../../lib/use-now.ts";
+import { useMessage } from "../api/get-message.ts";
+
+function Summary(props: { message: MessageDetail }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const m = props.message;
+  const now = useNow();
+  const rows: [string, string][] = [
+    [t("web.messages.col.status"), t(`web.messageStatus.${m.status}`)],
+    [t("web.messages.col.date"), i18n.formatDateTime(m.acceptedAt)],
+    [t("web.messages.col.from"), m.from],
+    [t("web.messages.col.subject"), m.subject || t("web.messages.noSubject")],
+    [t("web.messages.col.size"), i18n.formatBytes(m.size)],
+    [t("web.message.messageId"), m.messageId ?? "—"],
+    [t("web.message.source"), t(`web.message.source.${m.source}`)],
+    [t("web.message.script"), m.originatingScript ?? "—"],
+    [t("web.message.attemptCount"), i18n.formatNumber(m.attempts.length)],
+  ];
+  if (m.status === "held") {
+    rows.push([
+      t("web.messages.col.expires"),
+      `${formatTimeLeft(m.expiresAt, now, i18n)} (${i18n.formatDateTime(m.expiresAt)})`,
+    ]);
+  }
+  if (m.nextAttemptAt)
+    rows.push([t("web.message.nextAttempt"), i18n.formatDateTime(m.nextAttemptAt)]);
+  if (m.sentAt) rows.push([t("web.message.sentAt"), i18n.formatDateTime(m.sentAt)]);
+  return (
+    <dl className="facts facts-grid">
+      {rows.map(([name, value]) => (
+        <div key={name}>
+          <dt>{name}</dt>
+          <dd className="break">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Details(props: { message: MessageDetail }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const m = props.message;
+  return (
+    <>
+      <Summary message={m} />
+      <h3>{t("web.message.recipients")}</h3>
+      <ul className="plain-list">
+        {m.recipients.map((r) => (
+          <li key={r.address} className="break">
+            {r.address} —{" "}
+            <span className="muted">
+              {r.delivered ? t("web.message.delivered") : t("web.message.notDelivered")}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <h3>{t("web.message.attempts")}</h3>
+      {m.attempts.length === 0 ? (
+        <p className="muted">{t("web.message.noAttempts")}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table responsive-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("web.message.attempt.at")}</th>
+                <th scope="col">{t("web.message.attempt.recipient")}</th>
+                <th scope="col">{t("web.message.attempt.outcome")}</th>
+                <th scope="col">{t("web.message.attempt.response")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {m.attempts.map((a, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: attempts have no id; the list is only ever replaced whole
+                <tr key={`${a.at}-${a.recipient}-${i}`}>
+                  <td data-label={t("web.message.attempt.at")}>{i18n.formatDateTime(a.at)}</td>
+                  <td data-label={t("web.message.attempt.recipient")} className="break">
+                    {a.recipient}
+                  </td>
+                  <td data-label={t("web.message.attempt.outcome")}>
+                    {t(`web.message.outcome.${a.outcome}`)}
+                  </td>
+                  <td data-label={t("web.message.attempt.response")} className="break">
+                    {[a.code, a.text].filter((x) => x !== null && x !== "").join(" ")}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h3>{t("web.message.headers")}</h3>
+      {m.headers === null ? (
+        <p className="muted">{t("web.message.contentRemoved")}</p>
+      ) : (
+        <dl className="headers">
+          {m.headers.map((h, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: headers repeat (Received) and never reorder
+            <div key={`${h.name}-${i}`}>
+              <dt>{h.name}</dt>
+              <dd className="break">{h.value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </>
+  );
+}
+
+export function MessageDetailDialog(props: {
+  serviceName: string;
+  id: string;
+  onClose: () => void;
+}) {
+  const { t } = useI18n();
+  const message = useMessage(props.serviceName, props.id);
+  return (
+    <Dialog title={t("web.message.title")} onClose={props.onClose} className="dialog-wide">
+      {message.isPending && <Loading />}
+      <ErrorAlert error={message.error} />
+      {message.data && <Details message={message.data} />}
+    </Dialog>
+  );
+}

@@ -1,0 +1,149 @@
+import { type MessageStatus, type MessageSummary, messageStatus } from "@scripts-email/contracts";
+import { useId, useState } from "react";
+import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
+import { useI18n } from "../../../lib/i18n.tsx";
+import { formatTimeLeft } from "../../../lib/time-left.ts";
+import { useNow } from "../../../lib/use-now.ts";
+import { useMessages } from "../api/get-messages.ts";
+import { MessageDetailDialog } from "./message-detail-dialog.tsx";
+
+function MessageRow(props: { message: MessageSummary; now: Date; onOpen: () => void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const m = props.message;
+  const label = (key: Parameters<typeof t>[0]) => ({ "data-label": t(key) });
+  return (
+    <tr>
+      <td {...label("web.messages.col.date")}>
+        <time dateTime={m.acceptedAt}>{i18n.formatDateTime(m.acceptedAt)}</time>
+      </td>
+      <td {...label("web.messages.col.from")} className="break">
+        {m.from}
+      </td>
+      <td {...label("web.messages.col.to")} className="break">
+        {m.to.join(", ")}
+      </td>
+      <td {...label("web.messages.col.subject")}>
+        <button type="button" className="link-button" onClick={props.onOpen}>
+          {m.subject || t("web.messages.noSubject")}
+        </button>
+      </td>
+      <td {...label("web.messages.col.size")} className="num">
+        {i18n.formatBytes(m.size)}
+      </td>
+      <td {...label("web.messages.col.status")}>
+        <span className={`status status-${m.status}`}>{t(`web.messageStatus.${m.status}`)}</span>
+      </td>
+      <td {...label("web.messages.col.expires")}>
+        {m.status === "held" ? (
+          <time dateTime={m.expiresAt} title={i18n.formatDateTime(m.expiresAt)}>
+            {formatTimeLeft(m.expiresAt, props.now, i18n)}
+          </time>
+        ) : (
+          <span>
+            <span aria-hidden="true">—</span>
+            <span className="visually-hidden">{t("web.common.notApplicable")}</span>
+          </span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/** Held and queued mail (or any status), newest first, a page at a time. */
+export function MessagesList(props: { serviceName: string }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [status, setStatus] = useState<MessageStatus | undefined>(undefined);
+  // the cursors of the pages seen so far: the last one is the page shown
+  const [cursors, setCursors] = useState<string[]>([]);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const cursor = cursors[cursors.length - 1];
+  const messages = useMessages(props.serviceName, { status, cursor });
+  const now = useNow();
+  const filterId = useId();
+  const page = messages.data;
+
+  return (
+    <section className="card" aria-labelledby="messages-heading">
+      <div className="section-head">
+        <h2 id="messages-heading">{t("web.messages.heading")}</h2>
+        <div className="inline-field">
+          <label htmlFor={filterId}>{t("web.messages.filter")}</label>
+          <select
+            id={filterId}
+            value={status ?? ""}
+            onChange={(e) => {
+              const parsed = messageStatus.safeParse(e.target.value);
+              setStatus(parsed.success ? parsed.data : undefined);
+              setCursors([]);
+            }}
+          >
+            <option value="">{t("web.messages.filterAll")}</option>
+            {messageStatus.options.map((s) => (
+              <option key={s} value={s}>
+                {t(`web.messageStatus.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {messages.isPending && <Loading />}
+      <ErrorAlert error={messages.error} />
+      {page?.items.length === 0 && <p className="muted">{t("web.messages.empty")}</p>}
+      {page && page.items.length > 0 && (
+        <div className="table-wrap" aria-busy={messages.isPlaceholderData || undefined}>
+          <table className="table responsive-table" aria-labelledby="messages-heading">
+            <thead>
+              <tr>
+                <th scope="col">{t("web.messages.col.date")}</th>
+                <th scope="col">{t("web.messages.col.from")}</th>
+                <th scope="col">{t("web.messages.col.to")}</th>
+                <th scope="col">{t("web.messages.col.subject")}</th>
+                <th scope="col">{t("web.messages.col.size")}</th>
+                <th scope="col">{t("web.messages.col.status")}</th>
+                <th scope="col">{t("web.messages.col.expires")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((m) => (
+                <MessageRow key={m.id} message={m} now={now} onOpen={() => setOpenId(m.id)} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav className="pager" aria-label={t("web.messages.pagination")}>
+        <button
+          type="button"
+          className="button button-small"
+          disabled={cursors.length === 0}
+          onClick={() => setCursors((c) => c.slice(0, -1))}
+        >
+          {t("web.messages.previous")}
+        </button>
+        <span className="muted">
+          {t("web.messages.page", { page: i18n.formatNumber(cursors.length + 1) })}
+        </span>
+        <button
+          type="button"
+          className="button button-small"
+          disabled={!page?.nextCursor || messages.isPlaceholderData}
+          onClick={() => {
+            const next = page?.nextCursor;
+            if (next) setCursors((c) => [...c, next]);
+          }}
+        >
+          {t("web.messages.next")}
+        </button>
+      </nav>
+      {openId && (
+        <MessageDetailDialog
+          serviceName={props.serviceName}
+          id={openId}
+          onClose={() => setOpenId(null)}
+        />
+      )}
+    </section>
+  );
+}

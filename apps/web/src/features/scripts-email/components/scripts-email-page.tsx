@@ -1,0 +1,126 @@
+import type { HostingState, Me } from "@scripts-email/contracts";
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
+import { isApiError } from "../../../lib/api-client.ts";
+import { useI18n } from "../../../lib/i18n.tsx";
+import { Link, paths } from "../../../lib/router.tsx";
+import { emailKeys } from "../api/email-keys.ts";
+import { useEmailStatus } from "../api/get-email-status.ts";
+import { DeliveryErrors } from "./delivery-errors.tsx";
+import { EmailActions } from "./email-actions.tsx";
+import { EmailCounters } from "./email-counters.tsx";
+import { MessagesList } from "./messages-list.tsx";
+import { ReportRecipient } from "./report-recipient.tsx";
+import { StateSummary } from "./state-summary.tsx";
+import { StateTimeline } from "./state-timeline.tsx";
+import { VolumeChartSection } from "./volume-chart.tsx";
+
+/** When a purge ends (by itself, on the server) the lists and history change too. */
+function useRefreshAfterPurge(
+  serviceName: string,
+  state: HostingState | undefined,
+  onEnd: () => void,
+) {
+  const queryClient = useQueryClient();
+  const previous = useRef(state);
+  const onEndRef = useRef(onEnd);
+  onEndRef.current = onEnd;
+  useEffect(() => {
+    if (previous.current === "purging" && state && state !== "purging") {
+      void queryClient.invalidateQueries({
+        queryKey: emailKeys.all(serviceName),
+        predicate: (q) => q.queryKey[3] !== "status",
+      });
+      void queryClient.invalidateQueries({ queryKey: ["hostings", "list"] });
+      onEndRef.current();
+    }
+    previous.current = state;
+  }, [queryClient, serviceName, state]);
+}
+
+export function ScriptsEmailPage(props: { serviceName: string; user: Me }) {
+  const { t } = useI18n();
+  const { serviceName, user } = props;
+  const status = useEmailStatus(serviceName);
+  const [notice, setNotice] = useState<string | null>(null);
+  useRefreshAfterPurge(serviceName, status.data?.state, () =>
+    setNotice(t("web.state.purgeFinished")),
+  );
+
+  const header = (
+    <div className="page-head">
+      <Link href={paths.hostings()} className="back-link">
+        {t("web.nav.backToHostings")}
+      </Link>
+      <h1 tabIndex={-1}>
+        <span className="page-kicker">{t("web.page.kicker")}</span> {serviceName}
+      </h1>
+      {user.role === "support" && (
+        <Link href={paths.audit(serviceName)}>{t("web.audit.forHosting")}</Link>
+      )}
+    </div>
+  );
+
+  if (status.isPending)
+    return (
+      <>
+        {header}
+        <Loading />
+      </>
+    );
+  if (status.isError) {
+    return (
+      <>
+        {header}
+        {isApiError(status.error) && status.error.status === 404 ? (
+          <p role="alert" className="alert alert-error">
+            {t("web.page.notFound", { serviceName })}
+          </p>
+        ) : (
+          <ErrorAlert error={status.error} />
+        )}
+      </>
+    );
+  }
+
+  const data = status.data;
+  return (
+    <>
+      {header}
+      <div role="status" aria-live="polite" className="notice-area">
+        {notice && (
+          <p className="alert alert-success">
+            {notice}
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={t("web.common.dismiss")}
+              onClick={() => setNotice(null)}
+            >
+              ×
+            </button>
+          </p>
+        )}
+      </div>
+      <div className="page-grid">
+        <StateSummary status={data} role={user.role} />
+        <EmailActions serviceName={serviceName} status={data} user={user} onNotice={setNotice} />
+        <EmailCounters status={data} />
+        <ReportRecipient serviceName={serviceName} status={data} onNotice={setNotice} />
+        <div className="span-all">
+          <VolumeChartSection serviceName={serviceName} />
+        </div>
+        <div className="span-all">
+          <MessagesList serviceName={serviceName} />
+        </div>
+        <div className="span-all">
+          <DeliveryErrors serviceName={serviceName} />
+        </div>
+        <div className="span-all">
+          <StateTimeline serviceName={serviceName} role={user.role} />
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,70 @@
+import type { ActorRole, EmailStatus, UserRole } from "@scripts-email/contracts";
+import { StateBadge } from "../../../components/state-badge.tsx";
+import { type MessageKey, useI18n } from "../../../lib/i18n.tsx";
+
+function blockedByKey(blockedBy: ActorRole, viewer: UserRole): MessageKey {
+  if (blockedBy === "system") return "web.state.blockedBy.system";
+  if (blockedBy === "support") return "web.state.blockedBy.support";
+  return viewer === "customer" ? "web.state.blockedBy.you" : "web.state.blockedBy.customer";
+}
+
+/** The state badge, who or what blocked sending and why, and what is held. */
+export function StateSummary(props: { status: EmailStatus; role: UserRole }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { status } = props;
+  const blocked = status.state !== "active";
+
+  return (
+    <section className="card state-card" aria-labelledby="state-heading">
+      <div className="state-line">
+        <h2 id="state-heading">{t("web.state.heading")}</h2>
+        <StateBadge state={status.state} />
+      </div>
+      <dl className="facts">
+        {blocked && status.blockedBy && (
+          <div>
+            <dt>{t("web.state.blockedByLabel")}</dt>
+            <dd>{t(blockedByKey(status.blockedBy, props.role))}</dd>
+          </div>
+        )}
+        {blocked && (
+          <div>
+            <dt>{t("web.state.reasonLabel")}</dt>
+            <dd>{status.stateReason ?? t("web.state.noReason")}</dd>
+          </div>
+        )}
+        <div>
+          <dt>{t("web.state.sinceLabel")}</dt>
+          <dd>
+            <time dateTime={status.stateChangedAt}>
+              {i18n.formatDateTime(status.stateChangedAt)}
+            </time>
+          </dd>
+        </div>
+        {status.held > 0 && (
+          <div>
+            <dt>{t("web.state.heldLabel")}</dt>
+            <dd>
+              {i18n.formatNumber(status.held)}
+              {status.nextExpiry &&
+                ` — ${t("web.state.nextExpiry", { date: i18n.formatDateTime(status.nextExpiry) })}`}
+            </dd>
+          </div>
+        )}
+      </dl>
+      {status.state === "blocked" &&
+        props.role === "customer" &&
+        status.blockedBy === "support" && (
+          <p className="alert alert-warning">{t("web.state.supportBlockNotice")}</p>
+        )}
+      {status.state === "blocked" && <p className="muted">{t("web.state.blockedNotice")}</p>}
+      {status.state === "purging" && (
+        <div className="alert alert-info" role="status">
+          <span className="spinner" aria-hidden="true" />
+          {t("web.state.purgingNotice")}
+        </div>
+      )}
+    </section>
+  );
+}

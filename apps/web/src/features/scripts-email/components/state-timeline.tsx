@@ -1,0 +1,54 @@
+import type { StateChange, UserRole } from "@scripts-email/contracts";
+import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
+import { type I18n, useI18n } from "../../../lib/i18n.tsx";
+import { useEmailHistory } from "../api/get-email-history.ts";
+
+function actorText(change: StateChange, viewer: UserRole, i18n: I18n): string {
+  const { t } = i18n;
+  if (change.actorRole === "system") return t("web.history.by.system");
+  if (change.actorRole === "support") {
+    return change.actorEmail
+      ? t("web.history.by.supportNamed", { email: change.actorEmail })
+      : t("web.history.by.support");
+  }
+  if (viewer === "customer") return t("web.history.by.you");
+  return change.actorEmail
+    ? t("web.history.by.customerNamed", { email: change.actorEmail })
+    : t("web.history.by.customer");
+}
+
+/** The state changes, newest first. */
+export function StateTimeline(props: { serviceName: string; role: UserRole }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const history = useEmailHistory(props.serviceName);
+  return (
+    <section className="card" aria-labelledby="history-heading">
+      <h2 id="history-heading">{t("web.history.heading")}</h2>
+      {history.isPending && <Loading />}
+      <ErrorAlert error={history.error} />
+      {history.data?.length === 0 && <p className="muted">{t("web.history.empty")}</p>}
+      {history.data && history.data.length > 0 && (
+        <ol className="timeline">
+          {history.data.map((change) => (
+            <li key={`${change.at}-${change.from}-${change.to}`}>
+              <time dateTime={change.at}>{i18n.formatDateTime(change.at)}</time>
+              <p>
+                {t("web.history.change", {
+                  from: t(`state.${change.from}`),
+                  to: t(`state.${change.to}`),
+                })}{" "}
+                <span className="muted">{actorText(change, props.role, i18n)}</span>
+              </p>
+              {change.reason && (
+                <p className="timeline-reason">
+                  {t("web.history.reason", { reason: change.reason })}
+                </p>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

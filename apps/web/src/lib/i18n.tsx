@@ -1,0 +1,114 @@
+import { isLocale, type Locale, type MessageKey, t as translate } from "@scripts-email/i18n";
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react";
+import { setApiLanguage } from "./api-client.ts";
+
+export type { Locale, MessageKey };
+
+export const STORAGE_KEY = "scripts-email.locale";
+
+/** BCP 47 tags for Intl: the catalogue's pt is European Portuguese. */
+const INTL_TAGS: Record<Locale, string> = { en: "en-GB", pt: "pt-PT", fr: "fr-FR" };
+
+export function intlTag(locale: Locale): string {
+  return INTL_TAGS[locale];
+}
+
+function readStoredLocale(): Locale | null {
+  try {
+    const value = globalThis.localStorage?.getItem(STORAGE_KEY);
+    return isLocale(value) ? value : null;
+  } catch {
+    return null; // storage disabled
+  }
+}
+
+export function browserLocale(): Locale {
+  const languages = globalThis.navigator?.languages ?? [globalThis.navigator?.language ?? "en"];
+  for (const tag of languages) {
+    const lang = tag.toLowerCase().split("-")[0];
+    if (isLocale(lang)) return lang;
+  }
+  return "en";
+}
+
+export interface I18n {
+  locale: Locale;
+  setLocale(locale: Locale): void;
+  t(key: MessageKey, params?: Record<string, string | number>): string;
+  formatNumber(value: number): string;
+  formatDateTime(iso: string | Date): string;
+  /** A calendar day (`YYYY-MM-DD`), shown as it is, whatever the time zone. */
+  formatDay(isoDate: string, style?: "short" | "long"): string;
+  formatBytes(bytes: number): string;
+}
+
+export function createI18n(locale: Locale, setLocale: (locale: Locale) => void): I18n {
+  const tag = intlTag(locale);
+  const number = new Intl.NumberFormat(tag);
+  const dateTime = new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeStyle: "short" });
+  const dayShort = new Intl.DateTimeFormat(tag, {
+    day: "numeric",
+    month: "short",
+    timeZone: "UTC",
+  });
+  const dayLong = new Intl.DateTimeFormat(tag, { dateStyle: "long", timeZone: "UTC" });
+  const kb = new Intl.NumberFormat(tag, {
+    style: "unit",
+    unit: "kilobyte",
+    maximumFractionDigits: 1,
+  });
+  const mb = new Intl.NumberFormat(tag, {
+    style: "unit",
+    unit: "megabyte",
+    maximumFractionDigits: 1,
+  });
+  const bytes = new Intl.NumberFormat(tag, { style: "unit", unit: "byte" });
+  return {
+    locale,
+    setLocale,
+    t: (key, params) => translate(locale, key, params),
+    formatNumber: (value) => number.format(value),
+    formatDateTime: (iso) => dateTime.format(typeof iso === "string" ? new Date(iso) : iso),
+    formatDay: (isoDate, style = "short") =>
+      (style === "short" ? dayShort : dayLong).format(new Date(`${isoDate}T00:00:00Z`)),
+    formatBytes: (value) => {
+      if (value < 1000) return bytes.format(value);
+      if (value < 1_000_000) return kb.format(value / 1000);
+      return mb.format(value / 1_000_000);
+    },
+  };
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+/**
+ * The language is, in order: the one picked with the switch (remembered in localStorage), the
+ * signed-in user's, the browser's.
+ */
+export function I18nProvider(props: { userLocale?: Locale | undefined; children: ReactNode }) {
+  const [chosen, setChosen] = useState<Locale | null>(readStoredLocale);
+  const locale = chosen ?? props.userLocale ?? browserLocale();
+
+  const setLocale = useCallback((next: Locale) => {
+    setChosen(next);
+    try {
+      globalThis.localStorage?.setItem(STORAGE_KEY, next);
+    } catch {
+      // storage disabled: the choice lasts for this page only
+    }
+  }, []);
+
+  const value = useMemo(() => {
+    setApiLanguage(locale);
+    if (typeof document !== "undefined") document.documentElement.lang = intlTag(locale);
+    return createI18n(locale, setLocale);
+  }, [locale, setLocale]);
+
+  return <I18nContext.Provider value={value}>{props.children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const value = useContext(I18nContext);
+  if (!value) throw new Error("useI18n outside I18nProvider");
+  return value;
+}

@@ -1,0 +1,35 @@
+import type { EmailStatus, Me } from "@scripts-email/contracts";
+
+export const customer: Me = {
+  id: "u-1",
+  email: "customer@example.org",
+  role: "customer",
+  locale: "en",
+  csrfToken: "csrf-customer",
+};
+
+export const support: Me = {
+  id: "u-2",
+  email: "support@example.org",
+  role: "support",
+  locale: "en",
+  csrfToken: "csrf-support",
+};
+
+export function emailStatus(overrides: Partial<EmailStatus> = {}): EmailStatus {
+  return {
+    state: "active",
+    blockedBy: null,
+    stateReason: null,
+    stateChangedAt: "2025-01-10T09:00:00.000Z",
+    reportRecipient: "reports@example.org",
+    sent: 1234,
+    sentToday: 12,
+    maxPerDay: 500,
+    errors: 3,
+    held: 0,
+    queued: 1,
+    nextExpiry: null,
+    ...overrides,
+  };
+}
