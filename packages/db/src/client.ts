@@ -4,8 +4,8 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { acquireDataLock } from "./data-lock.ts";
+import { createPgliteAdapter } from "./pglite-adapter.ts";
 import type { SqlRunner } from "./sql-runner.ts";
 
 export type Db = PrismaClient;
@@ -76,7 +76,7 @@ async function openEmbedded(folder: string): Promise<Database> {
     release();
     throw error;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = new PrismaClient({ adapter: createPgliteAdapter(pglite) });
   return {
     prisma,
     kind: "embedded",
