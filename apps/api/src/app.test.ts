@@ -240,7 +240,7 @@ describe("errors have one shape", () => {
       });
       expect(res.statusCode).toBe(500);
       expect(res.json()).toEqual({
-        error: { code: "internal", message: translate("en", "error.internal") },
+        error: { code: "internal", message: translate("pt", "error.internal") },
         requestId: expect.any(String),
       });
       expect(res.body).not.toMatch(/SELECT|Hosting|stack/);

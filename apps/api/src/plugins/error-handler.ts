@@ -22,8 +22,13 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   unavailable: 503,
 };
 
+/**
+ * The language the client asks for (the panel sends the one chosen with its language switch),
+ * else the signed-in user's, else English.
+ */
 export function requestLocale(request: FastifyRequest): Locale {
-  return request.auth?.actor.locale ?? negotiateLocale(request.headers["accept-language"]);
+  const fallback = request.auth?.actor.locale ?? "en";
+  return negotiateLocale(request.headers["accept-language"], fallback);
 }
 
 /** Translates an error code (or a more specific message key) with its placeholders. */
