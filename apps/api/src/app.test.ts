@@ -103,6 +103,7 @@ describe("OpenAPI", () => {
       "/api/hostings/{serviceName}/email/requests",
       "/api/hostings/{serviceName}/email/test",
       "/api/hostings/{serviceName}/email/volumes",
+      "/api/info",
       "/api/me",
       "/api/session",
       "/api/tokens",
@@ -244,6 +245,22 @@ describe("errors have one shape", () => {
         requestId: expect.any(String),
       });
       expect(res.body).not.toMatch(/SELECT|Hosting|stack/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("tells anyone how mail is delivered, so that the panel can mark the capture mode", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/api/info" });
+    expect(res.json()).toEqual({ deliveryMode: "relay" });
+    const app = await buildApp({
+      services: t.services,
+      config: { cookieSecure: false, deliveryMode: "capture" },
+    });
+    try {
+      expect((await app.inject({ method: "GET", url: "/api/info" })).json()).toEqual({
+        deliveryMode: "capture",
+      });
     } finally {
       await app.close();
     }

@@ -14,6 +14,7 @@ import { auditRoutes } from "./routes/audit.ts";
 import { emailRoutes } from "./routes/email.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { hostingRoutes } from "./routes/hostings.ts";
+import { infoRoutes } from "./routes/info.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { loginRoutes, sessionRoutes } from "./routes/session.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
@@ -47,6 +48,7 @@ export async function buildApp({ services, config }: BuildAppOptions): Promise<F
   await app.register(
     async (api) => {
       await api.register(loginRoutes, options);
+      await api.register(infoRoutes, options);
       // everything else needs a signed-in user (and a CSRF token for cookie mutations)
       await api.register(async (signedIn) => {
         signedIn.addHook("onRequest", authenticate(services));

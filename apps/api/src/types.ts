@@ -11,6 +11,8 @@ export interface ApiConfig {
   trustProxy?: boolean;
   /** Folder of a built SPA to serve, with an index.html fallback for non-API GET routes. */
   staticDir?: string;
+  /** `capture` when mail is written to files instead of relayed (no SMTP_RELAY_URL). */
+  deliveryMode?: "relay" | "capture";
   /** The process's metrics registry (other roles' metrics); default: one of the app's own. */
   metricsRegistry?: Registry;
 }

@@ -97,4 +97,26 @@ describe("app", () => {
     });
     await waitFor(() => expect(document.documentElement.lang).toBe("fr-FR"));
   });
+
+  it("marks an installation that captures mail instead of sending it", async () => {
+    const hostings = { body: { items: [] } };
+    mockFetch({
+      "GET /api/me": { body: customer },
+      "GET /api/hostings": hostings,
+      "GET /api/info": { body: { deliveryMode: "capture" } },
+    });
+    renderApp();
+    expect((await screen.findByRole("note")).textContent).toMatch(/written to files/);
+  });
+
+  it("shows no such mark when mail is relayed", async () => {
+    mockFetch({
+      "GET /api/me": { body: customer },
+      "GET /api/hostings": { body: { items: [] } },
+      "GET /api/info": { body: { deliveryMode: "relay" } },
+    });
+    renderApp();
+    expect(await screen.findByRole("heading", { name: "Your hostings" })).toBeTruthy();
+    expect(screen.queryByRole("note")).toBeNull();
+  });
 });

@@ -7,6 +7,7 @@ import { LoginForm } from "./features/auth/components/login-form.tsx";
 import { UserMenu } from "./features/auth/components/user-menu.tsx";
 import { HostingsPage } from "./features/hostings/components/hostings-page.tsx";
 import { ScriptsEmailPage } from "./features/scripts-email/components/scripts-email-page.tsx";
+import { CaptureModeBanner } from "./features/app-info/components/capture-mode-banner.tsx";
 import { AuditPage } from "./features/support/components/audit-page.tsx";
 import { I18nProvider, useI18n } from "./lib/i18n.tsx";
 import { Link, matchRoute, paths, type Route, useLocation } from "./lib/router.tsx";
@@ -80,6 +81,7 @@ function Layout(props: { user: Me }) {
         </div>
       </header>
       <main id="main" ref={mainRef} className="container">
+        <CaptureModeBanner />
         <Page route={route} user={props.user} />
       </main>
     </>

@@ -4,5 +4,6 @@ export * from "./email.ts";
 export * from "./errors.ts";
 export * from "./health.ts";
 export * from "./hostings.ts";
+export * from "./info.ts";
 export * from "./messages.ts";
 export * from "./session.ts";
