@@ -1,3 +1,5 @@
+import { parseHeaders } from "../message/message-headers.ts";
+
 /** What ingest needs from a message's header block, read without parsing the whole MIME tree. */
 export interface HeaderSummary {
   subject: string;
@@ -7,28 +9,6 @@ export interface HeaderSummary {
   cc: string[];
   bcc: string[];
   from: string | null;
-}
-
-const MAX_HEADERS = 1000;
-
-/** The header block (up to the first empty line), unfolded, as [name, value] pairs. */
-export function readHeaders(raw: Buffer): Array<[string, string]> {
-  const text = raw.subarray(0, Math.min(raw.length, 256 * 1024)).toString("latin1");
-  const end = text.search(/\r?\n\r?\n/);
-  const block = end === -1 ? text : text.slice(0, end);
-  const headers: Array<[string, string]> = [];
-  for (const line of block.split(/\r?\n/)) {
-    if (/^[ \t]/.test(line) && headers.length > 0) {
-      const last = headers[headers.length - 1]!;
-      last[1] += ` ${line.trim()}`;
-      continue;
-    }
-    const colon = line.indexOf(":");
-    if (colon <= 0) continue;
-    if (headers.length >= MAX_HEADERS) break;
-    headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
-  }
-  return headers.map(([name, value]) => [name, Buffer.from(value, "latin1").toString("utf8")]);
 }
 
 /** Decodes RFC 2047 encoded-words (=?charset?B|Q?text?=); unknown charsets are left as they are. */
@@ -72,8 +52,9 @@ export function addressesOf(value: string): string[] {
 }
 
 export function summarizeHeaders(raw: Buffer): HeaderSummary {
-  const headers = readHeaders(raw);
-  const all = (name: string) => headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
+  const headers = parseHeaders(raw, 1000);
+  const all = (name: string) =>
+    headers.filter((h) => h.name.toLowerCase() === name).map((h) => h.value);
   const first = (name: string) => all(name)[0] ?? null;
   return {
     subject: decodeWords(first("subject") ?? "").slice(0, 998),
