@@ -62,7 +62,8 @@ export function createI18n(locale: Locale, setLocale: (locale: Locale) => void):
     unit: "megabyte",
     maximumFractionDigits: 1,
   });
-  const bytes = new Intl.NumberFormat(tag, { style: "unit", unit: "byte" });
+  // "349 B", "349 o": the short "349 byte" reads as an error in English
+  const bytes = new Intl.NumberFormat(tag, { style: "unit", unit: "byte", unitDisplay: "narrow" });
   return {
     locale,
     setLocale,

@@ -5,8 +5,15 @@ import { emailKeys } from "./email-keys.ts";
 
 export const getEmailStatusInput = serviceNameParams;
 
-/** While purging, the page asks again this often until the hosting is active. */
+/** While mail moves (a purge, released mail going out), the page asks again this often. */
 export const PURGING_POLL_MS = 2500;
+
+function mailMoves(status: EmailStatus | undefined): boolean {
+  if (!status) return false;
+  return (
+    status.state === "purging" || (status.state === "active" && status.held + status.queued > 0)
+  );
+}
 
 export function getEmailStatus(serviceName: string, signal?: AbortSignal): Promise<EmailStatus> {
   return api.get(hostingPath(serviceName, "/email"), emailStatus, { signal });
@@ -16,7 +23,7 @@ export const emailStatusQueryOptions = (serviceName: string) =>
   queryOptions({
     queryKey: emailKeys.status(serviceName),
     queryFn: ({ signal }) => getEmailStatus(serviceName, signal),
-    refetchInterval: (query) => (query.state.data?.state === "purging" ? PURGING_POLL_MS : false),
+    refetchInterval: (query) => (mailMoves(query.state.data) ? PURGING_POLL_MS : false),
   });
 
 export function useEmailStatus(serviceName: string) {

@@ -1,4 +1,4 @@
-import type { HostingState, Me } from "@scripts-email/contracts";
+import type { EmailStatus, Me } from "@scripts-email/contracts";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
@@ -17,26 +17,36 @@ import { StateTimeline } from "./state-timeline.tsx";
 import { VolumeChartSection } from "./volume-chart.tsx";
 
 /** When a purge ends (by itself, on the server) the lists and history change too. */
-function useRefreshAfterPurge(
+/**
+ * The status is polled while mail moves (purging, or released mail on its way out). When it
+ * shows a change (state or counters), the page's other sections are refreshed too; the end of a
+ * purge is announced.
+ */
+function useRefreshWhenMailMoves(
   serviceName: string,
-  state: HostingState | undefined,
-  onEnd: () => void,
+  status: EmailStatus | undefined,
+  onPurgeEnd: () => void,
 ) {
   const queryClient = useQueryClient();
-  const previous = useRef(state);
-  const onEndRef = useRef(onEnd);
-  onEndRef.current = onEnd;
+  const fingerprint = status
+    ? [status.state, status.held, status.queued, status.sent, status.errors].join()
+    : undefined;
+  const previous = useRef({ fingerprint, state: status?.state });
+  const onPurgeEndRef = useRef(onPurgeEnd);
+  onPurgeEndRef.current = onPurgeEnd;
   useEffect(() => {
-    if (previous.current === "purging" && state && state !== "purging") {
-      void queryClient.invalidateQueries({
-        queryKey: emailKeys.all(serviceName),
-        predicate: (q) => q.queryKey[3] !== "status",
-      });
+    const before = previous.current;
+    previous.current = { fingerprint, state: status?.state };
+    if (before.fingerprint === undefined || before.fingerprint === fingerprint) return;
+    void queryClient.invalidateQueries({
+      queryKey: emailKeys.all(serviceName),
+      predicate: (q) => q.queryKey[3] !== "status",
+    });
+    if (before.state !== status?.state) {
       void queryClient.invalidateQueries({ queryKey: ["hostings", "list"] });
-      onEndRef.current();
     }
-    previous.current = state;
-  }, [queryClient, serviceName, state]);
+    if (before.state === "purging" && status?.state === "active") onPurgeEndRef.current();
+  }, [queryClient, serviceName, fingerprint, status?.state]);
 }
 
 export function ScriptsEmailPage(props: { serviceName: string; user: Me }) {
@@ -44,9 +54,7 @@ export function ScriptsEmailPage(props: { serviceName: string; user: Me }) {
   const { serviceName, user } = props;
   const status = useEmailStatus(serviceName);
   const [notice, setNotice] = useState<string | null>(null);
-  useRefreshAfterPurge(serviceName, status.data?.state, () =>
-    setNotice(t("web.state.purgeFinished")),
-  );
+  useRefreshWhenMailMoves(serviceName, status.data, () => setNotice(t("web.state.purgeFinished")));
 
   const header = (
     <div className="page-head">
