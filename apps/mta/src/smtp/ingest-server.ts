@@ -8,6 +8,8 @@ import type {
   SMTPServerSession,
 } from "smtp-server";
 import { AuthThrottle, type AuthThrottleOptions, DEFAULT_AUTH_THROTTLE } from "./auth-throttle.ts";
+import { isEnvelopeAddress } from "./envelope-address.ts";
+import { checkMessage } from "./message-hygiene.ts";
 import { PromptSmtpServer } from "./prompt-smtp-server.ts";
 import { takeViaHeader } from "./via-header.ts";
 
@@ -162,7 +164,16 @@ export function createIngestServer(
         answer(smtpError(552, `Message too big: the limit is ${maxSize} bytes`));
         return;
       }
-      const work = store(Buffer.concat(chunks), session).then(
+      const checked = checkMessage(Buffer.concat(chunks));
+      if (!checked.ok) {
+        log.warn(
+          { hosting: hostingOf(session).serviceName, reason: checked.text },
+          "message refused",
+        );
+        answer(smtpError(checked.code, checked.text));
+        return;
+      }
+      const work = store(checked.raw, session).then(
         (reply) => answer(null, reply),
         (error: Error) => answer(error),
       );
@@ -200,6 +211,14 @@ export function createIngestServer(
           callback(error);
         },
       );
+    },
+    onMailFrom(address, _session, callback) {
+      if (isEnvelopeAddress(address.address, true)) return callback();
+      callback(smtpError(553, "5.1.7 The sender address is not valid"));
+    },
+    onRcptTo(address, _session, callback) {
+      if (isEnvelopeAddress(address.address)) return callback();
+      callback(smtpError(553, "5.1.3 The recipient address is not valid"));
     },
     onData,
   });
