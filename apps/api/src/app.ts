@@ -6,7 +6,7 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import { authenticate, registerAuth } from "./plugins/auth.ts";
-import { type NotFoundFallback, registerErrorHandler } from "./plugins/error-handler.ts";
+import { type NotFoundFallback, registerErrorHandler, sendError } from "./plugins/error-handler.ts";
 import { registerMetrics } from "./plugins/metrics.ts";
 import { registerOpenApi } from "./plugins/openapi.ts";
 import { registerStaticSpa } from "./plugins/static-spa.ts";
@@ -26,6 +26,11 @@ export async function buildApp({ services, config }: BuildAppOptions): Promise<F
     trustProxy: config.trustProxy ?? false,
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
+    // long enough for any service name (253), so that the schema, not the router, judges it
+    routerOptions: { maxParamLength: 300 },
+    // a malformed URL or an absurdly long parameter gets the one error shape too
+    frameworkErrors: (_error, request, reply) =>
+      sendError(request, reply, "validation_failed", { status: 400 }),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { actorRole, isoDateTime } from "./common.ts";
+import { actorRole, isoDateTime, serviceName } from "./common.ts";
 
 export const auditQuery = z.object({
-  serviceName: z.string().max(253).optional(),
+  serviceName: serviceName.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type AuditQuery = z.infer<typeof auditQuery>;

@@ -19,6 +19,15 @@ export const serviceName = z
     message: "must be a domain-like service name, e.g. example.org",
   });
 
+/** One line of text, as typed into a search box or a name field: no control characters. */
+export const singleLine = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { message: "must be a single line of text" });
+
 export const locale = z.enum(["en", "pt", "fr"]);
 export type Locale = z.infer<typeof locale>;
 

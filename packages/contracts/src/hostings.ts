@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { isoDateTime } from "./common.ts";
+import { isoDateTime, singleLine } from "./common.ts";
 import { hostingState } from "./email.ts";
 
-export const hostingListQuery = z.object({ q: z.string().trim().max(254).optional() });
+export const hostingListQuery = z.object({ q: singleLine(254).optional() });
 export type HostingListQuery = z.infer<typeof hostingListQuery>;
 
 export const hostingSummary = z.object({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDateTime } from "./common.ts";
+import { isoDateTime, serviceName } from "./common.ts";
 
 export const messageStatus = z.enum([
   "queued",
@@ -40,7 +40,7 @@ export const messagePage = z.object({
 });
 export type MessagePage = z.infer<typeof messagePage>;
 
-export const messageParams = z.object({ serviceName: z.string(), id: z.uuid() });
+export const messageParams = z.object({ serviceName, id: z.uuid() });
 
 export const deliveryAttempt = z.object({
   at: isoDateTime,

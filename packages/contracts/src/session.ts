@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { emailAddress, isoDateTime, locale, userRole } from "./common.ts";
+import { emailAddress, isoDateTime, locale, singleLine, userRole } from "./common.ts";
 
 export const loginRequest = z.object({
   email: emailAddress,
@@ -17,7 +17,7 @@ export const me = z.object({
 });
 export type Me = z.infer<typeof me>;
 
-export const createTokenRequest = z.object({ name: z.string().trim().min(1).max(100) });
+export const createTokenRequest = z.object({ name: singleLine(100).pipe(z.string().min(1)) });
 export type CreateTokenRequest = z.infer<typeof createTokenRequest>;
 
 export const createdToken = z.object({

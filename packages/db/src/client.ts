@@ -1,10 +1,10 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { acquireDataLock } from "./data-lock.ts";
+import { createPgAdapter } from "./pg-adapter.ts";
 import { createPgliteAdapter } from "./pglite-adapter.ts";
 import type { SqlRunner } from "./sql-runner.ts";
 
@@ -41,7 +41,7 @@ function openPostgres(connectionString: string, max: number): Database {
   // An idle connection killed by the server (restart, failover, a dropped test database) is
   // reported here; without a listener Node would crash the process. The pool replaces it.
   pool.on("error", () => {});
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: createPgAdapter(pool) });
   return {
     prisma,
     kind: "postgresql",

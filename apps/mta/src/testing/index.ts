@@ -3,4 +3,5 @@ export {
   type RelayMode,
   startTestRelay,
   type TestRelay,
+  type TestRelayOptions,
 } from "./test-relay.ts";

@@ -18,15 +18,22 @@ export interface TestRelay {
   port: number;
   received: RelayedMessage[];
   mode: RelayMode;
+  /** Milliseconds each message waits before its DATA reply (a slow relay); 0 by default. */
+  delayMs: number;
   close(): Promise<void>;
 }
 
-export async function startTestRelay(port = 0): Promise<TestRelay> {
+export interface TestRelayOptions {
+  delayMs?: number;
+}
+
+export async function startTestRelay(port = 0, options: TestRelayOptions = {}): Promise<TestRelay> {
   const relay: TestRelay = {
     url: "",
     port: 0,
     received: [],
     mode: "accept",
+    delayMs: options.delayMs ?? 0,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   const server = new SMTPServer({
@@ -48,7 +55,8 @@ export async function startTestRelay(port = 0): Promise<TestRelay> {
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
+      stream.on("end", async () => {
+        if (relay.delayMs > 0) await new Promise((r) => setTimeout(r, relay.delayMs));
         if (relay.mode !== "accept") {
           const code = relay.mode === "defer-data" ? 451 : 554;
           const error = new Error(`Relay says ${code}`) as Error & { responseCode: number };
@@ -64,6 +72,8 @@ export async function startTestRelay(port = 0): Promise<TestRelay> {
       });
     },
   });
+  // A client that dies mid-session (a SIGKILLed worker) resets its connection: not the relay's fault.
+  server.on("error", () => undefined);
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", () => resolve()));
   relay.port = (server.server.address() as AddressInfo).port;
   relay.url = `smtp://127.0.0.1:${relay.port}`;
