@@ -175,4 +175,39 @@ describe("hostile SMTP input", () => {
     expect(row?.recipients).toEqual(["b@dest.test"]);
     expect(row?.envelopeFrom).toBe("cr@hostile.example");
   });
+
+  it("never logs an SMTP password, right or wrong", async () => {
+    const lines: string[] = [];
+    const capture = (details: object, message: string) =>
+      lines.push(`${message} ${JSON.stringify(details)}`);
+    const { port: p } = await fx.startServer(
+      {},
+      { logger: { info: capture, warn: capture, error: capture } },
+    );
+    const client = await RawSmtpClient.connect(p);
+    try {
+      await client.read();
+      await client.command("EHLO client.test");
+      const wrong = `${site.password}-wrong`;
+      expect(
+        (
+          await client.command(
+            `AUTH PLAIN ${Buffer.from(`\0${site.serviceName}\0${wrong}`).toString("base64")}`,
+          )
+        )?.code,
+      ).toBe(535);
+      expect(
+        (
+          await client.command(
+            `AUTH PLAIN ${Buffer.from(`\0${site.serviceName}\0${site.password}`).toString("base64")}`,
+          )
+        )?.code,
+      ).toBe(235);
+      expect((await send(client, rawMessage({ Subject: "logged" })))?.code).toBe(250);
+    } finally {
+      client.close();
+    }
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join("\n")).not.toContain(site.password);
+  });
 });
