@@ -2,7 +2,12 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["apps/*/src/**/*.test.{ts,tsx}", "packages/*/src/**/*.test.ts"],
+    include: [
+      "apps/*/src/**/*.test.{ts,tsx}",
+      "packages/*/src/**/*.test.ts",
+      "bench/**/*.test.ts",
+      "tools/**/*.test.ts",
+    ],
     globalSetup: ["packages/db/src/testing/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
