@@ -46,6 +46,31 @@ describe("POST /api/session", () => {
     expect(a.csrfToken).not.toBe(b.csrfToken);
   });
 
+  it("rotates the session on login: a session the browser already had stops working", async () => {
+    const before = await login(t.app, "w-owner@example.com");
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/session",
+      headers: { cookie: before.cookie },
+      payload: { email: "w-owner@example.com", password: PASSWORD },
+    });
+    expect(res.statusCode).toBe(200);
+    const after = res.cookies.find((c) => c.name === "se_session")!.value;
+    expect(`se_session=${after}`).not.toBe(before.cookie);
+    const old = await t.app.inject({
+      method: "GET",
+      url: "/api/me",
+      headers: { cookie: before.cookie },
+    });
+    expect(old.statusCode).toBe(401);
+    const fresh = await t.app.inject({
+      method: "GET",
+      url: "/api/me",
+      headers: { cookie: `se_session=${after}` },
+    });
+    expect(fresh.statusCode).toBe(200);
+  });
+
   it("refuses a wrong password or unknown address alike, in the asker's language", async () => {
     const wrong = await postSession(
       { email: "w-owner@example.com", password: "not the password" },

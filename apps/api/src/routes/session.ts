@@ -1,7 +1,7 @@
 import { loginRequest, me } from "@scripts-email/contracts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { actorOf, clearSessionCookie, setSessionCookie } from "../plugins/auth.ts";
+import { actorOf, clearSessionCookie, SESSION_COOKIE, setSessionCookie } from "../plugins/auth.ts";
 import { SIGNED_IN } from "../plugins/openapi.ts";
 import { errorResponses, type RouteOptions } from "./common.ts";
 
@@ -23,6 +23,9 @@ export const loginRoutes: FastifyPluginAsyncZod<RouteOptions> = async (
     },
     async (request, reply) => {
       const session = await services.auth.login(request.body.email, request.body.password);
+      // a session the browser already had ends here: the new one never reuses a known token
+      const previous = request.cookies[SESSION_COOKIE];
+      if (previous) await services.auth.logout(previous);
       setSessionCookie(reply, config, session.sessionToken);
       const { user } = session;
       return {
