@@ -114,6 +114,13 @@ const endpoints: Endpoint[] = [
     perHosting: true,
   },
   {
+    name: "GET email/reports",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/email/reports?limit=5`,
+    ok: 200,
+    perHosting: true,
+  },
+  {
     name: "GET email/history",
     method: "GET",
     url: (s) => `/api/hostings/${s}/email/history`,

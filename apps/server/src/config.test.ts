@@ -29,6 +29,11 @@ describe("loadConfig", () => {
       retentionDays: 7,
       roles: ["api", "smtp", "worker", "scheduler"],
       cookieSecure: false,
+      reportTime: "02:00",
+      reportTimeZone: "UTC",
+      reportCatchUpDays: 3,
+      publicUrl: "http://127.0.0.1:3000",
+      systemMailFrom: "scripts-email@localhost",
       logLevel: "info",
     });
   });
@@ -52,6 +57,11 @@ describe("loadConfig", () => {
           DELIVERY_MAX_HOURS: "48",
           RETENTION_DAYS: "30",
           COOKIE_SECURE: "true",
+          REPORT_TIME: "06:30",
+          REPORT_TIME_ZONE: "Europe/Lisbon",
+          REPORT_CATCH_UP_DAYS: "7",
+          PUBLIC_URL: "https://mail.hoster.example/",
+          SYSTEM_MAIL_FROM: "noreply@hoster.example",
           LOG_LEVEL: "warn",
           UNRELATED: "ignored",
         },
@@ -72,8 +82,17 @@ describe("loadConfig", () => {
       retentionDays: 30,
       roles: ["worker", "scheduler"],
       cookieSecure: true,
+      reportTime: "06:30",
+      reportTimeZone: "Europe/Lisbon",
+      reportCatchUpDays: 7,
+      publicUrl: "https://mail.hoster.example",
+      systemMailFrom: "noreply@hoster.example",
       logLevel: "warn",
     });
+  });
+
+  it("links to the panel on the configured port when PUBLIC_URL is unset", () => {
+    expect(loadConfig({ PORT: "8080" }, "/srv/app").publicUrl).toBe("http://127.0.0.1:8080");
   });
 
   it("treats empty variables as unset", () => {
@@ -97,6 +116,19 @@ describe("loadConfig", () => {
     [{ SMTP_MAX_SIZE_MB: "0" }, /SMTP_MAX_SIZE_MB must be a positive number of megabytes/],
     [{ AUTO_BLOCK_BOUNCE_RATIO: "2" }, /AUTO_BLOCK_BOUNCE_RATIO must be a share between 0 and 1/],
     [{ AUTO_BLOCK_BURST_PER_MINUTE: "-1" }, /AUTO_BLOCK_BURST_PER_MINUTE must be 0 or more/],
+    [{ REPORT_TIME: "2:00" }, /REPORT_TIME must be a time of day HH:MM \(24-hour\)/],
+    [{ REPORT_TIME: "24:00" }, /REPORT_TIME must be a time of day HH:MM/],
+    [{ REPORT_TIME_ZONE: "Mars/Olympus" }, /REPORT_TIME_ZONE must be an IANA time zone/],
+    [
+      { REPORT_CATCH_UP_DAYS: "0" },
+      /REPORT_CATCH_UP_DAYS must be a whole number of days between 1 and 31/,
+    ],
+    [{ REPORT_CATCH_UP_DAYS: "1.5" }, /REPORT_CATCH_UP_DAYS must be a whole number of days/],
+    [{ PUBLIC_URL: "mail.hoster.example" }, /PUBLIC_URL must be a URL like https:\/\//],
+    [
+      { SYSTEM_MAIL_FROM: "Reports <r@x.example>" },
+      /SYSTEM_MAIL_FROM must be a bare e-mail address/,
+    ],
     [
       { SMTP_TLS_KEY_FILE: "key.pem" },
       /SMTP_TLS_KEY_FILE and SMTP_TLS_CERT_FILE must be set together/,

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { isReportTime, isTimeZone } from "@scripts-email/domain";
 import { z } from "zod";
 
 export const ROLE_NAMES = ["api", "smtp", "worker", "scheduler"] as const;
@@ -84,6 +85,27 @@ const configSchema = z.object({
     .positive({ message: "must be a positive number of days" })
     .default(7),
   COOKIE_SECURE: boolean(false),
+  REPORT_TIME: z
+    .string()
+    .refine(isReportTime, { message: "must be a time of day HH:MM (24-hour), e.g. 02:00" })
+    .default("02:00"),
+  REPORT_TIME_ZONE: z
+    .string()
+    .refine(isTimeZone, { message: "must be an IANA time zone, e.g. UTC or Europe/Lisbon" })
+    .default("UTC"),
+  REPORT_CATCH_UP_DAYS: z.coerce
+    .number({ message: "must be a whole number of days between 1 and 31" })
+    .int({ message: "must be a whole number of days between 1 and 31" })
+    .min(1, { message: "must be a whole number of days between 1 and 31" })
+    .max(31, { message: "must be a whole number of days between 1 and 31" })
+    .default(3),
+  PUBLIC_URL: urlWithProtocols(["http:", "https:"], "https://mail-panel.example.net").optional(),
+  SYSTEM_MAIL_FROM: z
+    .string()
+    .regex(/^[^\s<>()",;:\\[\]@]+@[^\s<>()",;:\\[\]@]+$/, {
+      message: "must be a bare e-mail address, e.g. scripts-email@hoster.example",
+    })
+    .default("scripts-email@localhost"),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` })
     .default("info"),
@@ -112,6 +134,14 @@ export interface Config {
   retentionDays: number;
   roles: RoleName[];
   cookieSecure: boolean;
+  /** The nightly error report: local time "HH:MM", IANA time zone, days caught up after downtime. */
+  reportTime: string;
+  reportTimeZone: string;
+  reportCatchUpDays: number;
+  /** The panel's address as users reach it (links in reports and alerts); no trailing slash. */
+  publicUrl: string;
+  /** Sender of the product's own mail (reports, alerts). */
+  systemMailFrom: string;
   logLevel: LogLevel;
 }
 
@@ -172,6 +202,11 @@ export function loadConfig(
     retentionDays: c.RETENTION_DAYS,
     roles: c.ROLES,
     cookieSecure: c.COOKIE_SECURE,
+    reportTime: c.REPORT_TIME,
+    reportTimeZone: c.REPORT_TIME_ZONE,
+    reportCatchUpDays: c.REPORT_CATCH_UP_DAYS,
+    publicUrl: (c.PUBLIC_URL ?? `http://127.0.0.1:${c.PORT}`).replace(/\/+$/, ""),
+    systemMailFrom: c.SYSTEM_MAIL_FROM,
     logLevel: c.LOG_LEVEL,
   };
 }

@@ -52,6 +52,16 @@ export function mailPathOptions(config: Config) {
   };
 }
 
+export function reportOptions(config: Config) {
+  return {
+    time: config.reportTime,
+    timeZone: config.reportTimeZone,
+    catchUpDays: config.reportCatchUpDays,
+    publicUrl: config.publicUrl,
+    from: config.systemMailFrom,
+  };
+}
+
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, log } = options;
   const print = options.print ?? ((text: string) => process.stdout.write(`${text}\n`));
@@ -80,7 +90,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
 
   try {
-    const services = createServices({ db, mail: mailPathOptions(config) });
+    const services = createServices({
+      db,
+      mail: mailPathOptions(config),
+      reports: reportOptions(config),
+      log: (message) => log.warn(message),
+    });
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
     const mta = createMtaMetrics(metrics, () => services.mail.delivery.queueDepth());

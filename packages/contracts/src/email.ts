@@ -14,6 +14,8 @@ export const emailStatus = z.object({
   stateReason: z.string().nullable(),
   stateChangedAt: isoDateTime,
   reportRecipient: z.string().nullable(),
+  /** Where alerts are also posted as JSON; null when none is set. */
+  alertWebhookUrl: z.string().nullable(),
   sent: z.number().int(),
   sentToday: z.number().int(),
   maxPerDay: z.number().int(),
@@ -25,7 +27,32 @@ export const emailStatus = z.object({
 });
 export type EmailStatus = z.infer<typeof emailStatus>;
 
-export const updateEmailSettings = z.object({ reportRecipient: emailAddress });
+/** Only https://, or http:// to this machine's loopback address (a local receiver). */
+export const webhookUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        if (url.username || url.password) return false;
+        return (
+          url.protocol === "https:" ||
+          (url.protocol === "http:" && ["127.0.0.1", "[::1]", "localhost"].includes(url.hostname))
+        );
+      } catch {
+        return false;
+      }
+    },
+    { message: "must be an https:// URL (or http://127.0.0.1) without credentials" },
+  );
+
+export const updateEmailSettings = z.object({
+  reportRecipient: emailAddress,
+  /** Absent: unchanged; null: no webhook. */
+  alertWebhookUrl: webhookUrl.nullable().optional(),
+});
 export type UpdateEmailSettings = z.infer<typeof updateEmailSettings>;
 
 export const reason = z
@@ -85,3 +112,18 @@ export const testEmailResult = z.object({
   status: z.enum(["queued", "held"]),
 });
 export type TestEmailResult = z.infer<typeof testEmailResult>;
+
+export const reportsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+});
+export type ReportsQuery = z.infer<typeof reportsQuery>;
+
+/** A nightly error report: the day it covers, where it went, and how its delivery went. */
+export const reportSummary = z.object({
+  date: isoDate,
+  recipient: z.string(),
+  errors: z.number().int(),
+  status: z.enum(["queued", "sent", "failed"]),
+});
+export type ReportSummary = z.infer<typeof reportSummary>;
+export const reportSummaryList = z.array(reportSummary);

@@ -1,3 +1,5 @@
+import { AlertRepository } from "./alert/alert-repository.ts";
+import { type AlertSink, createAlertService } from "./alert/alert-service.ts";
 import { AuditRepository } from "./audit/audit-repository.ts";
 import { createAuditService } from "./audit/audit-service.ts";
 import { AuthRepository } from "./auth/auth-repository.ts";
@@ -10,12 +12,14 @@ import { createHostingService } from "./hosting/hosting-service.ts";
 import { MessageRepository } from "./message/message-repository.ts";
 import { createMessageService } from "./message/message-service.ts";
 import { createMailPath, type MailPath } from "./queue/index.ts";
+import { ReportRepository } from "./report/report-repository.ts";
+import { createReportService, type ReportOptions } from "./report/report-service.ts";
 import type { Services, ServicesOptions } from "./services.ts";
 import { HealthRepository } from "./shared/health-repository.ts";
 import { UserRepository } from "./user/user-repository.ts";
 import { createUserService } from "./user/user-service.ts";
 
-export { type Actor, actorRoleOf, SYSTEM } from "./actor.ts";
+export { type Actor, AUTOMATIC, actorRoleOf, SYSTEM } from "./actor.ts";
 export { API_TOKEN_PREFIX } from "./auth/auth-service.ts";
 export { type Clock, DAY, HOUR, ManualClock, systemClock } from "./clock.ts";
 export { DEFAULT_BATCH_SIZE } from "./email/email-jobs.ts";
@@ -30,12 +34,23 @@ export {
 } from "./hosting/hosting-state.ts";
 export { type Header, parseHeaders } from "./message/message-headers.ts";
 export * from "./queue/index.ts";
+export { buildReport, groupErrors, panelUrl } from "./report/report-content.ts";
+export type { ReportOptions } from "./report/report-service.ts";
+export { dueDays, isReportTime, isTimeZone, localDayRange } from "./report/report-time.ts";
 export type * from "./services.ts";
 export { MIN_PASSWORD_LENGTH } from "./user/user-service.ts";
 
 export const DEFAULT_SESSION_TTL_MS = 12 * HOUR;
 export const DEFAULT_MAX_FAILED_LOGINS = 5;
 export const DEFAULT_LOGIN_WINDOW_MS = 15 * 60_000;
+
+export const REPORT_DEFAULTS = {
+  time: "02:00",
+  timeZone: "UTC",
+  catchUpDays: 3,
+  publicUrl: "http://127.0.0.1:3000",
+  from: "scripts-email@localhost",
+} satisfies ReportOptions;
 
 /** Wires the repositories and services over one database; everything above calls this. */
 export function createServices(options: ServicesOptions): Services {
@@ -50,9 +65,25 @@ export function createServices(options: ServicesOptions): Services {
     hostings: hostingRepository,
     clock,
   });
-  // The mail path blocks hostings through the email service, which sends test mail through it.
+  // The mail path blocks hostings through the email service, which sends test mail through it;
+  // alerts and reports are sent through the mail path too.
   let mail: MailPath | undefined;
   const health = new HealthRepository(prisma);
+  const reportOptions: ReportOptions = { ...REPORT_DEFAULTS, ...options.reports };
+  const alerts = createAlertService({
+    repo: new AlertRepository(prisma),
+    ingest: () => mail!.ingest,
+    clock,
+    options: {
+      timeZone: reportOptions.timeZone,
+      publicUrl: reportOptions.publicUrl,
+      from: reportOptions.from,
+      webhookMaxAttempts: 5,
+      webhookTimeoutMs: 5_000,
+    },
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const alertSink: AlertSink = alerts;
 
   const email = createEmailService({
     hostings: hostingRepository,
@@ -61,8 +92,16 @@ export function createServices(options: ServicesOptions): Services {
     audit,
     clock,
     ingest: () => mail!.ingest,
+    alerts: () => alertSink,
   });
-  mail = createMailPath({ db: options.db, clock, ...options.mail }, { email });
+  mail = createMailPath({ db: options.db, clock, ...options.mail }, { email, alertSink });
+  const reports = createReportService({
+    repo: new ReportRepository(prisma),
+    hostings: hostingRepository,
+    ingest: () => mail!.ingest,
+    clock,
+    options: reportOptions,
+  });
 
   return {
     clock,
@@ -85,6 +124,8 @@ export function createServices(options: ServicesOptions): Services {
       messages: new MessageRepository(prisma),
     }),
     audit,
+    reports,
+    alerts,
     ping: () => health.ping(),
   };
 }

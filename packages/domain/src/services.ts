@@ -11,6 +11,7 @@ import type {
   MessageDetail,
   MessageListQuery,
   MessagePage,
+  ReportSummary,
   StateChange,
   TestEmailResult,
   UserRole,
@@ -19,6 +20,7 @@ import type { Database } from "@scripts-email/db";
 import type { Actor } from "./actor.ts";
 import type { Clock } from "./clock.ts";
 import type { MailPath, MailPathOptions } from "./queue/index.ts";
+import type { ReportOptions } from "./report/report-service.ts";
 
 export interface ServicesOptions {
   db: Database;
@@ -30,6 +32,10 @@ export interface ServicesOptions {
   loginWindowMs?: number;
   /** Hold, lease, lifetime, retention and automatic-protection settings of the mail path. */
   mail?: MailPathOptions;
+  /** When the nightly report runs, the panel's address and the sender of reports and alerts. */
+  reports?: Partial<ReportOptions>;
+  /** Where the alert service reports webhook failures; default: nowhere. */
+  log?: (message: string, error?: unknown) => void;
 }
 
 export interface UserRecord {
@@ -80,6 +86,7 @@ export interface HostingRecord {
   ownerEmail: string;
   state: "active" | "blocked" | "purging";
   reportRecipient: string | null;
+  alertWebhookUrl: string | null;
   maxPerDay: number;
 }
 
@@ -101,10 +108,12 @@ export interface HostingService {
 
 export interface EmailService {
   status(actor: Actor, serviceName: string): Promise<EmailStatus>;
+  /** Sets the report recipient and, unless `alertWebhookUrl` is undefined, the alert webhook. */
   setReportRecipient(
     actor: Actor,
     serviceName: string,
     reportRecipient: string,
+    alertWebhookUrl?: string | null,
   ): Promise<EmailStatus>;
   /**
    * block | purge | unblock. Illegal transitions throw DomainError("invalid_transition");
@@ -153,6 +162,54 @@ export interface AuditService {
   list(actor: Actor, query: AuditQuery): Promise<AuditEntry[]>;
 }
 
+export interface ReportOutcome {
+  serviceName: string;
+  recipient: string;
+  errors: number;
+  /** queued now; already_reported by an earlier run (nothing sent again); dry_run: built only. */
+  result: "queued" | "already_reported" | "dry_run";
+  subject: string | null;
+  /** The text part of the report. */
+  text: string | null;
+}
+
+export interface ReportService {
+  /**
+   * The scheduler's tick: sends the reports of every day that is due (yesterday once the report
+   * time has passed, and missed days up to the catch-up limit). Cheap when nothing is due.
+   * Returns how many reports it queued. Safe to run from several processes.
+   */
+  runDue(): Promise<number>;
+  /**
+   * The reports of one day (YYYY-MM-DD, in the report time zone), for every hosting with errors
+   * or only `serviceName`; `dryRun` builds them without recording or sending anything.
+   */
+  run(date: string, select?: { serviceName?: string; dryRun?: boolean }): Promise<ReportOutcome[]>;
+  /** The hosting's last reports, newest day first. */
+  list(actor: Actor, serviceName: string, limit: number): Promise<ReportSummary[]>;
+}
+
+export interface WebhookPayload {
+  kind: string;
+  serviceName: string;
+  at: string;
+  details: unknown;
+}
+
+/** Posts one alert; throws when it was not accepted (the attempt is retried later). */
+export type WebhookSender = (
+  url: string,
+  payload: WebhookPayload,
+  timeoutMs: number,
+) => Promise<void>;
+
+export interface AlertService {
+  /** Tells blocked hostings whose held mail expires within 24 hours (once per block). */
+  checkExpiringHeld(): Promise<number>;
+  /** Posts due webhook alerts; failures are retried on later calls a bounded number of times. */
+  deliverWebhooks(send: WebhookSender, limit?: number): Promise<number>;
+}
+
 export interface Services {
   clock: Clock;
   users: UserService;
@@ -161,6 +218,8 @@ export interface Services {
   email: EmailService;
   messages: MessageService;
   audit: AuditService;
+  reports: ReportService;
+  alerts: AlertService;
   /** Ingest, delivery and automatic protection: used by the SMTP server and the worker. */
   mail: MailPath;
   /** True when the database answers. */

@@ -55,6 +55,7 @@ describe("GET /api/hostings/:serviceName/email", () => {
       stateReason: null,
       stateChangedAt: expect.any(String),
       reportRecipient: "w-owner@example.com",
+      alertWebhookUrl: null,
       sent: 10,
       sentToday: 3,
       maxPerDay: 1000,
@@ -99,6 +100,38 @@ describe("PUT /api/hostings/:serviceName/email", () => {
     expect(error.fields.map((f: { path: string }) => f.path)).toContain(path);
   });
 
+  it("sets, keeps and removes the alert webhook URL", async () => {
+    const set = await call(t.app, w.owner, "PUT", url, {
+      reportRecipient: "ok@example.com",
+      alertWebhookUrl: "https://hooks.example.com/scripts-email",
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json().alertWebhookUrl).toBe("https://hooks.example.com/scripts-email");
+    const kept = await call(t.app, w.owner, "PUT", url, { reportRecipient: "ok@example.com" });
+    expect(kept.json().alertWebhookUrl).toBe("https://hooks.example.com/scripts-email");
+    const removed = await call(t.app, w.owner, "PUT", url, {
+      reportRecipient: "ok@example.com",
+      alertWebhookUrl: null,
+    });
+    expect(removed.json().alertWebhookUrl).toBeNull();
+  });
+
+  it.each([
+    "http://hooks.example.com/x",
+    "ftp://hooks.example.com/x",
+    "https://user:secret@hooks.example.com/x",
+    "not a url",
+  ])("refuses the alert webhook URL %s", async (alertWebhookUrl) => {
+    const res = await call(t.app, w.owner, "PUT", url, {
+      reportRecipient: "ok@example.com",
+      alertWebhookUrl,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields.map((f: { path: string }) => f.path)).toContain(
+      "alertWebhookUrl",
+    );
+  });
+
   it("ignores unknown body fields (they are stripped, never stored)", async () => {
     const res = await call(t.app, w.owner, "PUT", url, {
       reportRecipient: "ok@example.com",
@@ -115,6 +148,39 @@ describe("PUT /api/hostings/:serviceName/email", () => {
       where: { hostingId: w.hosting.id, action: "email.report_recipient" },
     });
     expect(entries).toHaveLength(1);
+  });
+});
+
+describe("GET /api/hostings/:serviceName/email/reports", () => {
+  it("lists the last reports, newest day first, with the status of their message", async () => {
+    const message = await insertMessage(t, w.hosting.id, { status: "sent" });
+    await t.db.prisma.message.update({ where: { id: message }, data: { hostingId: null } });
+    await t.db.prisma.reportRun.createMany({
+      data: [
+        {
+          hostingId: w.hosting.id,
+          day: new Date("2026-03-01T00:00:00Z"),
+          recipient: "a@example.com",
+          errorCount: 4,
+          messageId: message,
+        },
+        {
+          hostingId: w.hosting.id,
+          day: new Date("2026-03-02T00:00:00Z"),
+          recipient: "b@example.com",
+          errorCount: 1,
+        },
+      ],
+    });
+    const res = await call(t.app, w.owner, "GET", `${url}/reports?limit=1`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual([
+      { date: "2026-03-02", recipient: "b@example.com", errors: 1, status: "failed" },
+    ]);
+    const all = await call(t.app, w.owner, "GET", `${url}/reports`);
+    expect(all.json().map((r: { status: string }) => r.status)).toEqual(["failed", "sent"]);
+    const bad = await call(t.app, w.owner, "GET", `${url}/reports?limit=1000`);
+    expect(bad.statusCode).toBe(400);
   });
 });
 

@@ -4,6 +4,8 @@ import {
   emailRequest,
   emailStatus,
   errorsQuery,
+  reportSummaryList,
+  reportsQuery,
   serviceNameParams,
   stateChangeList,
   testEmailRequest,
@@ -38,7 +40,10 @@ export const emailRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { se
     {
       schema: {
         tags: ["hostings"],
-        summary: "Change the address that receives the daily error report",
+        summary: "Change the address that receives the daily error report and alerts",
+        description:
+          "`alertWebhookUrl` (optional): alerts are also posted there as JSON " +
+          "`{kind, serviceName, at, details}`; null removes it, absent leaves it as it is.",
         security: SIGNED_IN,
         params: serviceNameParams,
         body: updateEmailSettings,
@@ -50,6 +55,7 @@ export const emailRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { se
         actorOf(request),
         request.params.serviceName,
         request.body.reportRecipient,
+        request.body.alertWebhookUrl,
       ),
   );
 
@@ -134,6 +140,25 @@ export const emailRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { se
     },
     async (request) =>
       services.email.volumes(actorOf(request), request.params.serviceName, request.query.days),
+  );
+
+  app.get(
+    `${base}/reports`,
+    {
+      schema: {
+        tags: ["hostings"],
+        summary: "The last nightly error reports, newest day first",
+        description:
+          "One per day with delivery errors: the day, where it was sent, how many errors, and " +
+          "the delivery status of the report itself.",
+        security: SIGNED_IN,
+        params: serviceNameParams,
+        querystring: reportsQuery,
+        response: { 200: reportSummaryList, ...errorResponses },
+      },
+    },
+    async (request) =>
+      services.reports.list(actorOf(request), request.params.serviceName, request.query.limit),
   );
 
   app.get(

@@ -265,4 +265,32 @@ describe("retention and capture", () => {
     expect(text).toContain("Hello.");
     expect((await message(id)).status).toBe("sent");
   });
+
+  it("delivers system mail even while the site is blocked, apart from the site's mail and counts", async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "capture-"));
+    await world.services.email.request({ kind: "system" }, SERVICE, "block", "test");
+    const held = await world.submit(["a@dest.test"]);
+    const report = await world.mail.ingest.enqueueSystem({
+      to: "owner@example.org",
+      from: "reports@hoster.test",
+      raw: Buffer.from("From: reports@hoster.test\r\nSubject: Report\r\n\r\nErrors.\r\n"),
+    });
+    expect([held.status, report.status]).toEqual(["held", "queued"]);
+    expect(await createDeliveryWorker(world.mail.delivery, createFileCapture(dir)).runOnce()).toBe(
+      1,
+    );
+    expect(await readdir(dir)).toEqual(["_system"]);
+    expect(await readdir(path.join(dir, "_system"))).toEqual([`${report.id}.eml`]);
+    expect(await message(report.id)).toMatchObject({
+      hostingId: null,
+      source: "system",
+      status: "sent",
+      subject: "Report",
+    });
+    expect(await events(report.id)).toEqual([
+      expect.objectContaining({ hostingId: null, outcome: "delivered" }),
+    ]);
+    expect(await volume()).toEqual({ sent: 0, errors: 0, expired: 0 });
+    await world.services.email.request({ kind: "system" }, SERVICE, "unblock");
+  });
 });

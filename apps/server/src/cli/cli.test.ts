@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CommandIo, runCommand, UsageError } from "./command.ts";
 import { hostingCreate } from "./commands/hosting-create.ts";
 import { hostingSmtpPassword } from "./commands/hosting-smtp-password.ts";
+import { reportRun } from "./commands/report-run.ts";
 import { userCreate } from "./commands/user-create.ts";
 import { describeDomainError } from "./errors.ts";
 import { EXIT, runCli } from "./run-cli.ts";
@@ -256,6 +257,102 @@ describe("hosting:create and hosting:smtp-password", () => {
   });
 });
 
+describe("report:run", () => {
+  const day = new Date("2026-01-05T00:00:00.000Z");
+
+  beforeAll(async () => {
+    await services.users.create({
+      email: "reports-owner@example.org",
+      password: "long enough",
+      role: "customer",
+    });
+    const hosting = await services.hostings.create({
+      serviceName: "errors.example.org",
+      ownerEmail: "reports-owner@example.org",
+    });
+    const message = await db.prisma.message.create({
+      data: {
+        hostingId: hosting.id,
+        envelopeFrom: "site@errors.example.org",
+        recipients: ["gone@dest.test"],
+        failed: ["gone@dest.test"],
+        size: 10,
+        status: "failed",
+        expiresAt: new Date("2026-01-08T10:00:00.000Z"),
+        acceptedAt: new Date("2026-01-05T10:00:00.000Z"),
+        source: "sendmail",
+      },
+    });
+    await db.prisma.deliveryEvent.create({
+      data: {
+        messageId: message.id,
+        hostingId: hosting.id,
+        recipient: "gone@dest.test",
+        at: new Date("2026-01-05T10:00:01.000Z"),
+        outcome: "failed",
+        smtpCode: 550,
+        text: "5.1.1 user unknown",
+      },
+    });
+    await db.prisma.dailyVolume.create({ data: { hostingId: hosting.id, day, errors: 1 } });
+  });
+
+  const reportCount = () => db.prisma.reportRun.count({ where: { day } });
+  const systemMail = () => db.prisma.message.count({ where: { source: "system" } });
+
+  it("prints the report on a dry run, and sends nothing", async () => {
+    const io = capture();
+    await runCommand(reportRun, services, ["--date", "2026-01-05", "--dry-run"], io);
+    const out = io.lines.join("\n");
+    expect(out).toContain(
+      "--- Report for errors.example.org to reports-owner@example.org (dry run, not sent) ---",
+    );
+    expect(out).toContain("Subject: Delivery errors of errors.example.org on 5 January 2026: 1");
+    expect(out).toContain("gone@dest.test  550  5.1.1 user unknown");
+    expect(await reportCount()).toBe(0);
+    expect(await systemMail()).toBe(0);
+  });
+
+  it("sends a day's reports once, for every hosting or the one named", async () => {
+    const other = capture();
+    await runCommand(
+      reportRun,
+      services,
+      ["--date", "2026-01-05", "--hosting", "shop.example.net"],
+      other,
+    );
+    expect(other.lines).toEqual([
+      "No delivery errors on 2026-01-05 for shop.example.net: no report.",
+    ]);
+    const io = capture();
+    await runCommand(reportRun, services, ["--date", "2026-01-05"], io);
+    expect(io.lines).toEqual([
+      "Queued the report of 2026-01-05 for errors.example.org to reports-owner@example.org (1 error(s)).",
+    ]);
+    const again = capture();
+    await runCommand(
+      reportRun,
+      services,
+      ["--date", "2026-01-05", "--hosting", "errors.example.org"],
+      again,
+    );
+    expect(again.lines).toEqual([
+      "The report of 2026-01-05 for errors.example.org was sent before: not sent again.",
+    ]);
+    expect(await reportCount()).toBe(1);
+    expect(await systemMail()).toBe(1);
+  });
+
+  it.each([
+    [[], /--date is required/],
+    [["--date", "5/1/2026"], /--date must be a day as YYYY-MM-DD/],
+    [["--date", "2026-02-30"], /--date must be a day that exists/],
+    [["--date", "2026-01-05", "--hosting", "not a name"], /--hosting must be a domain-like/],
+  ])("rejects %o with a usage error", async (args, message) => {
+    await expect(runCommand(reportRun, services, args, capture())).rejects.toThrow(message);
+  });
+});
+
 describe("the command line", () => {
   const env = () => ({ DATABASE_URL: db.url, LOG_LEVEL: "warn" });
 
@@ -263,9 +360,9 @@ describe("the command line", () => {
     const io = capture();
     expect(await runCli(["--help"], { DATABASE_URL: "not-a-url" }, io)).toBe(EXIT.ok);
     expect(io.lines.join("\n")).toMatch(
-      /user:create[\s\S]*hosting:create[\s\S]*hosting:smtp-password/,
+      /user:create[\s\S]*hosting:create[\s\S]*hosting:smtp-password[\s\S]*report:run/,
     );
-    for (const name of ["user:create", "hosting:create", "hosting:smtp-password"]) {
+    for (const name of ["user:create", "hosting:create", "hosting:smtp-password", "report:run"]) {
       const each = capture();
       expect(await runCli([name, "--help"], {}, each)).toBe(EXIT.ok);
       expect(each.lines[0]).toMatch(new RegExp(`^Usage: pnpm cli ${name} --`));

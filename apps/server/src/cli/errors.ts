@@ -10,6 +10,7 @@ const OPTION_OF_FIELD: Record<string, string> = {
   owner: "--owner",
   reportRecipient: "--report-recipient",
   maxPerDay: "--max-per-day",
+  date: "--date",
 };
 
 /** A DomainError in the words of the command line (options rather than API fields). */

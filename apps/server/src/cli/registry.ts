@@ -1,7 +1,8 @@
 import type { Command } from "./command.ts";
 import { hostingCreate } from "./commands/hosting-create.ts";
 import { hostingSmtpPassword } from "./commands/hosting-smtp-password.ts";
+import { reportRun } from "./commands/report-run.ts";
 import { userCreate } from "./commands/user-create.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: each command has its own input type
-export const COMMANDS: Command<any>[] = [userCreate, hostingCreate, hostingSmtpPassword];
+export const COMMANDS: Command<any>[] = [userCreate, hostingCreate, hostingSmtpPassword, reportRun];

@@ -1,7 +1,7 @@
 import { createServices } from "@scripts-email/domain";
 import { ConfigError, loadConfig } from "../config.ts";
 import { createLog } from "../log.ts";
-import { openMigratedDatabase } from "../server.ts";
+import { mailPathOptions, openMigratedDatabase, reportOptions } from "../server.ts";
 import { type Command, type CommandIo, parseCommandArgs, UsageError } from "./command.ts";
 import { describeDomainError, isDomainError } from "./errors.ts";
 import { COMMANDS } from "./registry.ts";
@@ -83,7 +83,12 @@ export async function runCli(
     return EXIT.failure;
   }
   try {
-    await command.execute(createServices({ db }), input, io);
+    const services = createServices({
+      db,
+      mail: mailPathOptions(config),
+      reports: reportOptions(config),
+    });
+    await command.execute(services, input, io);
     return EXIT.ok;
   } catch (error) {
     io.err(

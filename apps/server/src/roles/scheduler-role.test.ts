@@ -3,7 +3,7 @@ import { afterEach, expect, it, vi } from "vitest";
 import type { Config } from "../config.ts";
 import type { Log } from "../log.ts";
 import type { RoleContext } from "../roles.ts";
-import { startSchedulerRole } from "./scheduler-role.ts";
+import { mailJobs, startSchedulerRole } from "./scheduler-role.ts";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -23,6 +23,8 @@ function context(email: Partial<Services["email"]>): { ctx: RoleContext; errors:
     services: {
       email,
       mail: { delivery: { expireHeld: async () => 0, dropOldContent: async () => 0 } },
+      reports: { runDue: async () => 0 },
+      alerts: { checkExpiringHeld: async () => 0, deliverWebhooks: async () => 0 },
     } as unknown as Services,
     log,
     metrics: {} as RoleContext["metrics"],
@@ -81,4 +83,38 @@ it("waits for the run in hand when stopped", async () => {
   setTimeout(() => finish(), 20);
   await stopping;
   expect(finished).toBe(true);
+});
+
+it("runs the nightly report, the expiry alerts and the alert webhooks with the mail jobs", async () => {
+  const calls: string[] = [];
+  const sender = async () => undefined;
+  const record = (name: string, n: number) => async () => {
+    calls.push(name);
+    return n;
+  };
+  const services = {
+    email: {},
+    mail: {},
+    reports: { runDue: record("report", 2) },
+    alerts: {
+      checkExpiringHeld: record("expiry-alert", 0),
+      deliverWebhooks: async (send: unknown) => {
+        calls.push(send === sender ? "webhooks" : "?");
+        return 1;
+      },
+    },
+  } as unknown as Services;
+  const jobs = mailJobs(services, sender);
+  expect(jobs.map((j) => j.name)).toEqual([
+    "purge",
+    "release",
+    "expiry",
+    "retention",
+    "report",
+    "expiry-alert",
+    "alert-webhooks",
+  ]);
+  for (const job of jobs.slice(4)) await job.run();
+  expect(calls).toEqual(["report", "expiry-alert", "webhooks"]);
+  expect(jobs[4]!.report(2)).toBe("queued 2 nightly error report(s)");
 });

@@ -1,4 +1,5 @@
-import type { Services } from "@scripts-email/domain";
+import type { Services, WebhookSender } from "@scripts-email/domain";
+import { postWebhook } from "../alerts/webhook-sender.ts";
 import type { RoleContext, RunningRole } from "../roles.ts";
 
 export const SCHEDULER_INTERVAL_MS = 5_000;
@@ -12,7 +13,10 @@ export interface Job {
 }
 
 /** The periodic work of the mail path; each is safe alongside other processes doing the same. */
-export function mailJobs(services: Pick<Services, "email" | "mail">): Job[] {
+export function mailJobs(
+  services: Pick<Services, "email" | "mail" | "reports" | "alerts">,
+  webhook: WebhookSender = postWebhook,
+): Job[] {
   return [
     {
       name: "purge",
@@ -33,6 +37,22 @@ export function mailJobs(services: Pick<Services, "email" | "mail">): Job[] {
       name: "retention",
       run: () => services.mail.delivery.dropOldContent(),
       report: (n) => `removed the content of ${n} delivered message(s) past retention`,
+    },
+    {
+      // decides by itself whether a report time has passed and which days are due
+      name: "report",
+      run: () => services.reports.runDue(),
+      report: (n) => `queued ${n} nightly error report(s)`,
+    },
+    {
+      name: "expiry-alert",
+      run: () => services.alerts.checkExpiringHeld(),
+      report: (n) => `told ${n} hosting(s) that held mail expires within 24 hours`,
+    },
+    {
+      name: "alert-webhooks",
+      run: () => services.alerts.deliverWebhooks(webhook),
+      report: (n) => `posted ${n} alert webhook(s)`,
     },
   ];
 }

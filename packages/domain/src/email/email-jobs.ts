@@ -1,3 +1,4 @@
+import type { AlertSink } from "../alert/alert-service.ts";
 import type { Clock } from "../clock.ts";
 import type { HostingRepository } from "../hosting/hosting-repository.ts";
 import { TRANSITIONS } from "../hosting/hosting-state.ts";
@@ -15,6 +16,7 @@ export function createEmailJobs(deps: {
   hostings: HostingRepository;
   email: EmailRepository;
   clock: Clock;
+  alerts?: (() => AlertSink) | undefined;
 }) {
   const { hostings, email, clock } = deps;
 
@@ -40,6 +42,15 @@ export function createEmailJobs(deps: {
       await hostings.addStateChange(
         hostingId,
         { from, to, at, actorId: null, actorRole: "system", reason: null },
+        tx,
+      );
+      await deps.alerts?.().raise(
+        {
+          kind: "purge_finished",
+          hostingId,
+          occasion: startedAt.toISOString(),
+          details: { at: at.toISOString(), startedAt: startedAt.toISOString() },
+        },
         tx,
       );
     });

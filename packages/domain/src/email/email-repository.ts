@@ -66,12 +66,22 @@ export class EmailRepository extends BaseRepository {
     });
   }
 
-  /** On block: the mail waiting for delivery is held too (its expiresAt was set at ingest). */
-  async holdQueued(hostingId: string, tx?: Tx): Promise<number> {
-    const result = await this.client(tx).message.updateMany({
+  /**
+   * On block: the mail waiting for delivery is held too (its expiresAt was set at ingest), and
+   * counted in the day's held volume like mail held at ingest.
+   */
+  async holdQueued(hostingId: string, today: Date, tx?: Tx): Promise<number> {
+    const c = this.client(tx);
+    const result = await c.message.updateMany({
       where: { hostingId, status: "queued" },
       data: { status: "held" },
     });
+    if (result.count > 0) {
+      await c.$executeRaw`
+        INSERT INTO "DailyVolume" ("hostingId", day, held)
+        VALUES (${hostingId}::uuid, ${isoDay(today)}::date, ${result.count})
+        ON CONFLICT ("hostingId", day) DO UPDATE SET held = "DailyVolume".held + EXCLUDED.held`;
+    }
     return result.count;
   }
 

@@ -68,6 +68,7 @@ describe("status", () => {
       stateReason: null,
       stateChangedAt: expect.any(String),
       reportRecipient: "reports@example.org",
+      alertWebhookUrl: null,
       sent: 127,
       sentToday: 7,
       maxPerDay: 1000,

@@ -1,5 +1,6 @@
 import type { EmailAction, EmailStatus, StateChange } from "@scripts-email/contracts";
 import { type Actor, actorRoleOf } from "../actor.ts";
+import type { AlertSink } from "../alert/alert-service.ts";
 import type { InternalAuditService } from "../audit/audit-service.ts";
 import type { Clock } from "../clock.ts";
 import { DAY } from "../clock.ts";
@@ -10,7 +11,7 @@ import type { IngestService } from "../queue/ingest-service.ts";
 import { sendTestEmail } from "../queue/test-email.ts";
 import type { EmailService } from "../services.ts";
 import { isoDay, isoOrNull, utcDay } from "../shared/time.ts";
-import { parseEmailAddress } from "../shared/validation.ts";
+import { parseEmailAddress, parseWebhookUrl } from "../shared/validation.ts";
 import type { UserRepository } from "../user/user-repository.ts";
 import { createEmailJobs } from "./email-jobs.ts";
 import type { EmailRepository } from "./email-repository.ts";
@@ -28,6 +29,8 @@ export interface EmailServiceDeps {
   clock: Clock;
   /** Lazy: the mail path is built after this service (it blocks hostings through it). */
   ingest: () => IngestService;
+  /** Lazy, like `ingest`: tells owners of automatic blocks and finished purges. */
+  alerts?: () => AlertSink;
 }
 
 export function createEmailService(deps: EmailServiceDeps): EmailService {
@@ -47,6 +50,7 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
       stateReason: hosting.stateReason,
       stateChangedAt: hosting.stateChangedAt.toISOString(),
       reportRecipient: hosting.reportRecipient,
+      alertWebhookUrl: hosting.alertWebhookUrl,
       sent: totals.sent,
       sentToday,
       maxPerDay: hosting.maxPerDay,
@@ -68,11 +72,13 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
       return statusOf(await loadVisibleHosting(hostings, actor, serviceName));
     },
 
-    async setReportRecipient(actor, serviceName, reportRecipient) {
+    async setReportRecipient(actor, serviceName, reportRecipient, alertWebhookUrl) {
       const hosting = await loadVisibleHosting(hostings, actor, serviceName);
       const address = parseEmailAddress(reportRecipient);
+      const webhook = alertWebhookUrl === undefined ? undefined : parseWebhookUrl(alertWebhookUrl);
       await hostings.transaction(async (tx) => {
         await hostings.setReportRecipient(hosting.id, address, tx);
+        if (webhook !== undefined) await hostings.setAlertWebhookUrl(hosting.id, webhook, tx);
         if (actorRoleOf(actor) === "support") {
           await audit.record(
             {
@@ -83,6 +89,17 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
             },
             tx,
           );
+          if (webhook !== undefined && webhook !== hosting.alertWebhookUrl) {
+            await audit.record(
+              {
+                actor,
+                action: "email.alert_webhook",
+                hostingId: hosting.id,
+                details: { from: hosting.alertWebhookUrl, to: webhook },
+              },
+              tx,
+            );
+          }
         }
       });
       return statusOf(await reload(hosting));
@@ -90,7 +107,13 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
 
     async request(actor: Actor, serviceName: string, action: EmailAction, reason?: string) {
       const hosting = await loadVisibleHosting(hostings, actor, serviceName);
-      await requestTransition({ hostings, email, audit, clock }, actor, hosting, action, reason);
+      await requestTransition(
+        { hostings, email, audit, clock, alerts: deps.alerts },
+        actor,
+        hosting,
+        action,
+        reason,
+      );
       return statusOf(await reload(hosting));
     },
 
@@ -154,6 +177,6 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
       );
     },
 
-    ...createEmailJobs({ hostings, email, clock }),
+    ...createEmailJobs({ hostings, email, clock, alerts: deps.alerts }),
   };
 }

@@ -1,10 +1,12 @@
 import type { EmailAction } from "@scripts-email/contracts";
 import { type Actor, actorRoleOf } from "../actor.ts";
+import type { AlertSink } from "../alert/alert-service.ts";
 import type { InternalAuditService } from "../audit/audit-service.ts";
 import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
 import type { HostingRepository, HostingRow } from "../hosting/hosting-repository.ts";
 import { invalidTransition, nextState } from "../hosting/hosting-state.ts";
+import { utcDay } from "../shared/time.ts";
 import { parseReason } from "../shared/validation.ts";
 import type { EmailRepository } from "./email-repository.ts";
 
@@ -31,6 +33,7 @@ export async function requestTransition(
     email: EmailRepository;
     audit: InternalAuditService;
     clock: Clock;
+    alerts?: (() => AlertSink) | undefined;
   },
   actor: Actor,
   hosting: HostingRow,
@@ -79,7 +82,19 @@ export async function requestTransition(
       },
       tx,
     );
-    if (action === "block") await email.holdQueued(hosting.id, tx);
+    if (action === "block") await email.holdQueued(hosting.id, utcDay(at), tx);
+    // an automatic block (protection rules) is told to the owner, once per block
+    if (actor.kind === "system" && actor.automatic && action === "block" && deps.alerts) {
+      await deps.alerts().raise(
+        {
+          kind: "auto_block",
+          hostingId: hosting.id,
+          occasion: at.toISOString(),
+          details: { at: at.toISOString(), reason: reason ?? "" },
+        },
+        tx,
+      );
+    }
     if (role === "support") {
       await audit.record(
         { actor, action: `email.${action}`, hostingId: hosting.id, reason, details: { from, to } },

@@ -84,6 +84,10 @@ export class HostingRepository extends BaseRepository {
     await this.client(tx).hosting.update({ where: { id }, data: { reportRecipient } });
   }
 
+  async setAlertWebhookUrl(id: string, alertWebhookUrl: string | null, tx?: Tx): Promise<void> {
+    await this.client(tx).hosting.update({ where: { id }, data: { alertWebhookUrl } });
+  }
+
   /**
    * The conditional update behind every transition: it only applies while the hosting is still
    * in `from`, so of two concurrent requests one wins and the other sees count 0.

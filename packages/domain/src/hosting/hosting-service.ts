@@ -22,6 +22,7 @@ export function toHostingRecord(row: HostingRow): HostingRecord {
     ownerEmail: row.owner.email,
     state: row.state,
     reportRecipient: row.reportRecipient,
+    alertWebhookUrl: row.alertWebhookUrl,
     maxPerDay: row.maxPerDay,
   };
 }

@@ -2,7 +2,8 @@ import { BaseRepository, type Tx } from "../shared/base-repository.ts";
 
 export interface ClaimedRow {
   id: string;
-  hostingId: string;
+  /** Null for system mail (reports, alerts), whose serviceName is "_system". */
+  hostingId: string | null;
   serviceName: string;
   envelopeFrom: string;
   recipients: string[];
@@ -27,7 +28,7 @@ export interface MessageUpdate {
 
 export interface EventRow {
   messageId: string;
-  hostingId: string;
+  hostingId: string | null;
   recipient: string;
   at: Date;
   outcome: "delivered" | "deferred" | "failed" | "expired";
@@ -39,24 +40,27 @@ export type VolumeColumn = "sent" | "errors" | "expired";
 
 export class DeliveryRepository extends BaseRepository {
   /**
-   * Claims due mail of active hostings: queued mail whose time has come, and mail whose sending
-   * lease ran out (its worker died). The lease is kept in nextAttemptAt, so one index serves both.
+   * Claims due mail of active hostings, and system mail (no hosting, never held): queued mail
+   * whose time has come, and mail whose sending lease ran out (its worker died). The lease is kept
+   * in nextAttemptAt, so one index serves both.
    */
   async claim(now: Date, lease: Date, limit: number): Promise<ClaimedRow[]> {
     return this.db.$queryRaw<ClaimedRow[]>`
       WITH due AS (
-        SELECT m.id FROM "Message" m
+        SELECT m.id, m."hostingId" FROM "Message" m
          WHERE m.status IN ('queued', 'sending') AND m."nextAttemptAt" <= ${now}
-           AND EXISTS (SELECT 1 FROM "Hosting" h WHERE h.id = m."hostingId" AND h.state = 'active')
+           AND (m."hostingId" IS NULL OR EXISTS (
+                 SELECT 1 FROM "Hosting" h WHERE h.id = m."hostingId" AND h.state = 'active'))
          ORDER BY m."nextAttemptAt"
          LIMIT ${limit}
          FOR UPDATE OF m SKIP LOCKED)
       UPDATE "Message" m
          SET status = 'sending', "nextAttemptAt" = ${lease}, attempts = m.attempts + 1,
              "updatedAt" = ${now}
-        FROM due, "Hosting" h
-       WHERE m.id = due.id AND h.id = m."hostingId"
-      RETURNING m.id::text AS id, m."hostingId"::text AS "hostingId", h."serviceName",
+        FROM due LEFT JOIN "Hosting" h ON h.id = due."hostingId"
+       WHERE m.id = due.id
+      RETURNING m.id::text AS id, m."hostingId"::text AS "hostingId",
+                COALESCE(h."serviceName", '_system') AS "serviceName",
                 m."envelopeFrom", m.recipients, m.delivered, m.failed, m.raw, m.attempts,
                 m."acceptedAt", m."nextAttemptAt" AS lease`;
   }
@@ -96,8 +100,11 @@ export class DeliveryRepository extends BaseRepository {
   }
 
   /** Held mail past its expiry: content removed, row kept for the counters. */
-  async expireHeld(now: Date, limit: number): Promise<Array<{ hostingId: string; n: number }>> {
-    return this.db.$queryRaw<Array<{ hostingId: string; n: number }>>`
+  async expireHeld(
+    now: Date,
+    limit: number,
+  ): Promise<Array<{ hostingId: string | null; n: number }>> {
+    return this.db.$queryRaw<Array<{ hostingId: string | null; n: number }>>`
       WITH due AS (
         SELECT id FROM "Message"
          WHERE status = 'held' AND "expiresAt" <= ${now}

@@ -9,7 +9,9 @@ import type {
 
 export interface DeliveryJob {
   id: string;
-  hostingId: string;
+  /** Null for system mail (reports, alerts): it is not the site's mail and counts nowhere. */
+  hostingId: string | null;
+  /** "_system" for system mail. */
   serviceName: string;
   envelopeFrom: string;
   /** Recipients still to deliver: never one that was delivered before. */
@@ -75,11 +77,13 @@ export class DeliveryService {
         const { update, events } = this.outcome(job, recipients, now);
         if (!(await this.repo.update(tx, update, now))) continue;
         await this.repo.addEvents(tx, events);
-        if (update.status === "sent") sent.set(job.hostingId, (sent.get(job.hostingId) ?? 0) + 1);
+        const hostingId = job.hostingId;
+        if (hostingId === null) continue; // system mail: no site's volumes, no protection
+        if (update.status === "sent") sent.set(hostingId, (sent.get(hostingId) ?? 0) + 1);
         const failures = events.filter((e) => e.outcome === "failed").length;
         if (failures > 0) {
-          errors.set(job.hostingId, (errors.get(job.hostingId) ?? 0) + failures);
-          failedHostings.add(job.hostingId);
+          errors.set(hostingId, (errors.get(hostingId) ?? 0) + failures);
+          failedHostings.add(hostingId);
         }
       }
       for (const [h, n] of sent) await this.repo.addVolume(tx, h, day, "sent", n);
@@ -144,7 +148,7 @@ export class DeliveryService {
       const groups = await this.repo.expireHeld(now, batchSize);
       let n = 0;
       for (const g of groups) {
-        await this.repo.addVolume(undefined, g.hostingId, day, "expired", g.n);
+        if (g.hostingId) await this.repo.addVolume(undefined, g.hostingId, day, "expired", g.n);
         n += g.n;
       }
       total += n;

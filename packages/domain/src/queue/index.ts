@@ -1,3 +1,4 @@
+import type { AlertSink } from "../alert/alert-service.ts";
 import { HOUR, systemClock } from "../clock.ts";
 import type { Services, ServicesOptions } from "../services.ts";
 import { DeliveryRepository } from "./delivery-repository.ts";
@@ -9,7 +10,7 @@ import { ProtectionRepository } from "./protection-repository.ts";
 
 export type { DeliveryJob, RecipientResult } from "./delivery-service.ts";
 export { backoffMs, DeliveryService } from "./delivery-service.ts";
-export type { AcceptedMessage, IncomingMessage } from "./ingest-service.ts";
+export type { AcceptedMessage, IncomingMessage, SystemMessage } from "./ingest-service.ts";
 export { IngestService } from "./ingest-service.ts";
 export { summarizeHeaders } from "./raw-message.ts";
 export type { BounceRule, BurstRule };
@@ -41,7 +42,7 @@ export interface MailPath {
 /** The mail path's services (ingest, delivery, automatic protection) over the same database. */
 export function createMailPath(
   options: Pick<ServicesOptions, "db" | "clock"> & MailPathOptions,
-  services: Pick<Services, "email">,
+  services: Pick<Services, "email"> & { alertSink?: AlertSink },
 ): MailPath {
   const prisma = options.db.prisma;
   const clock = options.clock ?? systemClock;
@@ -58,6 +59,26 @@ export function createMailPath(
       holdMs: o.holdMs,
       burst: o.burst,
       onBurst: (hostingId, reason) => protection.block(hostingId, reason),
+      ...(services.alertSink
+        ? {
+            onDailyLimitNear: async (
+              hostingId: string,
+              day: Date,
+              f: { used: number; limit: number },
+            ) => {
+              await services.alertSink?.raise({
+                kind: "daily_limit",
+                hostingId,
+                occasion: day.toISOString().slice(0, 10),
+                details: {
+                  used: f.used,
+                  limit: f.limit,
+                  percent: Math.floor((100 * f.used) / f.limit),
+                },
+              });
+            },
+          }
+        : {}),
     }),
     delivery: new DeliveryService(new DeliveryRepository(prisma), clock, {
       leaseMs: o.leaseMs,

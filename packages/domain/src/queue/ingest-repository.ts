@@ -3,7 +3,8 @@ import { BaseRepository, type Tx } from "../shared/base-repository.ts";
 
 export interface NewMessageRow {
   id: string;
-  hostingId: string;
+  /** Null for system mail. */
+  hostingId: string | null;
   envelopeFrom: string;
   recipients: string[];
   subject: string;

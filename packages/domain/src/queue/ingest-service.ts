@@ -1,5 +1,6 @@
 import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
+import type { Tx } from "../shared/base-repository.ts";
 import { utcDay } from "../shared/time.ts";
 import { GroupCommit } from "./group-commit.ts";
 import type { IngestRepository, NewMessageRow } from "./ingest-repository.ts";
@@ -12,6 +13,13 @@ export interface IncomingMessage {
   recipients: string[];
   raw: Buffer;
   source: "smtp" | "sendmail" | "panel" | "system";
+}
+
+/** The product's own mail (reports, alerts): one recipient, already a complete message. */
+export interface SystemMessage {
+  to: string;
+  from: string;
+  raw: Buffer;
 }
 
 export interface AcceptedMessage {
@@ -30,6 +38,14 @@ export interface IngestOptions {
   burst: BurstRule;
   /** Called (outside the ingest transaction) when a hosting crosses the burst rule. */
   onBurst(hostingId: string, reason: string): Promise<void>;
+  /** Share of the daily limit (0–1) from which `onDailyLimitNear` is called; default 0.8. */
+  dailyLimitWarning?: number;
+  /** Called (outside the ingest transaction) when a hosting has used that share of its day. */
+  onDailyLimitNear?(
+    hostingId: string,
+    day: Date,
+    figures: { used: number; limit: number },
+  ): Promise<void>;
 }
 
 /**
@@ -38,6 +54,9 @@ export interface IngestOptions {
  */
 export class IngestService {
   private readonly batcher: GroupCommit<IncomingMessage, AcceptedMessage>;
+  /** `hostingId day` pairs already reported near their limit by this process (saves queries). */
+  private readonly warned = new Set<string>();
+  private warnedDay = "";
 
   constructor(
     private readonly repo: IngestRepository,
@@ -51,6 +70,36 @@ export class IngestService {
     return this.batcher.submit(message);
   }
 
+  /**
+   * Queues the product's own mail (reports, alerts): no hosting, so it is never held by a block,
+   * never counts against a daily limit or in the site's volumes. Inside `tx` when given, so the
+   * caller can record what the message is for in the same transaction.
+   */
+  async enqueueSystem(message: SystemMessage, tx?: Tx): Promise<AcceptedMessage> {
+    const now = this.clock.now();
+    const headers = summarizeHeaders(message.raw);
+    const id = uuidV7(now);
+    const row: NewMessageRow = {
+      id,
+      hostingId: null,
+      envelopeFrom: message.from,
+      recipients: [message.to],
+      subject: headers.subject,
+      messageIdHeader: headers.messageId,
+      size: message.raw.length,
+      raw: message.raw,
+      status: "queued",
+      nextAttemptAt: now,
+      expiresAt: new Date(now.getTime() + this.options.holdMs),
+      acceptedAt: now,
+      source: "system",
+      originatingScript: null,
+    };
+    if (tx) await this.repo.insertMessages(tx, [row]);
+    else await this.repo.transaction((t) => this.repo.insertMessages(t, [row]));
+    return { id, status: "queued" };
+  }
+
   private async storeBatch(items: IncomingMessage[]): Promise<Array<AcceptedMessage | Error>> {
     const now = this.clock.now();
     const day = utcDay(now);
@@ -60,7 +109,10 @@ export class IngestService {
       ]);
       const out: Array<AcceptedMessage | Error> = [];
       const rows: NewMessageRow[] = [];
-      const granted = new Map<string, { left: number; accepted: number; held: number }>();
+      const granted = new Map<
+        string,
+        { left: number; accepted: number; held: number; limit: number }
+      >();
       for (const item of items) {
         const hosting = hostings.get(item.hostingId);
         if (!hosting) {
@@ -70,7 +122,12 @@ export class IngestService {
         let quota = granted.get(hosting.id);
         if (!quota) {
           const used = await this.repo.lockDailyCount(tx, hosting.id, day);
-          quota = { left: hosting.maxPerDay - used, accepted: 0, held: 0 };
+          quota = {
+            left: hosting.maxPerDay - used,
+            accepted: 0,
+            held: 0,
+            limit: hosting.maxPerDay,
+          };
           granted.set(hosting.id, quota);
         }
         if (quota.left <= 0) {
@@ -105,10 +162,35 @@ export class IngestService {
       for (const [hostingId, q] of granted) {
         if (q.accepted > 0) await this.repo.addDaily(tx, hostingId, day, q.accepted, q.held);
       }
-      return out;
+      return { out, granted };
     });
-    await this.checkBursts(items, results, now);
-    return results;
+    await this.checkBursts(items, results.out, now);
+    await this.checkDailyLimits(results.granted, day);
+    return results.out;
+  }
+
+  private async checkDailyLimits(
+    granted: Map<string, { left: number; limit: number }>,
+    day: Date,
+  ): Promise<void> {
+    const notify = this.options.onDailyLimitNear;
+    if (!notify) return;
+    const share = this.options.dailyLimitWarning ?? 0.8;
+    const dayKey = day.toISOString();
+    if (dayKey !== this.warnedDay) {
+      this.warned.clear();
+      this.warnedDay = dayKey;
+    }
+    for (const [hostingId, q] of granted) {
+      const used = q.limit - Math.max(q.left, 0);
+      if (q.limit <= 0 || used < Math.ceil(q.limit * share)) continue;
+      if (this.warned.has(hostingId)) continue;
+      this.warned.add(hostingId);
+      // The alert itself is recorded once per hosting and day whatever the number of processes.
+      await notify(hostingId, day, { used, limit: q.limit }).catch(() =>
+        this.warned.delete(hostingId),
+      );
+    }
   }
 
   private async checkBursts(

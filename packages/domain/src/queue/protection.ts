@@ -1,4 +1,4 @@
-import { SYSTEM } from "../actor.ts";
+import { AUTOMATIC } from "../actor.ts";
 import type { Clock } from "../clock.ts";
 import type { EmailService } from "../services.ts";
 import type { ProtectionRepository } from "./protection-repository.ts";
@@ -25,7 +25,7 @@ export class Protection {
     const hosting = await this.repo.activeHosting(hostingId);
     if (!hosting) return;
     await this.email
-      .request(SYSTEM, hosting.serviceName, "block", reason)
+      .request(AUTOMATIC, hosting.serviceName, "block", reason)
       .catch((error: unknown) => {
         if ((error as { code?: string }).code !== "invalid_transition") throw error;
       });

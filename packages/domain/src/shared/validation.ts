@@ -1,9 +1,17 @@
-import { emailAddress, reason as reasonSchema } from "@scripts-email/contracts";
+import { emailAddress, reason as reasonSchema, webhookUrl } from "@scripts-email/contracts";
 import { DomainError } from "../errors.ts";
 
 export function parseEmailAddress(value: string): string {
   const parsed = emailAddress.safeParse(value);
   if (!parsed.success) throw new DomainError("validation_failed", { field: "email" });
+  return parsed.data;
+}
+
+/** An alert webhook URL (https, or loopback http); null or empty means none. */
+export function parseWebhookUrl(value: string | null): string | null {
+  if (value === null || value.trim() === "") return null;
+  const parsed = webhookUrl.safeParse(value);
+  if (!parsed.success) throw new DomainError("validation_failed", { field: "alertWebhookUrl" });
   return parsed.data;
 }
 

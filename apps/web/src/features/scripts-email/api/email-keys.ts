@@ -7,6 +7,8 @@ export const emailKeys = {
   history: (serviceName: string) => [...emailKeys.all(serviceName), "history"] as const,
   volumes: (serviceName: string, days: number) =>
     [...emailKeys.all(serviceName), "volumes", { days }] as const,
+  reports: (serviceName: string, limit: number) =>
+    [...emailKeys.all(serviceName), "reports", { limit }] as const,
   errors: (serviceName: string, limit: number) =>
     [...emailKeys.all(serviceName), "errors", { limit }] as const,
   messages: (serviceName: string) => [...emailKeys.all(serviceName), "messages"] as const,

@@ -18,6 +18,7 @@ function routes(
     [`GET ${base}/history`]: { body: [] },
     [`GET ${base}/volumes`]: { body: [] },
     [`GET ${base}/errors`]: { body: [] },
+    [`GET ${base}/reports`]: { body: [] },
     [`GET ${base}/messages`]: {
       body: {
         items: [

@@ -10,6 +10,7 @@ import { useEmailStatus } from "../api/get-email-status.ts";
 import { DeliveryErrors } from "./delivery-errors.tsx";
 import { EmailActions } from "./email-actions.tsx";
 import { EmailCounters } from "./email-counters.tsx";
+import { LastReports } from "./last-reports.tsx";
 import { MessagesList } from "./messages-list.tsx";
 import { ReportRecipient } from "./report-recipient.tsx";
 import { StateSummary } from "./state-summary.tsx";
@@ -124,6 +125,9 @@ export function ScriptsEmailPage(props: { serviceName: string; user: Me }) {
         </div>
         <div className="span-all">
           <DeliveryErrors serviceName={serviceName} />
+        </div>
+        <div className="span-all">
+          <LastReports serviceName={serviceName} />
         </div>
         <div className="span-all">
           <StateTimeline serviceName={serviceName} role={user.role} />

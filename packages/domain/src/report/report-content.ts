@@ -1,0 +1,191 @@
+import { type Locale, t } from "@scripts-email/i18n";
+import { escapeHtml } from "../shared/system-mail.ts";
+import { localTime } from "./report-time.ts";
+
+export interface ErrorEvent {
+  at: Date;
+  recipient: string;
+  smtpCode: number | null;
+  text: string;
+}
+
+/** Errors with one cause (same SMTP code and text), first to last occurrence. */
+export interface ErrorGroup {
+  first: Date;
+  last: Date;
+  /** Distinct recipients, in order of first failure. */
+  recipients: string[];
+  code: number | null;
+  text: string;
+  count: number;
+}
+
+export interface ReportInput {
+  locale: Locale;
+  serviceName: string;
+  /** The local calendar day, as midnight UTC of its date. */
+  day: Date;
+  timeZone: string;
+  /** Exact number of errors of the day (the events below may be fewer: they are capped). */
+  errorCount: number;
+  events: ErrorEvent[];
+  panelUrl: string;
+}
+
+export interface ReportContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** At most this many rows in the table; the rest is summed up in one line. */
+export const MAX_ROWS = 50;
+const SHOWN_RECIPIENTS = 3;
+
+export function groupErrors(events: ErrorEvent[]): ErrorGroup[] {
+  const groups = new Map<string, ErrorGroup>();
+  for (const e of [...events].sort((a, b) => a.at.getTime() - b.at.getTime())) {
+    const text = e.text.replace(/\s+/g, " ").trim();
+    const key = `${e.smtpCode ?? ""} ${text}`;
+    const group = groups.get(key);
+    if (!group) {
+      groups.set(key, {
+        first: e.at,
+        last: e.at,
+        recipients: [e.recipient],
+        code: e.smtpCode,
+        text,
+        count: 1,
+      });
+      continue;
+    }
+    group.last = e.at;
+    group.count++;
+    if (!group.recipients.includes(e.recipient)) group.recipients.push(e.recipient);
+  }
+  return [...groups.values()];
+}
+
+function formatDay(day: Date, locale: Locale): string {
+  const tag = { en: "en-GB", pt: "pt-PT", fr: "fr-FR" }[locale];
+  return new Intl.DateTimeFormat(tag, { dateStyle: "long", timeZone: "UTC" }).format(day);
+}
+
+interface Row {
+  time: string;
+  recipient: string;
+  code: string;
+  message: string;
+  count: number;
+}
+
+function rowsOf(input: ReportInput, groups: ErrorGroup[]): Row[] {
+  return groups.slice(0, MAX_ROWS).map((g) => {
+    const first = localTime(g.first, input.timeZone);
+    const last = localTime(g.last, input.timeZone);
+    const shown = g.recipients.slice(0, SHOWN_RECIPIENTS).join(", ");
+    const more = g.recipients.length - SHOWN_RECIPIENTS;
+    return {
+      time: first === last ? first : `${first}–${last}`,
+      recipient:
+        more > 0 ? t(input.locale, "mail.report.moreRecipients", { first: shown, more }) : shown,
+      code: g.code === null ? "—" : String(g.code),
+      message: g.text,
+      count: g.count,
+    };
+  });
+}
+
+/** The report's subject, text and HTML; every value from the database is escaped in the HTML. */
+export function buildReport(input: ReportInput): ReportContent {
+  const { locale } = input;
+  const date = formatDay(input.day, locale);
+  const vars = {
+    serviceName: input.serviceName,
+    date,
+    count: input.errorCount,
+    timeZone: input.timeZone,
+  };
+  const groups = groupErrors(input.events);
+  const rows = rowsOf(input, groups);
+  const notes: string[] = [];
+  if (input.events.length < input.errorCount) {
+    notes.push(t(locale, "mail.report.truncated", { shown: input.events.length }));
+  }
+  if (groups.length > rows.length) {
+    notes.push(t(locale, "mail.report.moreCauses", { count: groups.length - rows.length }));
+  }
+  const columns = [
+    t(locale, "mail.report.col.time"),
+    t(locale, "mail.report.col.recipient"),
+    t(locale, "mail.report.col.code"),
+    t(locale, "mail.report.col.message"),
+    t(locale, "mail.report.col.count"),
+  ];
+  const next = [
+    t(locale, "mail.report.next.permanent"),
+    t(locale, "mail.report.next.temporary"),
+    t(locale, "mail.report.next.abuse"),
+  ];
+  const subject = t(locale, "mail.report.subject", vars);
+  const heading = t(locale, "mail.report.heading", vars);
+  const summary = t(locale, "mail.report.summary", vars);
+  const panel = t(locale, "mail.report.panel");
+  const footer = t(locale, "mail.report.footer", vars);
+
+  const text = [
+    heading,
+    "=".repeat(Math.min(heading.length, 72)),
+    "",
+    summary,
+    "",
+    ...rows.map(
+      (r) =>
+        `- ${r.time}  ${r.recipient}  ${r.code}  ${r.message}${r.count > 1 ? `  (×${r.count})` : ""}`,
+    ),
+    ...(notes.length ? ["", ...notes] : []),
+    "",
+    t(locale, "mail.report.next.heading"),
+    "",
+    ...next.map((n) => `* ${n}`),
+    "",
+    `${panel}: ${input.panelUrl}`,
+    "",
+    "-- ",
+    footer,
+    "",
+  ].join("\n");
+
+  const e = escapeHtml;
+  const cell =
+    'style="padding:4px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top"';
+  const html = [
+    "<!doctype html>",
+    `<html lang="${locale}"><head><meta charset="utf-8"><title>${e(subject)}</title></head>`,
+    '<body style="font-family:sans-serif;color:#222">',
+    `<h1 style="font-size:20px">${e(heading)}</h1>`,
+    `<p>${e(summary)}</p>`,
+    '<table style="border-collapse:collapse;font-size:14px">',
+    `<thead><tr>${columns.map((c) => `<th ${cell}>${e(c)}</th>`).join("")}</tr></thead>`,
+    "<tbody>",
+    ...rows.map(
+      (r) =>
+        `<tr><td ${cell}>${e(r.time)}</td><td ${cell}>${e(r.recipient)}</td><td ${cell}>${e(r.code)}</td><td ${cell}>${e(r.message)}</td><td ${cell}>${r.count}</td></tr>`,
+    ),
+    "</tbody></table>",
+    ...notes.map((n) => `<p>${e(n)}</p>`),
+    `<h2 style="font-size:16px">${e(t(locale, "mail.report.next.heading"))}</h2>`,
+    `<ul>${next.map((n) => `<li>${e(n)}</li>`).join("")}</ul>`,
+    `<p><a href="${e(input.panelUrl)}">${e(panel)}</a></p>`,
+    `<p style="color:#666;font-size:12px">${e(footer)}</p>`,
+    "</body></html>",
+    "",
+  ].join("\n");
+
+  return { subject, text, html };
+}
+
+/** The panel page of a hosting. */
+export function panelUrl(publicUrl: string, serviceName: string): string {
+  return `${publicUrl.replace(/\/+$/, "")}/hostings/${encodeURIComponent(serviceName)}`;
+}
