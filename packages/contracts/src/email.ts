@@ -48,11 +48,16 @@ export const webhookUrl = z
     { message: "must be an https:// URL (or http://127.0.0.1) without credentials" },
   );
 
-export const updateEmailSettings = z.object({
-  reportRecipient: emailAddress,
-  /** Absent: unchanged; null: no webhook. */
-  alertWebhookUrl: webhookUrl.nullable().optional(),
-});
+/** Each field absent: unchanged. */
+export const updateEmailSettings = z
+  .object({
+    reportRecipient: emailAddress.optional(),
+    /** null: no webhook. */
+    alertWebhookUrl: webhookUrl.nullable().optional(),
+  })
+  .refine((s) => s.reportRecipient !== undefined || s.alertWebhookUrl !== undefined, {
+    message: "must change the report recipient, the alert webhook or both",
+  });
 export type UpdateEmailSettings = z.infer<typeof updateEmailSettings>;
 
 export const reason = z

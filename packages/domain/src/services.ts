@@ -108,12 +108,14 @@ export interface HostingService {
 
 export interface EmailService {
   status(actor: Actor, serviceName: string): Promise<EmailStatus>;
-  /** Sets the report recipient and, unless `alertWebhookUrl` is undefined, the alert webhook. */
-  setReportRecipient(
+  /**
+   * Changes the settings given: the report recipient, the alert webhook (null removes it).
+   * Invalid values throw DomainError("validation_failed"); support changes are audited.
+   */
+  updateSettings(
     actor: Actor,
     serviceName: string,
-    reportRecipient: string,
-    alertWebhookUrl?: string | null,
+    settings: { reportRecipient?: string; alertWebhookUrl?: string | null },
   ): Promise<EmailStatus>;
   /**
    * block | purge | unblock. Illegal transitions throw DomainError("invalid_transition");

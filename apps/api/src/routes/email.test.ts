@@ -91,7 +91,7 @@ describe("PUT /api/hostings/:serviceName/email", () => {
     [{ reportRecipient: "not an address" }, "reportRecipient"],
     [{ reportRecipient: "a@b.example\r\nBcc: x@y.example" }, "reportRecipient"],
     [{ reportRecipient: 42 }, "reportRecipient"],
-    [{}, "reportRecipient"],
+    [{}, "body"],
   ])("refuses %j with 400 naming %s", async (body, path) => {
     const res = await call(t.app, w.owner, "PUT", url, body);
     expect(res.statusCode).toBe(400);

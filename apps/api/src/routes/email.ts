@@ -51,12 +51,7 @@ export const emailRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { se
       },
     },
     async (request) =>
-      services.email.setReportRecipient(
-        actorOf(request),
-        request.params.serviceName,
-        request.body.reportRecipient,
-        request.body.alertWebhookUrl,
-      ),
+      services.email.updateSettings(actorOf(request), request.params.serviceName, request.body),
   );
 
   app.post(

@@ -95,12 +95,9 @@ describe("alert webhooks end to end", () => {
       locale: "en",
     } as const;
     await services.hostings.create({ serviceName: "example.org", ownerEmail: owner.email });
-    const status = await services.email.setReportRecipient(
-      actor,
-      "example.org",
-      "owner@example.org",
-      `${base}/scripts-email`,
-    );
+    const status = await services.email.updateSettings(actor, "example.org", {
+      alertWebhookUrl: `${base}/scripts-email`,
+    });
     expect(status.alertWebhookUrl).toBe(`${base}/scripts-email`);
     await services.email.request(actor, "example.org", "block");
     await services.email.request(actor, "example.org", "purge");

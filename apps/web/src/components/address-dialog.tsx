@@ -6,10 +6,10 @@ import { Dialog } from "./dialog.tsx";
 import { ErrorAlert } from "./error-message.tsx";
 
 /**
- * A dialog asking for one e-mail address: checked with the contracts' rule before the server is
- * asked, and the server's own refusal of that field shown at the field.
+ * A dialog asking for one address (e-mail or URL): checked with the contracts' rule before the
+ * server is asked, and the server's own refusal of that field shown at the field.
  */
-export function AddressDialog(props: {
+export function AddressDialog<T>(props: {
   title: string;
   intro: ReactNode;
   label: string;
@@ -18,14 +18,20 @@ export function AddressDialog(props: {
   defaultValue: string;
   invalidMessage: string;
   submitLabel: string;
+  /** The checked value, or undefined when the input is not valid. */
+  parse: (input: string) => T | undefined;
+  inputType?: "email" | "url";
+  /** Shown under the field. */
+  hint?: string;
   mutation: { error: unknown; isPending: boolean; reset(): void };
-  onSubmit: (address: string) => void;
+  onSubmit: (value: T) => void;
   onClose: () => void;
 }) {
   const { t } = useI18n();
   const [clientInvalid, setClientInvalid] = useState(false);
   const inputId = useId();
   const errorId = useId();
+  const hintId = useId();
   const { mutation } = props;
   const serverField = isApiError(mutation.error)
     ? mutation.error.fieldError(props.name)
@@ -34,16 +40,14 @@ export function AddressDialog(props: {
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const parsed = emailAddress.safeParse(
-      String(new FormData(event.currentTarget).get(props.name) ?? ""),
-    );
-    if (!parsed.success) {
+    const parsed = props.parse(String(new FormData(event.currentTarget).get(props.name) ?? ""));
+    if (parsed === undefined) {
       mutation.reset();
       setClientInvalid(true);
       return;
     }
     setClientInvalid(false);
-    props.onSubmit(parsed.data);
+    props.onSubmit(parsed);
   };
 
   return (
@@ -55,16 +59,23 @@ export function AddressDialog(props: {
           <input
             id={inputId}
             name={props.name}
-            type="email"
-            autoComplete="email"
-            maxLength={254}
+            type={props.inputType ?? "email"}
+            autoComplete={props.inputType === "url" ? "url" : "email"}
+            maxLength={props.inputType === "url" ? 2000 : 254}
             defaultValue={props.defaultValue}
             required
             aria-invalid={invalid || undefined}
-            aria-describedby={invalid ? errorId : undefined}
+            aria-describedby={
+              [invalid ? errorId : "", props.hint ? hintId : ""].join(" ").trim() || undefined
+            }
             onInput={() => clientInvalid && setClientInvalid(false)}
             data-autofocus
           />
+          {props.hint && (
+            <p id={hintId} className="hint">
+              {props.hint}
+            </p>
+          )}
           {invalid && (
             <p id={errorId} className="field-error" role="alert">
               {props.invalidMessage}
@@ -83,4 +94,10 @@ export function AddressDialog(props: {
       </form>
     </Dialog>
   );
+}
+
+/** An e-mail address by the contracts' rule (normalised), or undefined. */
+export function asEmailAddress(input: string): string | undefined {
+  const parsed = emailAddress.safeParse(input);
+  return parsed.success ? parsed.data : undefined;
 }

@@ -95,7 +95,10 @@ describe("status", () => {
       () => w.services.email.errors(w.other, "example.org", 20),
       () => w.services.email.volumes(w.other, "example.org", 30),
       () => w.services.email.history(w.other, "example.org"),
-      () => w.services.email.setReportRecipient(w.other, "example.org", "x@example.net"),
+      () =>
+        w.services.email.updateSettings(w.other, "example.org", {
+          reportRecipient: "x@example.net",
+        }),
       () => w.services.email.status(w.customer, "missing.example"),
     ];
     for (const call of calls) expect(await errorCode(call())).toBe("not_found");
@@ -147,24 +150,26 @@ describe("errors", () => {
   });
 });
 
-describe("setReportRecipient", () => {
+describe("updateSettings", () => {
   it("validates and stores the address (lower-cased)", async () => {
-    const status = await w.services.email.setReportRecipient(
-      w.customer,
-      "example.org",
-      " New@Example.ORG ",
-    );
+    const status = await w.services.email.updateSettings(w.customer, "example.org", {
+      reportRecipient: " New@Example.ORG ",
+    });
     expect(status.reportRecipient).toBe("new@example.org");
     for (const bad of ["", "not an address", "a@b.c\r\nBcc: x@y.z", "Name <a@example.org>"]) {
       expect(
-        await errorCode(w.services.email.setReportRecipient(w.customer, "example.org", bad)),
+        await errorCode(
+          w.services.email.updateSettings(w.customer, "example.org", { reportRecipient: bad }),
+        ),
       ).toBe("validation_failed");
     }
     expect(await w.db.prisma.auditEntry.count()).toBe(0);
   });
 
   it("is audit-logged when support changes it, without needing a reason", async () => {
-    await w.services.email.setReportRecipient(w.support, "example.org", "abuse@example.org");
+    await w.services.email.updateSettings(w.support, "example.org", {
+      reportRecipient: "abuse@example.org",
+    });
     const [entry] = await w.db.prisma.auditEntry.findMany();
     expect(entry).toMatchObject({
       action: "email.report_recipient",

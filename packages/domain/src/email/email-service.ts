@@ -72,14 +72,21 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
       return statusOf(await loadVisibleHosting(hostings, actor, serviceName));
     },
 
-    async setReportRecipient(actor, serviceName, reportRecipient, alertWebhookUrl) {
+    async updateSettings(actor, serviceName, settings) {
       const hosting = await loadVisibleHosting(hostings, actor, serviceName);
-      const address = parseEmailAddress(reportRecipient);
-      const webhook = alertWebhookUrl === undefined ? undefined : parseWebhookUrl(alertWebhookUrl);
+      const address =
+        settings.reportRecipient === undefined
+          ? undefined
+          : parseEmailAddress(settings.reportRecipient);
+      const webhook =
+        settings.alertWebhookUrl === undefined
+          ? undefined
+          : parseWebhookUrl(settings.alertWebhookUrl);
       await hostings.transaction(async (tx) => {
-        await hostings.setReportRecipient(hosting.id, address, tx);
+        if (address !== undefined) await hostings.setReportRecipient(hosting.id, address, tx);
         if (webhook !== undefined) await hostings.setAlertWebhookUrl(hosting.id, webhook, tx);
-        if (actorRoleOf(actor) === "support") {
+        if (actorRoleOf(actor) !== "support") return;
+        if (address !== undefined && address !== hosting.reportRecipient) {
           await audit.record(
             {
               actor,
@@ -89,17 +96,17 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
             },
             tx,
           );
-          if (webhook !== undefined && webhook !== hosting.alertWebhookUrl) {
-            await audit.record(
-              {
-                actor,
-                action: "email.alert_webhook",
-                hostingId: hosting.id,
-                details: { from: hosting.alertWebhookUrl, to: webhook },
-              },
-              tx,
-            );
-          }
+        }
+        if (webhook !== undefined && webhook !== hosting.alertWebhookUrl) {
+          await audit.record(
+            {
+              actor,
+              action: "email.alert_webhook",
+              hostingId: hosting.id,
+              details: { from: hosting.alertWebhookUrl, to: webhook },
+            },
+            tx,
+          );
         }
       });
       return statusOf(await reload(hosting));

@@ -211,7 +211,9 @@ describe("the nightly report", () => {
     w.clock.set("2026-03-09T02:00:00.000Z");
     const scheduler = servicesWith();
     expect(await scheduler.reports.runDue()).toBe(1);
-    await w.services.email.setReportRecipient(w.customer, "example.org", "new-reports@example.org");
+    await w.services.email.updateSettings(w.customer, "example.org", {
+      reportRecipient: "new-reports@example.org",
+    });
     await errorsOn("2026-03-09");
     await errorsOn("2026-03-09", w.services, w.otherHosting.id);
     await w.db.prisma.user.update({ where: { id: w.other.userId }, data: { locale: "pt" } });

@@ -1,4 +1,4 @@
-import { AddressDialog } from "../../../components/address-dialog.tsx";
+import { AddressDialog, asEmailAddress } from "../../../components/address-dialog.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { useUpdateEmailSettings } from "../api/update-email-settings.ts";
 
@@ -20,6 +20,7 @@ export function RecipientDialog(props: {
       defaultValue={props.current ?? ""}
       invalidMessage={t("web.recipient.invalid")}
       submitLabel={t("web.recipient.save")}
+      parse={asEmailAddress}
       mutation={mutation}
       onSubmit={(reportRecipient) =>
         mutation.mutate(

@@ -2,6 +2,7 @@ import type { EmailStatus } from "@scripts-email/contracts";
 import { useState } from "react";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { RecipientDialog } from "./recipient-dialog.tsx";
+import { WebhookDialog } from "./webhook-dialog.tsx";
 
 export function ReportRecipient(props: {
   serviceName: string;
@@ -9,7 +10,7 @@ export function ReportRecipient(props: {
   onNotice: (text: string) => void;
 }) {
   const { t } = useI18n();
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState<"recipient" | "webhook" | null>(null);
   return (
     <section className="card" aria-labelledby="recipient-heading">
       <h2 id="recipient-heading">{t("web.recipient.heading")}</h2>
@@ -18,18 +19,38 @@ export function ReportRecipient(props: {
         <p className="recipient-value break" data-testid="report-recipient">
           {props.status.reportRecipient ?? t("web.recipient.none")}
         </p>
-        <button type="button" className="button" onClick={() => setOpen(true)}>
+        <button type="button" className="button" onClick={() => setOpen("recipient")}>
           {t("web.recipient.change")}
         </button>
       </div>
-      {open && (
+      <h3>{t("web.webhook.heading")}</h3>
+      <div className="inline-row wrap">
+        <p className="recipient-value break" data-testid="alert-webhook">
+          {props.status.alertWebhookUrl ?? t("web.webhook.none")}
+        </p>
+        <button type="button" className="button" onClick={() => setOpen("webhook")}>
+          {t("web.webhook.change")}
+        </button>
+      </div>
+      {open === "recipient" && (
         <RecipientDialog
           serviceName={props.serviceName}
           current={props.status.reportRecipient}
-          onClose={() => setOpen(false)}
+          onClose={() => setOpen(null)}
           onDone={(address) => {
-            setOpen(false);
+            setOpen(null);
             props.onNotice(t("web.recipient.saved", { address }));
+          }}
+        />
+      )}
+      {open === "webhook" && (
+        <WebhookDialog
+          serviceName={props.serviceName}
+          current={props.status.alertWebhookUrl}
+          onClose={() => setOpen(null)}
+          onDone={(url) => {
+            setOpen(null);
+            props.onNotice(url ? t("web.webhook.saved", { url }) : t("web.webhook.removed"));
           }}
         />
       )}

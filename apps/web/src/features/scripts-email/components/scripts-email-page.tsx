@@ -17,7 +17,6 @@ import { StateSummary } from "./state-summary.tsx";
 import { StateTimeline } from "./state-timeline.tsx";
 import { VolumeChartSection } from "./volume-chart.tsx";
 
-/** When a purge ends (by itself, on the server) the lists and history change too. */
 /**
  * The status is polled while mail moves (purging, or released mail on its way out). When it
  * shows a change (state or counters), the page's other sections are refreshed too; the end of a

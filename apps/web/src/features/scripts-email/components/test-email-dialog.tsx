@@ -1,5 +1,5 @@
 import type { HostingState, TestEmailResult } from "@scripts-email/contracts";
-import { AddressDialog } from "../../../components/address-dialog.tsx";
+import { AddressDialog, asEmailAddress } from "../../../components/address-dialog.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { useSendTestEmail } from "../api/send-test-email.ts";
 
@@ -29,6 +29,7 @@ export function TestEmailDialog(props: {
       defaultValue={props.defaultTo}
       invalidMessage={t("web.test.invalid")}
       submitLabel={t("web.test.send")}
+      parse={asEmailAddress}
       mutation={mutation}
       onSubmit={(to) =>
         mutation.mutate({ to }, { onSuccess: (result) => props.onDone(result, to) })
