@@ -127,6 +127,7 @@ export async function sendMail(
   hosting: Hosting,
   subject: string,
   to = "reader@dest.test",
+  content: { fromName?: string; text?: string } = {},
 ): Promise<string> {
   const transport = nodemailer.createTransport({
     host: "127.0.0.1",
@@ -136,11 +137,12 @@ export async function sendMail(
     auth: { user: hosting.serviceName, pass: hosting.smtpPassword },
   });
   try {
+    const address = `website@${hosting.serviceName}`;
     const info = await transport.sendMail({
-      from: `website@${hosting.serviceName}`,
+      from: content.fromName ? { name: content.fromName, address } : address,
       to,
       subject,
-      text: "Hello from a script.",
+      text: content.text ?? "Hello from a script.",
     });
     return info.response;
   } finally {

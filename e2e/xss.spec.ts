@@ -1,5 +1,4 @@
-import nodemailer from "nodemailer";
-import { expect, openHosting, signIn, test } from "./fixtures.ts";
+import { expect, openHosting, sendMail, signIn, test } from "./fixtures.ts";
 
 // Whatever a website's script or a support agent writes is shown as text: no markup it carries
 // may run in the panel.
@@ -14,23 +13,10 @@ test("subjects, senders and reasons carrying HTML and JavaScript are shown as te
   product,
   hosting,
 }) => {
-  const transport = nodemailer.createTransport({
-    host: "127.0.0.1",
-    port: product.smtpPort,
-    secure: false,
-    ignoreTLS: true,
-    auth: { user: hosting.serviceName, pass: hosting.smtpPassword },
+  await sendMail(product, hosting, PAYLOADS.subject, "reader@dest.test", {
+    fromName: PAYLOADS.from,
+    text: "<script>window.__xss='body'</script>",
   });
-  try {
-    await transport.sendMail({
-      from: { name: PAYLOADS.from, address: `website@${hosting.serviceName}` },
-      to: "reader@dest.test",
-      subject: PAYLOADS.subject,
-      text: "<script>window.__xss='body'</script>",
-    });
-  } finally {
-    transport.close();
-  }
   const support = await product.services.users.findByEmail(product.users.support.email);
   await product.services.email.request(
     { kind: "user", userId: support!.id, email: support!.email, role: "support", locale: "en" },
