@@ -1,5 +1,5 @@
 import { useId, useState } from "react";
-import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
+import { DataTable } from "../../../components/data-table.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { ERROR_LIMITS, useEmailErrors } from "../api/get-email-errors.ts";
 
@@ -25,40 +25,22 @@ export function DeliveryErrors(props: { serviceName: string }) {
           </select>
         </div>
       </div>
-      {errors.isPending && <Loading />}
-      <ErrorAlert error={errors.error} />
-      {errors.data?.length === 0 && <p className="muted">{t("web.errors.empty")}</p>}
-      {errors.data && errors.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="table responsive-table" aria-labelledby="errors-heading">
-            <thead>
-              <tr>
-                <th scope="col">{t("web.errors.col.date")}</th>
-                <th scope="col">{t("web.errors.col.recipient")}</th>
-                <th scope="col">{t("web.errors.col.code")}</th>
-                <th scope="col">{t("web.errors.col.message")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {errors.data.map((e, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: errors have no id and may repeat; the list is only ever replaced whole
-                <tr key={`${e.date}-${e.recipient}-${i}`}>
-                  <td data-label={t("web.errors.col.date")}>
-                    <time dateTime={e.date}>{i18n.formatDateTime(e.date)}</time>
-                  </td>
-                  <td data-label={t("web.errors.col.recipient")} className="break">
-                    {e.recipient}
-                  </td>
-                  <td data-label={t("web.errors.col.code")}>{e.code ?? "—"}</td>
-                  <td data-label={t("web.errors.col.message")} className="break">
-                    {e.message}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        query={errors}
+        labelledBy="errors-heading"
+        empty={t("web.errors.empty")}
+        // errors have no id and may repeat; the list is only ever replaced whole
+        rowKey={(e, i) => `${e.date}-${e.recipient}-${i}`}
+        columns={[
+          {
+            label: t("web.errors.col.date"),
+            cell: (e) => <time dateTime={e.date}>{i18n.formatDateTime(e.date)}</time>,
+          },
+          { label: t("web.errors.col.recipient"), cell: (e) => e.recipient, className: "break" },
+          { label: t("web.errors.col.code"), cell: (e) => e.code ?? "—" },
+          { label: t("web.errors.col.message"), cell: (e) => e.message, className: "break" },
+        ]}
+      />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import type { ReportSummary } from "@scripts-email/contracts";
-import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
+import { DataTable } from "../../../components/data-table.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { useEmailReports } from "../api/get-email-reports.ts";
 
@@ -18,41 +18,28 @@ export function LastReports(props: { serviceName: string }) {
   return (
     <section className="card" aria-labelledby="reports-heading">
       <h2 id="reports-heading">{t("web.reports.heading")}</h2>
-      {reports.isPending && <Loading />}
-      <ErrorAlert error={reports.error} />
-      {reports.data?.length === 0 && <p className="muted">{t("web.reports.empty")}</p>}
-      {reports.data && reports.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="table responsive-table" aria-labelledby="reports-heading">
-            <thead>
-              <tr>
-                <th scope="col">{t("web.reports.col.date")}</th>
-                <th scope="col">{t("web.reports.col.recipient")}</th>
-                <th scope="col">{t("web.reports.col.errors")}</th>
-                <th scope="col">{t("web.reports.col.status")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {reports.data.map((r) => (
-                <tr key={r.date}>
-                  <td data-label={t("web.reports.col.date")}>
-                    <time dateTime={r.date}>{i18n.formatDay(r.date, "long")}</time>
-                  </td>
-                  <td data-label={t("web.reports.col.recipient")} className="break">
-                    {r.recipient}
-                  </td>
-                  <td data-label={t("web.reports.col.errors")}>{i18n.formatNumber(r.errors)}</td>
-                  <td data-label={t("web.reports.col.status")}>
-                    <span className={`report-status report-status-${r.status}`}>
-                      {t(STATUS_KEY[r.status])}
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        query={reports}
+        labelledBy="reports-heading"
+        empty={t("web.reports.empty")}
+        rowKey={(r) => r.date}
+        columns={[
+          {
+            label: t("web.reports.col.date"),
+            cell: (r) => <time dateTime={r.date}>{i18n.formatDay(r.date, "long")}</time>,
+          },
+          { label: t("web.reports.col.recipient"), cell: (r) => r.recipient, className: "break" },
+          { label: t("web.reports.col.errors"), cell: (r) => i18n.formatNumber(r.errors) },
+          {
+            label: t("web.reports.col.status"),
+            cell: (r) => (
+              <span className={`report-status report-status-${r.status}`}>
+                {t(STATUS_KEY[r.status])}
+              </span>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }

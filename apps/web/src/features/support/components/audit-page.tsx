@@ -1,6 +1,6 @@
 import { hasMessage } from "@scripts-email/i18n";
 import { type FormEvent, useId, useState } from "react";
-import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
+import { DataTable } from "../../../components/data-table.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { Link, navigate, paths } from "../../../lib/router.tsx";
 import { useAudit } from "../api/get-audit.ts";
@@ -58,52 +58,44 @@ export function AuditPage(props: { serviceName: string | undefined }) {
           </select>
         </div>
       </form>
-      {audit.isPending && <Loading />}
-      <ErrorAlert error={audit.error} />
-      {audit.data?.length === 0 && <p className="muted">{t("web.audit.empty")}</p>}
-      {audit.data && audit.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="table responsive-table">
-            <caption className="visually-hidden">{t("web.audit.title")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("web.audit.col.at")}</th>
-                <th scope="col">{t("web.audit.col.actor")}</th>
-                <th scope="col">{t("web.audit.col.action")}</th>
-                <th scope="col">{t("web.audit.col.hosting")}</th>
-                <th scope="col">{t("web.audit.col.reason")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {audit.data.map((entry, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: entries have no id; the list is only ever replaced whole
-                <tr key={`${entry.at}-${entry.action}-${i}`}>
-                  <td data-label={t("web.audit.col.at")}>
-                    <time dateTime={entry.at}>{i18n.formatDateTime(entry.at)}</time>
-                  </td>
-                  <td data-label={t("web.audit.col.actor")} className="break">
-                    <span>
-                      {entry.actorEmail ?? "—"}{" "}
-                      <span className="muted">({t(`web.role.${entry.actorRole}`)})</span>
-                    </span>
-                  </td>
-                  <td data-label={t("web.audit.col.action")}>{actionLabel(entry.action)}</td>
-                  <td data-label={t("web.audit.col.hosting")}>
-                    {entry.serviceName ? (
-                      <Link href={paths.hosting(entry.serviceName)}>{entry.serviceName}</Link>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td data-label={t("web.audit.col.reason")} className="break">
-                    {entry.reason ?? "—"}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        query={audit}
+        caption={t("web.audit.title")}
+        empty={t("web.audit.empty")}
+        // entries have no id; the list is only ever replaced whole
+        rowKey={(entry, i) => `${entry.at}-${entry.action}-${i}`}
+        columns={[
+          {
+            label: t("web.audit.col.at"),
+            cell: (entry) => <time dateTime={entry.at}>{i18n.formatDateTime(entry.at)}</time>,
+          },
+          {
+            label: t("web.audit.col.actor"),
+            className: "break",
+            cell: (entry) => (
+              <span>
+                {entry.actorEmail ?? "—"}{" "}
+                <span className="muted">({t(`web.role.${entry.actorRole}`)})</span>
+              </span>
+            ),
+          },
+          { label: t("web.audit.col.action"), cell: (entry) => actionLabel(entry.action) },
+          {
+            label: t("web.audit.col.hosting"),
+            cell: (entry) =>
+              entry.serviceName ? (
+                <Link href={paths.hosting(entry.serviceName)}>{entry.serviceName}</Link>
+              ) : (
+                "—"
+              ),
+          },
+          {
+            label: t("web.audit.col.reason"),
+            cell: (entry) => entry.reason ?? "—",
+            className: "break",
+          },
+        ]}
+      />
     </>
   );
 }
