@@ -145,6 +145,12 @@ export interface EmailService {
    * messages were released. Safe to run from several processes.
    */
   runReleases(batchSize?: number): Promise<number>;
+  /**
+   * Marks the queued mail of blocked hostings held, in batches, so that a block answers at once
+   * whatever the queue size (the delivery worker already skips hostings that are not active).
+   * Returns how many messages it marked. Safe to run from several processes.
+   */
+  runHolds(batchSize?: number): Promise<number>;
 }
 
 export interface MessageService {

@@ -21,7 +21,7 @@ function context(email: Partial<Services["email"]>): { ctx: RoleContext; errors:
     config: {} as Config,
     db: {} as RoleContext["db"],
     services: {
-      email,
+      email: { runHolds: async () => 0, ...email },
       mail: { delivery: { expireHeld: async () => 0, dropOldContent: async () => 0 } },
       reports: { runDue: async () => 0 },
       alerts: { checkExpiringHeld: async () => 0, deliverWebhooks: async () => 0 },
@@ -107,6 +107,7 @@ it("runs the nightly report, the expiry alerts and the alert webhooks with the m
   const jobs = mailJobs(services, sender);
   expect(jobs.map((j) => j.name)).toEqual([
     "purge",
+    "hold",
     "release",
     "expiry",
     "retention",
@@ -114,7 +115,7 @@ it("runs the nightly report, the expiry alerts and the alert webhooks with the m
     "expiry-alert",
     "alert-webhooks",
   ]);
-  for (const job of jobs.slice(4)) await job.run();
+  for (const job of jobs.slice(5)) await job.run();
   expect(calls).toEqual(["report", "expiry-alert", "webhooks"]);
-  expect(jobs[4]!.report(2)).toBe("queued 2 nightly error report(s)");
+  expect(jobs[5]!.report(2)).toBe("queued 2 nightly error report(s)");
 });

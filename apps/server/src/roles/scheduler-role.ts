@@ -24,6 +24,11 @@ export function mailJobs(
       report: (n) => `purged ${n} held message(s)`,
     },
     {
+      name: "hold",
+      run: () => services.email.runHolds(),
+      report: (n) => `held ${n} queued message(s) of blocked hostings`,
+    },
+    {
       name: "release",
       run: () => services.email.runReleases(),
       report: (n) => `released ${n} held message(s) for delivery`,

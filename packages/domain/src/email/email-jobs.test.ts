@@ -142,6 +142,7 @@ describe("runReleases", () => {
     );
     await w.services.email.request(w.customer, "example.org", "block");
     await w.services.email.request(w.other, "other.net", "block");
+    expect(await w.services.email.runHolds()).toBe(5);
     await insertMessages(w.db, w.otherHosting.id, 3, { status: "held" });
     expect(await w.services.email.runReleases()).toBe(0);
 

@@ -71,6 +71,19 @@ export function createEmailJobs(deps: {
       return total;
     },
 
+    async runHolds(batchSize = DEFAULT_BATCH_SIZE): Promise<number> {
+      let total = 0;
+      for (const hostingId of await email.hostingsWithQueuedMailWhileBlocked()) {
+        for (;;) {
+          const held = await email.holdBatch(hostingId, batchSize, utcDay(clock.now()));
+          if (held === null) break;
+          total += held;
+          if (held < batchSize) break;
+        }
+      }
+      return total;
+    },
+
     async runReleases(batchSize = DEFAULT_BATCH_SIZE): Promise<number> {
       let total = 0;
       for (const hostingId of await email.hostingsWithHeldMail(clock.now())) {

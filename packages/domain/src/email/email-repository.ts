@@ -42,20 +42,34 @@ export class EmailRepository extends BaseRepository {
   }
 
   /** Both counts go through the (hostingId, status, …) index. */
-  async queueCounts(hostingId: string): Promise<{ held: number; queued: number }> {
-    const [held, queued] = await Promise.all([
-      this.db.message.count({ where: { hostingId, status: "held" } }),
-      this.db.message.count({ where: { hostingId, status: { in: ["queued", "sending"] } } }),
-    ]);
+  /**
+   * Held and queued mail, each counted up to `cap`: a page view must cost the same whether a
+   * hosting holds ten messages or a million.
+   */
+  async queueCounts(hostingId: string, cap: number): Promise<{ held: number; queued: number }> {
+    const count = async (statuses: string[]) => {
+      const [row] = await this.db.$queryRaw<Array<{ n: number }>>`
+        SELECT count(*)::int AS n FROM (
+          SELECT 1 FROM "Message"
+           WHERE "hostingId" = ${hostingId}::uuid AND status::text = ANY(${statuses}::text[])
+           LIMIT ${cap}) capped`;
+      return row?.n ?? 0;
+    };
+    const [held, queued] = await Promise.all([count(["held"]), count(["queued", "sending"])]);
     return { held, queued };
   }
 
+  /**
+   * Every message expires a fixed time after it was accepted, so the oldest held message is the
+   * next to expire: one read from the end of the hosting's (status, acceptedAt) index.
+   */
   async nextHeldExpiry(hostingId: string): Promise<Date | null> {
-    const result = await this.db.message.aggregate({
+    const oldest = await this.db.message.findFirst({
       where: { hostingId, status: "held" },
-      _min: { expiresAt: true },
+      orderBy: [{ acceptedAt: "asc" }, { id: "asc" }],
+      select: { expiresAt: true },
     });
-    return result._min.expiresAt;
+    return oldest?.expiresAt ?? null;
   }
 
   failedEvents(hostingId: string, limit: number): Promise<DeliveryEvent[]> {
@@ -70,19 +84,40 @@ export class EmailRepository extends BaseRepository {
    * On block: the mail waiting for delivery is held too (its expiresAt was set at ingest), and
    * counted in the day's held volume like mail held at ingest.
    */
-  async holdQueued(hostingId: string, today: Date, tx?: Tx): Promise<number> {
-    const c = this.client(tx);
-    const result = await c.message.updateMany({
-      where: { hostingId, status: "queued" },
-      data: { status: "held" },
-    });
-    if (result.count > 0) {
-      await c.$executeRaw`
-        INSERT INTO "DailyVolume" ("hostingId", day, held)
-        VALUES (${hostingId}::uuid, ${isoDay(today)}::date, ${result.count})
-        ON CONFLICT ("hostingId", day) DO UPDATE SET held = "DailyVolume".held + EXCLUDED.held`;
-    }
-    return result.count;
+  /** Blocked or purging hostings whose queued mail is still to be marked held. */
+  async hostingsWithQueuedMailWhileBlocked(): Promise<string[]> {
+    const rows = await this.db.$queryRaw<{ id: string }[]>`
+      SELECT h.id::text AS id FROM "Hosting" h
+      WHERE h.state <> 'active' AND EXISTS (
+        SELECT 1 FROM "Message" m WHERE m."hostingId" = h.id AND m.status = 'queued')`;
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Marks up to `batchSize` queued messages of a blocked (or purging) hosting held, and counts
+   * them in the day's held mail. Returns null when the hosting is active again.
+   */
+  holdBatch(hostingId: string, batchSize: number, today: Date): Promise<number | null> {
+    return this.transaction(
+      async (tx) => {
+        const hosting = await this.lockHosting(tx, hostingId, "share");
+        if (!hosting || hosting.state === "active") return null;
+        const held = await tx.$executeRaw`
+          UPDATE "Message" SET status = 'held' WHERE id IN (
+            SELECT id FROM "Message"
+            WHERE "hostingId" = ${hostingId}::uuid AND status = 'queued'
+            LIMIT ${batchSize}
+            FOR UPDATE SKIP LOCKED)`;
+        if (held > 0) {
+          await tx.$executeRaw`
+            INSERT INTO "DailyVolume" ("hostingId", day, held)
+            VALUES (${hostingId}::uuid, ${isoDay(today)}::date, ${held})
+            ON CONFLICT ("hostingId", day) DO UPDATE SET held = "DailyVolume".held + EXCLUDED.held`;
+        }
+        return held;
+      },
+      { timeout: BATCH_TIMEOUT_MS },
+    );
   }
 
   private async lockHosting(
@@ -117,7 +152,7 @@ export class EmailRepository extends BaseRepository {
         const deleted = await tx.$executeRaw`
           DELETE FROM "Message" WHERE id IN (
             SELECT id FROM "Message"
-            WHERE "hostingId" = ${hostingId}::uuid AND status = 'held'
+            WHERE "hostingId" = ${hostingId}::uuid AND status IN ('held', 'queued')
               AND "acceptedAt" <= ${hosting.stateChangedAt}
             LIMIT ${batchSize}
             FOR UPDATE SKIP LOCKED)`;
@@ -143,7 +178,7 @@ export class EmailRepository extends BaseRepository {
     if (hosting?.state !== "purging") return null;
     const left = await tx.$queryRaw<unknown[]>`
       SELECT 1 FROM "Message"
-      WHERE "hostingId" = ${hostingId}::uuid AND status = 'held'
+      WHERE "hostingId" = ${hostingId}::uuid AND status IN ('held', 'queued')
         AND "acceptedAt" <= ${hosting.stateChangedAt}
       LIMIT 1`;
     return left.length === 0 ? hosting.stateChangedAt : null;

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { QUEUE_COUNT_CAP } from "@scripts-email/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createWorld,
@@ -75,9 +76,26 @@ describe("status", () => {
       errors: 14,
       held: 3,
       queued: 3,
+      countsCapped: false,
       // the oldest held message was accepted 2026-03-09T08:00Z, expires 72 h later
       nextExpiry: "2026-03-12T08:00:00.000Z",
     });
+  });
+
+  it("counts a huge queue only up to the cap, and says so", async () => {
+    const big = await w.services.hostings.create({
+      serviceName: "flood.example.org",
+      ownerEmail: w.customer.email,
+    });
+    await w.db.prisma.$executeRaw`
+      INSERT INTO "Message" (id, "hostingId", "envelopeFrom", recipients, size, status,
+                             "expiresAt", "acceptedAt", source)
+      SELECT gen_random_uuid(), ${big.id}::uuid, 'a@flood.example.org', ARRAY['b@x.test'], 1,
+             'held', now() + interval '1 day' + n * interval '1 ms', now() + n * interval '1 ms', 'smtp'
+        FROM generate_series(1, ${QUEUE_COUNT_CAP + 5}) AS n`;
+    const status = await w.services.email.status(w.customer, "flood.example.org");
+    expect(status).toMatchObject({ held: QUEUE_COUNT_CAP, queued: 0, countsCapped: true });
+    expect(status.nextExpiry).not.toBeNull();
   });
 
   it("sentToday follows the clock's UTC day", async () => {

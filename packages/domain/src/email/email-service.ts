@@ -1,4 +1,9 @@
-import type { EmailAction, EmailStatus, StateChange } from "@scripts-email/contracts";
+import {
+  type EmailAction,
+  type EmailStatus,
+  QUEUE_COUNT_CAP,
+  type StateChange,
+} from "@scripts-email/contracts";
 import { type Actor, actorRoleOf } from "../actor.ts";
 import type { AlertSink } from "../alert/alert-service.ts";
 import type { InternalAuditService } from "../audit/audit-service.ts";
@@ -18,6 +23,7 @@ import type { EmailRepository } from "./email-repository.ts";
 import { requestTransition } from "./email-transition.ts";
 
 const HISTORY_LIMIT = 200;
+
 const MAX_DAYS = 366;
 const MAX_ERRORS = 100;
 
@@ -41,7 +47,7 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
     const [totals, sentToday, counts, nextExpiry] = await Promise.all([
       email.volumeTotals(hosting.id),
       email.sentOn(hosting.id, today),
-      email.queueCounts(hosting.id),
+      email.queueCounts(hosting.id, QUEUE_COUNT_CAP),
       email.nextHeldExpiry(hosting.id),
     ]);
     return {
@@ -57,6 +63,7 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
       errors: totals.errors,
       held: counts.held,
       queued: counts.queued,
+      countsCapped: counts.held >= QUEUE_COUNT_CAP || counts.queued >= QUEUE_COUNT_CAP,
       nextExpiry: isoOrNull(nextExpiry),
     };
   }
@@ -115,7 +122,7 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
     async request(actor: Actor, serviceName: string, action: EmailAction, reason?: string) {
       const hosting = await loadVisibleHosting(hostings, actor, serviceName);
       await requestTransition(
-        { hostings, email, audit, clock, alerts: deps.alerts },
+        { hostings, audit, clock, alerts: deps.alerts },
         actor,
         hosting,
         action,

@@ -13,7 +13,6 @@ import {
   type World,
 } from "../shared/test-fixtures.ts";
 import { UserRepository } from "../user/user-repository.ts";
-import { EmailRepository } from "./email-repository.ts";
 import { requestTransition } from "./email-transition.ts";
 
 let w: World;
@@ -103,7 +102,7 @@ describe("panel actions", () => {
     expect((await hostingRow()).state).toBe("purging");
   });
 
-  it("block holds the queued mail in the same step and leaves other statuses alone", async () => {
+  it("block answers without rewriting the queue; the hold job then marks the queued mail held", async () => {
     const h = w.hosting.id;
     await insertMessages(w.db, h, 3, { status: "queued" });
     await insertMessages(w.db, h, 2, { status: "sending" });
@@ -111,21 +110,34 @@ describe("panel actions", () => {
     await insertMessages(w.db, w.otherHosting.id, 2, { status: "queued" });
     const before = await w.db.prisma.message.findMany({ where: { hostingId: h } });
 
-    const status = await w.services.email.request(w.customer, "example.org", "block");
+    await w.services.email.request(w.customer, "example.org", "block");
+    expect(await statusCounts(w.db, h)).toEqual({ queued: 3, sending: 2, sent: 1 });
 
+    expect(await w.services.email.runHolds(2)).toBe(3);
     expect(await statusCounts(w.db, h)).toEqual({ held: 3, sending: 2, sent: 1 });
     expect(await statusCounts(w.db, w.otherHosting.id)).toEqual({ queued: 2 });
+    const status = await w.services.email.status(w.customer, "example.org");
     expect(status).toMatchObject({ held: 3, queued: 2 });
     const after = await w.db.prisma.message.findMany({ where: { hostingId: h } });
     for (const m of after) {
       const old = before.find((b) => b.id === m.id);
       expect(m.expiresAt).toEqual(old?.expiresAt);
     }
+    expect(await w.services.email.runHolds()).toBe(0);
+  });
+
+  it("the hold job leaves an active hosting's queue alone", async () => {
+    await insertMessages(w.db, w.hosting.id, 2, { status: "queued" });
+    await w.services.email.request(w.customer, "example.org", "block");
+    await w.services.email.request(w.customer, "example.org", "unblock");
+    expect(await w.services.email.runHolds()).toBe(0);
+    expect(await statusCounts(w.db, w.hosting.id)).toEqual({ queued: 2 });
   });
 
   it("unblock answers at once without touching held mail (the release job does)", async () => {
     await insertMessages(w.db, w.hosting.id, 4, { status: "queued" });
     await w.services.email.request(w.customer, "example.org", "block");
+    await w.services.email.runHolds();
     await w.services.email.request(w.customer, "example.org", "unblock");
     expect(await statusCounts(w.db, w.hosting.id)).toEqual({ held: 4 });
   });
@@ -264,7 +276,6 @@ describe("concurrency", () => {
     await w.services.email.request(w.support, "example.org", "block", "abuse");
     const deps = {
       hostings,
-      email: new EmailRepository(w.db.prisma),
       audit: createAuditService({
         audit: new AuditRepository(w.db.prisma),
         users: new UserRepository(w.db.prisma),

@@ -6,9 +6,7 @@ import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
 import type { HostingRepository, HostingRow } from "../hosting/hosting-repository.ts";
 import { invalidTransition, nextState } from "../hosting/hosting-state.ts";
-import { utcDay } from "../shared/time.ts";
 import { parseReason } from "../shared/validation.ts";
-import type { EmailRepository } from "./email-repository.ts";
 
 function assertCustomerMayLift(role: string, hosting: HostingRow, action: EmailAction): void {
   if (
@@ -23,14 +21,13 @@ function assertCustomerMayLift(role: string, hosting: HostingRow, action: EmailA
 
 /**
  * Applies a panel action (block, unblock, purge) as one transaction: the conditional update of
- * the hosting, its history entry, the audit entry for support, and on block the holding of the
- * queued mail. Held mail is released by the release job, not here, so that unblock answers at
- * once whatever the queue size.
+ * the hosting, its history entry and the audit entry for support. No message row is rewritten
+ * here, so that block and unblock answer at once whatever the queue size: the worker only sends
+ * for active hostings, and the hold and release jobs move the mail in batches afterwards.
  */
 export async function requestTransition(
   deps: {
     hostings: HostingRepository;
-    email: EmailRepository;
     audit: InternalAuditService;
     clock: Clock;
     alerts?: (() => AlertSink) | undefined;
@@ -40,7 +37,7 @@ export async function requestTransition(
   action: EmailAction,
   rawReason: string | undefined,
 ): Promise<void> {
-  const { hostings, email, audit, clock } = deps;
+  const { hostings, audit, clock } = deps;
   const role = actorRoleOf(actor);
   const reason = parseReason(rawReason);
   if (role === "support" && !reason) throw new DomainError("reason_required");
@@ -82,7 +79,6 @@ export async function requestTransition(
       },
       tx,
     );
-    if (action === "block") await email.holdQueued(hosting.id, utcDay(at), tx);
     // an automatic block (protection rules) is told to the owner, once per block
     if (actor.kind === "system" && actor.automatic && action === "block" && deps.alerts) {
       await deps.alerts().raise(

@@ -96,12 +96,13 @@ describe("create", () => {
 });
 
 describe("SMTP password", () => {
-  it("is random, stored as argon2id, verified, and replaced on reset", async () => {
+  it("is random (192 bits), stored as its SHA-256 only, verified, and replaced on reset", async () => {
     expect(await w.services.hostings.verifySmtpPassword("example.org", "anything")).toBeNull();
     const first = await w.services.hostings.resetSmtpPassword("example.org");
     expect(first.length).toBeGreaterThanOrEqual(24);
     const row = await w.db.prisma.hosting.findUniqueOrThrow({ where: { id: w.hosting.id } });
-    expect(row.smtpPasswordHash).toMatch(/^\$argon2id\$/);
+    expect(row.smtpPasswordHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.smtpPasswordHash).not.toContain(first);
     expect((await w.services.hostings.verifySmtpPassword("example.org", first))?.id).toBe(
       w.hosting.id,
     );
@@ -112,6 +113,18 @@ describe("SMTP password", () => {
     expect(await w.services.hostings.verifySmtpPassword("example.org", first)).toBeNull();
     expect(await w.services.hostings.verifySmtpPassword("example.org", second)).not.toBeNull();
     expect(await errorCode(w.services.hostings.resetSmtpPassword("missing.org"))).toBe("not_found");
+  });
+
+  it("still accepts a password stored with argon2id by an earlier version", async () => {
+    const { hash } = await import("@node-rs/argon2");
+    await w.db.prisma.hosting.update({
+      where: { id: w.hosting.id },
+      data: { smtpPasswordHash: await hash("an-older-generated-password") },
+    });
+    expect(
+      await w.services.hostings.verifySmtpPassword("example.org", "an-older-generated-password"),
+    ).not.toBeNull();
+    expect(await w.services.hostings.verifySmtpPassword("example.org", "wrong")).toBeNull();
   });
 });
 

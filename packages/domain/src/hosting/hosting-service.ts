@@ -3,7 +3,7 @@ import type { Actor } from "../actor.ts";
 import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
 import type { HostingRecord, HostingService } from "../services.ts";
-import { hashPassword, randomToken, verifyPassword } from "../shared/secrets.ts";
+import { randomToken, sha256, verifyGeneratedSecret } from "../shared/secrets.ts";
 import { parseEmailAddress } from "../shared/validation.ts";
 import type { UserRepository } from "../user/user-repository.ts";
 import { loadVisibleHosting } from "./hosting-access.ts";
@@ -81,13 +81,13 @@ export function createHostingService(deps: {
       const hosting = await hostings.findByServiceName(serviceName);
       if (!hosting) throw new DomainError("not_found");
       const password = randomToken(SMTP_PASSWORD_BYTES);
-      await hostings.setSmtpPasswordHash(hosting.id, await hashPassword(password));
+      await hostings.setSmtpPasswordHash(hosting.id, sha256(password));
       return password;
     },
 
     async verifySmtpPassword(serviceName: string, password: string) {
       const hosting = await hostings.findByServiceName(serviceName);
-      const ok = await verifyPassword(hosting?.smtpPasswordHash ?? null, password);
+      const ok = await verifyGeneratedSecret(hosting?.smtpPasswordHash ?? null, password);
       return ok && hosting ? toHostingRecord(hosting) : null;
     },
   };

@@ -1,5 +1,6 @@
 import type { EmailStatus } from "@scripts-email/contracts";
 import { useI18n } from "../../../lib/i18n.tsx";
+import { queueCount } from "./queue-count.ts";
 
 export function EmailCounters(props: { status: EmailStatus }) {
   const i18n = useI18n();
@@ -36,11 +37,11 @@ export function EmailCounters(props: { status: EmailStatus }) {
         </div>
         <div className="counter">
           <dt>{t("web.counters.held")}</dt>
-          <dd>{n(status.held)}</dd>
+          <dd>{queueCount(n, status, status.held)}</dd>
         </div>
         <div className="counter">
           <dt>{t("web.counters.queued")}</dt>
-          <dd>{n(status.queued)}</dd>
+          <dd>{queueCount(n, status, status.queued)}</dd>
         </div>
       </dl>
     </section>
