@@ -168,6 +168,33 @@ describe("delivery worker", () => {
     world.clock.set("2026-03-10T12:00:00.000Z");
   });
 
+  it("keeps trying to record a round's results through a database blip, so nothing goes twice", async () => {
+    const { id } = await world.submit(["a@dest.test"]);
+    const real = world.mail.delivery;
+    let failures = 2;
+    const blip = Object.create(real) as typeof real;
+    blip.complete = async (results) => {
+      if (failures-- > 0) throw new Error("Connection terminated unexpectedly");
+      return real.complete(results);
+    };
+    const logged: unknown[] = [];
+    const w = createDeliveryWorker(blip, createSmtpRelay({ url: relay.url, timeoutSeconds: 5 }), {
+      recordRetryMs: 10,
+      log: (entry) => logged.push(entry.msg),
+    });
+    expect(await w.runOnce()).toBe(1);
+    expect((await message(id)).status).toBe("sent");
+    expect(relay.received).toHaveLength(1);
+    expect(
+      logged.filter((m) => String(m).startsWith("recording delivery results failed")),
+    ).toHaveLength(2);
+    // nothing is left claimed to be sent again once a lease runs out
+    world.clock.advance(10 * 60_000);
+    expect(await worker().runOnce()).toBe(0);
+    expect(relay.received).toHaveLength(1);
+    world.clock.set("2026-03-10T12:00:00.000Z");
+  });
+
   it("shares the queue between concurrent workers without sending anything twice", async () => {
     for (let i = 0; i < 120; i++) await world.submit([`r${i}@dest.test`]);
     const workers = [worker(), worker(), worker()];

@@ -9,6 +9,10 @@ export interface WorkerOptions {
   concurrency?: number;
   /** Pause when nothing is due. */
   idleMs?: number;
+  /** Pause between attempts to record a round's results while the database is away. */
+  recordRetryMs?: number;
+  /** How long to keep trying to record them (default 4 min, inside the default 5-min lease). */
+  recordRetryForMs?: number;
   metrics?: MtaMetrics;
   log?: (entry: Record<string, unknown>) => void;
 }
@@ -29,8 +33,11 @@ export function createDeliveryWorker(
   const batchSize = options.batchSize ?? 100;
   const concurrency = options.concurrency ?? 10;
   const idleMs = options.idleMs ?? 500;
+  const recordRetryMs = options.recordRetryMs ?? 1_000;
+  const recordRetryForMs = options.recordRetryForMs ?? 240_000;
   const log = options.log ?? (() => {});
   let running = false;
+  let stopping = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
 
@@ -78,9 +85,34 @@ export function createDeliveryWorker(
         }
       }),
     );
-    await delivery.complete(results);
+    await record(results);
     log({ msg: "delivery round", messages: jobs.length });
     return jobs.length;
+  }
+
+  /**
+   * The round's mail has gone out: if its results were dropped on a database blip, the claims
+   * would stay `sending` until their lease ran out and then go out a second time. So recording
+   * is retried for a while. That is safe: it is one transaction, and each update is conditional
+   * on this worker's lease, so a retry after a commit whose reply was lost, or after another
+   * worker took the claim over, changes nothing. Stopping gives up, as a crash would.
+   */
+  async function record(results: Array<{ job: DeliveryJob; recipients: RecipientResult[] }>) {
+    const giveUpAt = Date.now() + recordRetryForMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await delivery.complete(results);
+        return;
+      } catch (error) {
+        if (stopping || Date.now() + recordRetryMs > giveUpAt) throw error;
+        log({
+          msg: "recording delivery results failed: retrying",
+          attempt,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        await new Promise((resolve) => setTimeout(resolve, recordRetryMs));
+      }
+    }
   }
 
   async function run(): Promise<void> {
@@ -113,10 +145,12 @@ export function createDeliveryWorker(
     start() {
       if (running) return;
       running = true;
+      stopping = false;
       loop = run();
     },
     async stop() {
       running = false;
+      stopping = true;
       wake?.();
       await loop;
     },

@@ -38,6 +38,18 @@ export interface SmtpLoadOptions {
   /** How long a reply may take before the session counts as dropped; default 10 s. */
   replyTimeoutMs?: number;
   onSubmission?(submission: Submission): void;
+  /** The envelope recipient of a message; default `someone@dest.test`. */
+  recipient?(index: number): string;
+  /** Pads the body to about this many bytes (whole message, roughly); default a one-line body. */
+  bodyBytes?: number;
+  /** Once aborted, the sessions take no new message and the load returns what it has. */
+  signal?: AbortSignal;
+}
+
+/** A body of 76-character lines (never starting with a dot) of about `bytes` bytes. */
+export function paddedBody(bytes: number): string {
+  const line = `${"Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(2).slice(0, 76)}\r\n`;
+  return line.repeat(Math.max(1, Math.ceil(bytes / line.length)));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -98,28 +110,34 @@ export async function runSmtpLoad(options: SmtpLoadOptions): Promise<Submission[
     }
   }
 
-  async function send(client: RawSmtpClient, subject: string): Promise<number> {
+  const padding = options.bodyBytes === undefined ? undefined : paddedBody(options.bodyBytes);
+
+  async function send(client: RawSmtpClient, index: number, subject: string): Promise<number> {
+    const to = options.recipient?.(index) ?? "someone@dest.test";
     await expect(client, "mail", 250, "MAIL FROM:<site@load.test>\r\n");
-    await expect(client, "rcpt", 250, "RCPT TO:<someone@dest.test>\r\n");
+    await expect(client, "rcpt", 250, `RCPT TO:<${to}>\r\n`);
     await expect(client, "data", 354, "DATA\r\n");
-    const body = rawMessage({
-      From: "site@load.test",
-      To: "someone@dest.test",
-      Subject: subject,
-      "Message-ID": `<${encodeURIComponent(subject)}@load.test>`,
-    });
+    const body = rawMessage(
+      {
+        From: "site@load.test",
+        To: to,
+        Subject: subject,
+        "Message-ID": `<${encodeURIComponent(subject)}@load.test>`,
+      },
+      padding,
+    );
     return (await expect(client, "end", 250, `${body}.\r\n`)).code;
   }
 
   async function session(): Promise<void> {
     let client: RawSmtpClient | undefined;
-    while (next < options.messages) {
+    while (next < options.messages && !options.signal?.aborted) {
       const index = next++;
       const subject = options.subject(index);
       let outcome: SubmitOutcome;
       try {
         client ??= await open();
-        outcome = { kind: "accepted", code: await send(client, subject) };
+        outcome = { kind: "accepted", code: await send(client, index, subject) };
       } catch (error) {
         if (!(error instanceof Failed)) throw error;
         outcome = error.outcome;

@@ -7,11 +7,13 @@ export interface RelayedMessage {
   raw: Buffer;
 }
 
-export type RelayMode = "accept" | "defer-data" | "reject-data";
+export type RelayMode = "accept" | "defer-data" | "reject-data" | "greet-421";
 
 /**
  * An upstream relay for tests, on loopback, built on a real SMTP server. Recipients decide their
- * own fate: `name+451@…` is deferred at RCPT, `name+550@…` refused; `mode` decides the DATA reply.
+ * own fate: `name+451@…` is deferred at RCPT, `name+550@…` refused; `mode` decides the DATA reply,
+ * except `greet-421`, which answers every new connection `421` and closes it (a relay that is up
+ * but refuses service, e.g. overloaded or in maintenance).
  */
 export interface TestRelay {
   url: string;
@@ -20,6 +22,8 @@ export interface TestRelay {
   mode: RelayMode;
   /** Milliseconds each message waits before its DATA reply (a slow relay); 0 by default. */
   delayMs: number;
+  /** Connections turned away with a 421 greeting in `greet-421` mode. */
+  refusedConnections: number;
   close(): Promise<void>;
 }
 
@@ -34,6 +38,7 @@ export async function startTestRelay(port = 0, options: TestRelayOptions = {}): 
     received: [],
     mode: "accept",
     delayMs: options.delayMs ?? 0,
+    refusedConnections: 0,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   const server = new SMTPServer({
@@ -41,6 +46,17 @@ export async function startTestRelay(port = 0, options: TestRelayOptions = {}): 
     disabledCommands: ["STARTTLS"],
     disableReverseLookup: true,
     logger: false,
+    // pooled clients keep their connections open: closing must not wait 30 s for them
+    closeTimeout: 200,
+    onConnect(_session, callback) {
+      if (relay.mode !== "greet-421") return callback();
+      relay.refusedConnections++;
+      const error = new Error("Service not available, try again later") as Error & {
+        responseCode: number;
+      };
+      error.responseCode = 421;
+      callback(error);
+    },
     onRcptTo(address, _session, callback) {
       const code = /\+(\d{3})@/.exec(address.address)?.[1];
       if (code === "451" || code === "550") {
@@ -57,7 +73,7 @@ export async function startTestRelay(port = 0, options: TestRelayOptions = {}): 
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", async () => {
         if (relay.delayMs > 0) await new Promise((r) => setTimeout(r, relay.delayMs));
-        if (relay.mode !== "accept") {
+        if (relay.mode === "defer-data" || relay.mode === "reject-data") {
           const code = relay.mode === "defer-data" ? 451 : 554;
           const error = new Error(`Relay says ${code}`) as Error & { responseCode: number };
           error.responseCode = code;

@@ -1,0 +1,134 @@
+import { subjectOf } from "../../testing/relay-ledger.ts";
+import type { TestRelay } from "../../testing/test-relay.ts";
+import { type ScenarioContext, sleep } from "./harness.ts";
+import type { ClientTally } from "./submit.ts";
+import type { World } from "./world.ts";
+
+/** Copies per subject of what the relay received, read incrementally (10,000s of messages). */
+export class RelayCounter {
+  readonly copies = new Map<string, number>();
+  private seen = 0;
+  constructor(private readonly relay: TestRelay) {}
+
+  update(): Map<string, number> {
+    const received = this.relay.received;
+    for (; this.seen < received.length; this.seen++) {
+      const subject = subjectOf(received[this.seen]!.raw) ?? "(no subject)";
+      this.copies.set(subject, (this.copies.get(subject) ?? 0) + 1);
+    }
+    return this.copies;
+  }
+
+  received(): number {
+    return this.relay.received.length;
+  }
+}
+
+export interface DeliveryWait {
+  /** Whether everything expected arrived (and, when asked, the queue emptied) in time. */
+  complete: boolean;
+  waitedMs: number;
+}
+
+/**
+ * Waits until the relay has every expected message (and, with `untilFinished`, nothing of the
+ * world is queued or being sent any more), printing progress. Never throws on a timeout: what did
+ * not arrive is counted as lost by the caller.
+ */
+export async function waitForDelivery(
+  ctx: ScenarioContext,
+  world: World,
+  counter: RelayCounter,
+  expected: Iterable<string>,
+  options: { timeoutMs: number; untilFinished?: boolean },
+): Promise<DeliveryWait> {
+  const want = [...expected];
+  const started = Date.now();
+  let lastReport = 0;
+  for (;;) {
+    const copies = counter.update();
+    const arrived = want.filter((s) => copies.has(s)).length;
+    const done =
+      arrived === want.length && (!options.untilFinished || (await world.unfinished()) === 0);
+    if (done) return { complete: true, waitedMs: Date.now() - started };
+    if (Date.now() - lastReport > 3_000) {
+      lastReport = Date.now();
+      ctx.progress(`delivered ${arrived}/${want.length}, relay received ${counter.received()}`);
+    }
+    if (Date.now() - started > options.timeoutMs || ctx.signal.aborted) {
+      ctx.progress(`gave up waiting for delivery after ${(Date.now() - started) / 1000} s`);
+      return { complete: false, waitedMs: Date.now() - started };
+    }
+    await sleep(250, ctx.signal);
+  }
+}
+
+/** What the relay must get: every message answered 250, and every message stored at all. */
+export function expectedOf(tally: ClientTally, storedSubjects: string[]): Set<string> {
+  return new Set([...tally.accepted, ...storedSubjects]);
+}
+
+export interface Reconciliation {
+  /** Accepted, plus whatever else was stored (unknowns): what the relay must get. */
+  expected: Set<string>;
+  /** Acknowledged but never stored. */
+  notStored: string[];
+  /** Acknowledged (or stored) and never received by the relay. */
+  missing: string[];
+  lost: number;
+  delivered: number;
+  /** Messages received more than once, and the extra copies. */
+  duplicated: string[];
+  extraCopies: number;
+  maxCopies: number;
+  /** Rows stored more than once for one message. */
+  storedTwice: string[];
+  unknownStored: number;
+  unknownNotStored: number;
+  /** Stored although the client was answered 4xx/5xx (it sends them again: a double). */
+  storedRefused: string[];
+  /** Received by the relay though never expected (a refused message that went out anyway). */
+  unexpected: string[];
+}
+
+/** Sets what the clients were told against what the database holds and the relay received. */
+export function reconcile(
+  tally: ClientTally,
+  storedSubjects: string[],
+  copies: Map<string, number>,
+  permanentlyFailed: Set<string> = new Set(),
+): Reconciliation {
+  const stored = new Map<string, number>();
+  for (const s of storedSubjects) stored.set(s, (stored.get(s) ?? 0) + 1);
+  const unknownStored = [...tally.unknown].filter((s) => stored.has(s));
+  const expected = expectedOf(tally, storedSubjects);
+  const notStored = [...tally.accepted].filter((s) => !stored.has(s));
+  const missing = [...expected].filter((s) => !copies.has(s) && !permanentlyFailed.has(s));
+  const duplicated = [...copies].filter(([s, n]) => n > 1 && expected.has(s));
+  return {
+    expected,
+    notStored,
+    missing,
+    lost: new Set([...notStored, ...missing.filter((s) => tally.accepted.has(s))]).size,
+    delivered: [...expected].filter((s) => copies.has(s)).length,
+    duplicated: duplicated.map(([s]) => s),
+    extraCopies: duplicated.reduce((sum, [, n]) => sum + n - 1, 0),
+    maxCopies: Math.max(0, ...[...copies.values()]),
+    storedTwice: [...stored].filter(([, n]) => n > 1).map(([s]) => s),
+    unknownStored: unknownStored.length,
+    unknownNotStored: tally.unknown.size - unknownStored.length,
+    storedRefused: [...stored.keys()].filter(
+      (s) => !tally.accepted.has(s) && !tally.unknown.has(s),
+    ),
+    unexpected: [...copies.keys()].filter((s) => !expected.has(s)),
+  };
+}
+
+/** `first, second, … (+n more)` for failure messages. */
+export function sample(items: Iterable<string>, n = 3): string {
+  const list = [...items];
+  const head = list.slice(0, n).join(", ");
+  return list.length > n ? `${head} (+${list.length - n} more)` : head;
+}
+
+export const fmt = (n: number) => n.toLocaleString("en-US");

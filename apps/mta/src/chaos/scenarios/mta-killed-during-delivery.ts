@@ -1,0 +1,169 @@
+import { rawMessage } from "../../testing/smtp-client.ts";
+import { paddedBody } from "../../testing/smtp-load.ts";
+import { type Scenario, type ScenarioResult, until } from "../lib/harness.ts";
+import { fmt, RelayCounter, reconcile, sample, waitForDelivery } from "../lib/ledger.ts";
+import type { ProductProcess } from "../lib/product-process.ts";
+import type { ClientTally } from "../lib/submit.ts";
+import { createWorld, startRelay, type World } from "../lib/world.ts";
+
+export interface DeliveryKillOptions {
+  messages: number;
+  /** Relay delay per message while the queue fills (delivery crawls but is under way). */
+  fillDelayMs: number;
+  /** Relay delay per message afterwards (still slowed, so the kill lands inside a batch). */
+  deliveryDelayMs: number;
+  /** SIGKILL once the relay holds this share of the queue. */
+  killAtShare: number;
+  timeoutMs: number;
+}
+
+export const DELIVERY_KILL_DEFAULTS: DeliveryKillOptions = {
+  messages: 10_000,
+  fillDelayMs: 100,
+  deliveryDelayMs: 5,
+  killAtShare: 0.3,
+  timeoutMs: 150_000,
+};
+
+/** The product's worker settings (apps/mta/src/delivery/worker.ts defaults; not configurable). */
+const WORKER_BATCH = 100;
+
+/**
+ * Queues the messages as the SMTP role does once a message is in (the same ingest service,
+ * committed before it returns), a few hundred at a time so that they share commits: SMTP itself
+ * is what mta-killed-during-ingestion exercises, and 10,000 SMTP sessions would double this one.
+ */
+async function queueThroughIngest(
+  world: World,
+  subjects: string[],
+  signal: AbortSignal,
+): Promise<ClientTally> {
+  const tally: ClientTally = {
+    submitted: subjects.length,
+    accepted: new Set(),
+    unknown: new Set(),
+    rejected: [],
+    refused4xx: 0,
+    droppedBeforeData: 0,
+    pending: [],
+    attempts: [],
+    answers: new Map(),
+  };
+  const body = paddedBody(1_024);
+  for (let i = 0; i < subjects.length && !signal.aborted; i += 500) {
+    await Promise.all(
+      subjects.slice(i, i + 500).map(async (subject, k) => {
+        const to = `to${i + k}@dest.test`;
+        const raw = rawMessage({ From: "site@load.test", To: to, Subject: subject }, body);
+        await world.services.mail.ingest.accept({
+          hostingId: world.hosting.id,
+          envelopeFrom: "site@load.test",
+          recipients: [to],
+          raw: Buffer.from(raw),
+          source: "smtp",
+        });
+        tally.accepted.add(subject);
+      }),
+    );
+  }
+  return tally;
+}
+
+/**
+ * 10,000 messages are queued while a slow relay keeps delivery crawling; then the
+ * relay speeds up a little and the product is SIGKILLed in the middle of delivering. Once it is
+ * back, every message must reach the relay; only the claims of the dead process may go twice.
+ */
+export function mtaKilledDuringDelivery(overrides: Partial<DeliveryKillOptions> = {}): Scenario {
+  const o = { ...DELIVERY_KILL_DEFAULTS, ...overrides };
+  return {
+    name: "mta-killed-during-delivery",
+    timeoutMs: o.timeoutMs,
+    async run(ctx): Promise<ScenarioResult> {
+      const world = await createWorld(ctx, "delivery-kill.example");
+      const relay = await startRelay(ctx, 0, o.fillDelayMs);
+      const counter = new RelayCounter(relay);
+      let product: ProductProcess = await world.start(relay.url);
+      ctx.progress(`product running (pid ${product.pid}); relay delay ${o.fillDelayMs} ms`);
+
+      const run = `dkill-${Date.now().toString(36)}`;
+      const subjects = Array.from({ length: o.messages }, (_, i) => `${run} ${i}`);
+      const tally = await queueThroughIngest(world, subjects, ctx.signal);
+      ctx.progress(
+        `queued ${fmt(tally.accepted.size)} through the ingest service; ` +
+          `relay has ${fmt(counter.received())}; relay delay now ${o.deliveryDelayMs} ms`,
+      );
+      relay.delayMs = o.deliveryDelayMs;
+      const killAt = Math.max(Math.round(o.messages * o.killAtShare), counter.received() + 1);
+      await until("delivery under way before the kill", () => counter.received() >= killAt, {
+        timeoutMs: 60_000,
+        everyMs: 5,
+        signal: ctx.signal,
+      });
+      const relayedAtKill = counter.received();
+      const roundsBeforeKill = product.rounds();
+      const signal = await product.kill("SIGKILL");
+      const killedAt = Date.now();
+      const statusAtKill = await world.statuses();
+      // Nothing of the product is alive: every claim left is the dead process's batch in flight.
+      const inFlight = new Set(await world.expireDeadLeases());
+      ctx.progress(
+        `SIGKILL (${signal}) after ${fmt(relayedAtKill)} relayed, ${roundsBeforeKill} rounds ` +
+          `recorded; ${inFlight.size} claims in flight; status ${JSON.stringify(statusAtKill)}`,
+      );
+      relay.delayMs = 0; // the rest may go fast
+      product = await world.start(relay.url);
+      const restartMs = Date.now() - killedAt;
+      ctx.progress(`restarted as pid ${product.pid} in ${(restartMs / 1000).toFixed(1)} s`);
+
+      const stored = await world.storedSubjects();
+      const expected = reconcile(tally, stored, new Map()).expected;
+      const wait = await waitForDelivery(ctx, world, counter, expected, {
+        timeoutMs: 90_000,
+        untilFinished: true,
+      });
+      const r = reconcile(tally, await world.storedSubjects(), counter.update());
+      const outside = r.duplicated.filter((s) => !inFlight.has(s));
+
+      const failures: string[] = [];
+      if (!product.alive()) failures.push(`the restarted product died:\n${product.tail()}`);
+      if (r.notStored.length > 0) {
+        failures.push(`${r.notStored.length} acknowledged but not stored: ${sample(r.notStored)}`);
+      }
+      if (r.missing.length > 0) {
+        failures.push(`${r.missing.length} never reached the relay: ${sample(r.missing)}`);
+      }
+      if (!wait.complete) failures.push(`queue not empty after ${wait.waitedMs / 1000} s`);
+      if (tally.accepted.size !== o.messages) {
+        failures.push(`only ${tally.accepted.size}/${o.messages} queued`);
+      }
+      if (inFlight.size === 0) failures.push("the kill landed between batches: proves nothing");
+      if (inFlight.size > WORKER_BATCH) {
+        failures.push(`${inFlight.size} claims in flight, more than one batch (${WORKER_BATCH})`);
+      }
+      if (outside.length > 0) {
+        failures.push(
+          `${outside.length} duplicate(s) outside the batch in flight: ${sample(outside)}`,
+        );
+      }
+      if (r.maxCopies > 2) failures.push(`a message was relayed ${r.maxCopies} times`);
+      if (r.unexpected.length > 0) {
+        failures.push(`relay got ${r.unexpected.length} unexpected: ${sample(r.unexpected)}`);
+      }
+      return {
+        done:
+          `queued ${fmt(o.messages)} through the ingest service (relay ${o.fillDelayMs}→${o.deliveryDelayMs} ms/msg); ` +
+          `SIGKILL after ${fmt(relayedAtKill)} relayed with ${inFlight.size} claims in flight ` +
+          `(batch ${WORKER_BATCH}, concurrency 10); back in ${(restartMs / 1000).toFixed(1)} s; ` +
+          `${r.extraCopies} extra copies${outside.length === 0 ? ", all from the batch in flight" : ""}`,
+        submitted: tally.submitted,
+        acknowledged: tally.accepted.size,
+        refused4xx: tally.refused4xx,
+        delivered: r.delivered,
+        lost: r.lost,
+        duplicates: r.duplicated.length,
+        failures,
+      };
+    },
+  };
+}
