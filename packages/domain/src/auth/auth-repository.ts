@@ -68,7 +68,15 @@ export class AuthRepository extends BaseRepository {
     return this.db.apiToken.findUnique({ where: { tokenHash }, include: { user: true } });
   }
 
+  /**
+   * Records when a token was used, at most once a minute: a write (and a WAL flush) on every
+   * request would cost more than the request itself.
+   */
   async touchApiToken(id: string, at: Date): Promise<void> {
-    await this.db.apiToken.updateMany({ where: { id }, data: { lastUsedAt: at } });
+    const staleBefore = new Date(at.getTime() - 60_000);
+    await this.db.apiToken.updateMany({
+      where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: staleBefore } }] },
+      data: { lastUsedAt: at },
+    });
   }
 }

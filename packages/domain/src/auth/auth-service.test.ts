@@ -157,6 +157,15 @@ describe("API tokens", () => {
     expect(user).toMatchObject({ email: "agent@hoster.test", role: "support" });
     const used = await w.db.prisma.apiToken.findUniqueOrThrow({ where: { id: created.id } });
     expect(used.lastUsedAt?.toISOString()).toBe("2026-03-10T13:00:00.000Z");
+    // within the minute nothing is written again; after it, the time moves on
+    w.clock.advance(30_000);
+    await w.services.auth.authenticateToken(created.token);
+    const same = await w.db.prisma.apiToken.findUniqueOrThrow({ where: { id: created.id } });
+    expect(same.lastUsedAt?.toISOString()).toBe("2026-03-10T13:00:00.000Z");
+    w.clock.advance(31_000);
+    await w.services.auth.authenticateToken(created.token);
+    const later = await w.db.prisma.apiToken.findUniqueOrThrow({ where: { id: created.id } });
+    expect(later.lastUsedAt?.toISOString()).toBe("2026-03-10T13:01:01.000Z");
 
     expect(await w.services.auth.authenticateToken(`${created.token}x`)).toBeNull();
     expect(await w.services.auth.authenticateToken("se_nothing")).toBeNull();

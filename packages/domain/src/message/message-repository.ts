@@ -3,6 +3,22 @@ import { BaseRepository } from "../shared/base-repository.ts";
 
 export type MessageRow = Message;
 
+/** What a list row shows: never the content, which may be megabytes per message. */
+const SUMMARY = {
+  id: true,
+  acceptedAt: true,
+  envelopeFrom: true,
+  recipients: true,
+  subject: true,
+  size: true,
+  status: true,
+  attempts: true,
+  expiresAt: true,
+  nextAttemptAt: true,
+} as const satisfies Prisma.MessageSelect;
+
+export type MessageSummaryRow = Prisma.MessageGetPayload<{ select: typeof SUMMARY }>;
+
 export interface MessagePosition {
   acceptedAt: Date;
   id: string;
@@ -15,7 +31,7 @@ export class MessageRepository extends BaseRepository {
     status?: MessageStatus | undefined;
     after?: MessagePosition | undefined;
     take: number;
-  }): Promise<MessageRow[]> {
+  }): Promise<MessageSummaryRow[]> {
     const where: Prisma.MessageWhereInput = { hostingId: query.hostingId };
     if (query.status) where.status = query.status;
     if (query.after) {
@@ -26,6 +42,7 @@ export class MessageRepository extends BaseRepository {
       where,
       orderBy: [{ acceptedAt: "desc" }, { id: "desc" }],
       take: query.take,
+      select: SUMMARY,
     });
   }
 

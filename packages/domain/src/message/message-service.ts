@@ -8,12 +8,12 @@ import { isoOrNull } from "../shared/time.ts";
 import { isUuid } from "../shared/validation.ts";
 import { decodeCursor, encodeCursor } from "./message-cursor.ts";
 import { parseHeaders } from "./message-headers.ts";
-import type { MessageRepository, MessageRow } from "./message-repository.ts";
+import type { MessageRepository, MessageSummaryRow } from "./message-repository.ts";
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
 
-function toSummary(m: MessageRow): MessageSummary {
+function toSummary(m: MessageSummaryRow): MessageSummary {
   return {
     id: m.id,
     acceptedAt: m.acceptedAt.toISOString(),
