@@ -30,7 +30,7 @@ export function createSmtpRelay(options: SmtpRelayOptions): Relay {
   const url = new URL(options.url);
   const transport = nodemailer.createTransport({
     pool: true,
-    maxConnections: options.maxConnections ?? 5,
+    maxConnections: options.maxConnections ?? 10,
     maxMessages: 1000,
     host: url.hostname,
     port: Number(url.port || (url.protocol === "smtps:" ? 465 : 25)),

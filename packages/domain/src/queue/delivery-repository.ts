@@ -65,15 +65,33 @@ export class DeliveryRepository extends BaseRepository {
                 m."acceptedAt", m."nextAttemptAt" AS lease`;
   }
 
-  /** Applies one result; false when the lease was lost (another worker took the message over). */
-  async update(tx: Tx, u: MessageUpdate, now: Date): Promise<boolean> {
-    const n = await tx.$executeRaw`
-      UPDATE "Message"
-         SET delivered = delivered || ${u.delivered}::text[], failed = failed || ${u.failed}::text[],
-             status = ${u.status}::"MessageStatus", "nextAttemptAt" = ${u.nextAttemptAt},
-             "sentAt" = ${u.sentAt}, "updatedAt" = ${now}
-       WHERE id = ${u.id}::uuid AND status = 'sending' AND "nextAttemptAt" = ${u.lease}`;
-    return n === 1;
+  /**
+   * Applies a round's results in one statement. Each update holds only while the message is
+   * still claimed under the same lease; returns the ids it applied to (the others were taken
+   * over by another worker after the lease ran out).
+   */
+  async updateMany(tx: Tx, updates: MessageUpdate[], now: Date): Promise<Set<string>> {
+    if (updates.length === 0) return new Set();
+    const rows = updates.map((u) => ({
+      id: u.id,
+      lease: u.lease.toISOString(),
+      delivered: u.delivered,
+      failed: u.failed,
+      status: u.status,
+      next: u.nextAttemptAt?.toISOString() ?? null,
+      sent_at: u.sentAt?.toISOString() ?? null,
+    }));
+    const applied = await tx.$queryRaw<Array<{ id: string }>>`
+      UPDATE "Message" m
+         SET delivered = m.delivered || u.delivered, failed = m.failed || u.failed,
+             status = u.status::"MessageStatus", "nextAttemptAt" = u.next,
+             "sentAt" = u.sent_at, "updatedAt" = ${now}
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+             AS u(id uuid, lease timestamptz, delivered text[], failed text[], status text,
+                  next timestamptz, sent_at timestamptz)
+       WHERE m.id = u.id AND m.status = 'sending' AND m."nextAttemptAt" = u.lease
+      RETURNING m.id::text AS id`;
+    return new Set(applied.map((r) => r.id));
   }
 
   async addEvents(tx: Tx, events: EventRow[]): Promise<void> {

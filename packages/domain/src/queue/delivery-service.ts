@@ -70,13 +70,24 @@ export class DeliveryService {
     const now = this.clock.now();
     const day = utcDay(now);
     const failedHostings = new Set<string>();
+    const outcomes = results.map(({ job, recipients }) => ({
+      job,
+      ...this.outcome(job, recipients, now),
+    }));
     await this.repo.transaction(async (tx) => {
+      const applied = await this.repo.updateMany(
+        tx,
+        outcomes.map((o) => o.update),
+        now,
+      );
+      const kept = outcomes.filter((o) => applied.has(o.job.id));
+      await this.repo.addEvents(
+        tx,
+        kept.flatMap((o) => o.events),
+      );
       const sent = new Map<string, number>();
       const errors = new Map<string, number>();
-      for (const { job, recipients } of results) {
-        const { update, events } = this.outcome(job, recipients, now);
-        if (!(await this.repo.update(tx, update, now))) continue;
-        await this.repo.addEvents(tx, events);
+      for (const { job, update, events } of kept) {
         const hostingId = job.hostingId;
         if (hostingId === null) continue; // system mail: no site's volumes, no protection
         if (update.status === "sent") sent.set(hostingId, (sent.get(hostingId) ?? 0) + 1);
