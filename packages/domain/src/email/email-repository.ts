@@ -1,4 +1,4 @@
-import type { DeliveryEvent } from "@scripts-email/db";
+import { type DeliveryEvent, Prisma } from "@scripts-email/db";
 import { BaseRepository, type Tx } from "../shared/base-repository.ts";
 import { isoDay } from "../shared/time.ts";
 
@@ -41,21 +41,24 @@ export class EmailRepository extends BaseRepository {
     });
   }
 
-  /** Both counts go through the (hostingId, status, …) index. */
   /**
    * Held and queued mail, each counted up to `cap`: a page view must cost the same whether a
-   * hosting holds ten messages or a million.
+   * hosting holds ten messages or a million. The statuses are written as enum literals so that
+   * the (hostingId, status, …) index bounds the scan (a text cast would not).
    */
   async queueCounts(hostingId: string, cap: number): Promise<{ held: number; queued: number }> {
-    const count = async (statuses: string[]) => {
+    const count = async (statuses: Prisma.Sql) => {
       const [row] = await this.db.$queryRaw<Array<{ n: number }>>`
         SELECT count(*)::int AS n FROM (
           SELECT 1 FROM "Message"
-           WHERE "hostingId" = ${hostingId}::uuid AND status::text = ANY(${statuses}::text[])
+           WHERE "hostingId" = ${hostingId}::uuid AND status IN (${statuses})
            LIMIT ${cap}) capped`;
       return row?.n ?? 0;
     };
-    const [held, queued] = await Promise.all([count(["held"]), count(["queued", "sending"])]);
+    const [held, queued] = await Promise.all([
+      count(Prisma.sql`'held'`),
+      count(Prisma.sql`'queued', 'sending'`),
+    ]);
     return { held, queued };
   }
 

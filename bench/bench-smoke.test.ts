@@ -1,0 +1,104 @@
+// Keeps `pnpm bench` from rotting: its building blocks at tiny sizes, in the test suite. Needs
+// PostgreSQL (like every integration test), not Postfix: without /usr/sbin/smtp-source only the
+// Postfix comparison is skipped, and the report says so.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, expect, it } from "vitest";
+import type { BenchConfig } from "./lib/config.ts";
+import { dropAllCreated } from "./lib/db.ts";
+import { Figures } from "./lib/figures.ts";
+import { hasPostfixTools } from "./lib/postfix.ts";
+import { stopAll } from "./lib/procs.ts";
+import { machine, renderReport } from "./lib/report.ts";
+import { benchPanel } from "./scenarios/panel.ts";
+import { benchRelay } from "./scenarios/relay.ts";
+import { reportSpa } from "./scenarios/spa.ts";
+
+const lab = mkdtempSync(path.join(os.tmpdir(), "bench-smoke-"));
+
+function config(): BenchConfig {
+  return {
+    quick: true,
+    lab,
+    deadline: Date.now() + 100_000,
+    relay: { messages: 20, sessions: 4, bodyBytes: 1024, warmup: 4, phaseMs: 30_000 },
+    panel: {
+      hostings: 20,
+      messages: 3_000,
+      big: 1_000,
+      seconds: 0.3,
+      connections: 2,
+      deliverySeconds: 3,
+    },
+    profile: true,
+    installPostfix: false,
+    buildSpa: false,
+    only: new Set(["relay", "panel", "spa"]),
+  };
+}
+
+const quiet = () => undefined;
+
+afterAll(async () => {
+  await stopAll();
+  await dropAllCreated();
+  rmSync(lab, { recursive: true, force: true });
+});
+
+it("relays end to end, measures ingest, and compares with Postfix when it is installed", async () => {
+  const figs = new Figures(quiet);
+  await benchRelay(config(), figs, quiet);
+  expect(figs.get("se.accepted")).toBe(20);
+  expect(figs.get("se.e2e_rate")).toBeGreaterThan(0);
+  expect(figs.get("se.cpu_per_msg")).toBeGreaterThan(0);
+  expect(figs.get("ingest.conn.accepted")).toBe(20);
+  expect(figs.get("ingest.reuse.txn_p99")).toBeGreaterThan(0);
+  expect(figs.sections.some((s) => s.title.startsWith("CPU profile"))).toBe(true);
+  if (hasPostfixTools()) {
+    expect(figs.get("pf.e2e_rate")).toBeGreaterThan(0);
+    expect(figs.get("ratio.e2e_rate_vs_postfix")).toBeGreaterThan(0);
+  } else {
+    expect(figs.notes.join("\n")).toMatch(/Postfix comparison skipped/);
+  }
+}, 120_000);
+
+it("loads a tiny world, times the hosting page and the block, purge and delivery", async () => {
+  const figs = new Figures(quiet);
+  await benchPanel(config(), figs, quiet);
+  expect(figs.get("panel.loaded_messages")).toBeGreaterThan(2_000);
+  expect(figs.get("panel.status.typical.p99_ms")).toBeGreaterThan(0);
+  expect(figs.get("panel.page_p99_worst_ms")).toBeGreaterThan(0);
+  expect(figs.get("panel.block_big_queued_ms")).toBeGreaterThan(0);
+  expect(figs.get("panel.purge_job_s")).toBeGreaterThan(0);
+  expect(figs.get("panel.delivered")).toBeGreaterThan(0);
+  expect(figs.notes.filter((n) => /HTTP [45]\d\d|non-2xx/.test(n))).toEqual([]);
+}, 120_000);
+
+it("measures the SPA's initial download and writes the report", () => {
+  const dist = path.join(lab, "dist");
+  mkdirSync(path.join(dist, "assets"), { recursive: true });
+  writeFileSync(
+    path.join(dist, "index.html"),
+    '<script type="module" src="/assets/a.js"></script><link rel="modulepreload" href="/assets/b.js"><link rel="stylesheet" href="/assets/c.css">',
+  );
+  writeFileSync(path.join(dist, "assets/a.js"), "console.log(1);".repeat(100));
+  writeFileSync(path.join(dist, "assets/b.js"), "x");
+  writeFileSync(path.join(dist, "assets/c.css"), "a{}");
+  writeFileSync(path.join(dist, "assets/lazy.js"), "y");
+  const figs = new Figures(quiet);
+  expect(reportSpa(figs, dist)).toBe(true);
+  expect(figs.get("spa.initial_js_kb")).toBe(1.501);
+  expect(figs.get("spa.initial_css_kb")).toBe(0.003);
+  const text = renderReport({
+    machine: machine("15", "fsync=on"),
+    figs,
+    quick: true,
+    sizes: "tiny",
+    loadBefore: "0",
+    loadAfter: "0",
+    durationS: 1,
+  });
+  expect(text).toMatch(/\| Initial SPA JavaScript < 200 kB gzip .* \| yes \|/);
+  expect(text).toMatch(/`spa.initial_js_gzip_kb`/);
+});

@@ -1,0 +1,154 @@
+// pnpm bench [--quick] [--profile|--no-profile] [--only relay,panel,spa] [--out FILE]
+//            [--rerender lab/results.json]
+// Prints figures one per line (`name value unit`), writes docs/benchmarks.md, stops itself within
+// a bounded time and stops only the processes it started (by pid), dropping its own databases.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { type BenchConfig, PARTS, sizes } from "./lib/config.ts";
+import { dropAllCreated, durabilitySettings, serverVersion } from "./lib/db.ts";
+import { Figures } from "./lib/figures.ts";
+import { killAllSync, loadAverage, REPO, stopAll } from "./lib/procs.ts";
+import { machine, renderReport, writeReport } from "./lib/report.ts";
+import { benchPanel } from "./scenarios/panel.ts";
+import { benchRelay } from "./scenarios/relay.ts";
+import { benchSpa } from "./scenarios/spa.ts";
+
+function parseArgs(argv: string[]) {
+  const args = new Set(argv.filter((a) => a.startsWith("--") && !a.includes("=")));
+  const value = (name: string) => {
+    const i = argv.indexOf(name);
+    const eq = argv.find((a) => a.startsWith(`${name}=`));
+    return eq ? eq.slice(name.length + 1) : i >= 0 ? argv[i + 1] : undefined;
+  };
+  const quick = args.has("--quick") || process.env.BENCH_QUICK === "1";
+  const only = new Set((value("--only") ?? PARTS.join(",")).split(",").map((s) => s.trim()));
+  return {
+    quick,
+    only,
+    profile: args.has("--no-profile") ? false : args.has("--profile") || !quick,
+    out: value("--out") ?? path.join(REPO, "docs", "benchmarks.md"),
+    /** A results.json of an earlier run: only writes the report again. */
+    rerender: value("--rerender"),
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const a = parseArgs(argv);
+  if (a.rerender) {
+    writeReport(a.out, render(JSON.parse(readFileSync(a.rerender, "utf8")) as RenderInput));
+    return 0;
+  }
+  const started = Date.now();
+  // the whole run's bound: quick < 60 s normally, full ~20 min; past this it stops itself
+  const limitMs = a.quick ? 120_000 : 35 * 60_000;
+  const lab = path.join(os.tmpdir(), `scripts-email-bench-${process.pid}`);
+  mkdirSync(lab, { recursive: true });
+  const s = sizes(a.quick);
+  const cfg: BenchConfig = {
+    quick: a.quick,
+    lab,
+    deadline: started + limitMs,
+    relay: s.relay,
+    panel: s.panel,
+    profile: a.profile,
+    installPostfix: true,
+    buildSpa: !a.quick || !existsSync(path.join(REPO, "apps/web/dist/index.html")),
+    only: a.only,
+  };
+  const figs = new Figures();
+  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  const loadBefore = loadAverage();
+  log(
+    `lab ${lab}; ${a.quick ? "quick" : "full"} run, bounded to ${limitMs / 1000} s; load ${loadBefore}`,
+  );
+
+  let failed = false;
+  const watchdog = setTimeout(() => {
+    log(`time bound of ${limitMs / 1000} s reached: stopping`);
+    void stopAll()
+      .then(dropAllCreated)
+      .finally(() => process.exit(3));
+  }, limitMs);
+  watchdog.unref();
+
+  const parts: Array<[string, () => Promise<void>]> = [
+    ["relay", () => benchRelay(cfg, figs, log)],
+    ["panel", () => benchPanel(cfg, figs, log)],
+    ["spa", () => benchSpa(cfg, figs, log)],
+  ];
+  for (const [name, run] of parts) {
+    if (!cfg.only.has(name)) continue;
+    const t0 = Date.now();
+    try {
+      await run();
+    } catch (error) {
+      failed = true;
+      figs.note(`${name} failed: ${(error as Error).stack ?? error}`);
+      await stopAll();
+    }
+    log(`${name} done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  }
+  await stopAll();
+  await dropAllCreated();
+  clearTimeout(watchdog);
+
+  const input = {
+    machine: machine(await serverVersion(), await durabilitySettings()),
+    figs: { all: figs.all, notes: figs.notes, sections: figs.sections },
+    quick: a.quick,
+    sizes: `relay ${cfg.relay.messages} msgs × ${cfg.relay.bodyBytes} B over ${cfg.relay.sessions} sessions; panel ${cfg.panel.hostings} hostings, ${cfg.panel.messages} messages, big queues of ${cfg.panel.big}`,
+    loadBefore,
+    loadAfter: loadAverage(),
+    durationS: (Date.now() - started) / 1000,
+  };
+  // the run's raw results, so that the report can be re-rendered (--rerender) with a new analysis
+  writeFileSync(path.join(lab, "results.json"), JSON.stringify(input, null, 1));
+  log(`results in ${path.join(lab, "results.json")}`);
+  const report = render(input);
+  mkdirSync(path.dirname(a.out), { recursive: true });
+  writeReport(a.out, report);
+  log(`wrote ${a.out} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  spawnSync("rm", ["-rf", path.join(lab, "postfix", "spool")]);
+  return failed ? 1 : 0;
+}
+
+type RenderInput = Omit<Parameters<typeof renderReport>[0], "figs" | "analysis"> & {
+  figs: Pick<Figures, "all" | "notes" | "sections">;
+};
+
+function render(input: RenderInput): string {
+  const figs = new Figures(() => undefined);
+  figs.all.push(...input.figs.all);
+  figs.notes.push(...input.figs.notes);
+  figs.sections.push(...input.figs.sections);
+  return renderReport({ ...input, figs, analysis: readAnalysis() });
+}
+
+function readAnalysis(): string | undefined {
+  const file = path.join(REPO, "bench", "analysis.md");
+  return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+}
+
+const isMain =
+  process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename);
+if (isMain) {
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`bench: ${signal}: stopping what was started\n`);
+    void stopAll()
+      .then(dropAllCreated)
+      .finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+  process.on("exit", killAllSync);
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`bench: ${(error as Error).stack ?? error}\n`);
+      void stopAll()
+        .then(dropAllCreated)
+        .finally(() => process.exit(1));
+    },
+  );
+}

@@ -1,0 +1,389 @@
+// 3. The panel at scale: a bulk-loaded world, the hosting page's calls under concurrent load
+//    (autocannon, bearer token), block/unblock/purge of big queues, delivery of a released queue.
+import path from "node:path";
+import autocannon from "autocannon";
+import { loadWorld, type World } from "../lib/bulk-load.ts";
+import type { BenchConfig } from "../lib/config.ts";
+import {
+  BENCH_PASSWORD,
+  createDatabase,
+  dropDatabase,
+  openMigrated,
+  urlOf,
+  withClient,
+} from "../lib/db.ts";
+import type { Figures } from "../lib/figures.ts";
+import { hasPostfixTools, startSink } from "../lib/postfix.ts";
+import { freePort, loadAverage, sleep } from "../lib/procs.ts";
+import { latestProfile, summarizeProfile } from "../lib/profile.ts";
+import { startServer } from "../lib/server.ts";
+
+const SUPPORT = "support@bench.example";
+const CUSTOMER = "owner@bench.example";
+
+async function token(base: string, email: string): Promise<string> {
+  const login = await fetch(`${base}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
+  });
+  if (!login.ok) throw new Error(`login ${email}: ${login.status} ${await login.text()}`);
+  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const created = await fetch(`${base}/api/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie, "x-csrf-token": csrfToken },
+    body: JSON.stringify({ name: "bench" }),
+  });
+  if (!created.ok) throw new Error(`token ${email}: ${created.status} ${await created.text()}`);
+  return ((await created.json()) as { token: string }).token;
+}
+
+/** POST …/email/requests; returns the answer's time and status. */
+async function act(base: string, bearer: string, serviceName: string, action: string) {
+  const t = performance.now();
+  const r = await fetch(`${base}/api/hostings/${serviceName}/email/requests`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
+    body: JSON.stringify({ action }),
+  });
+  const body = await r.text();
+  return { ms: performance.now() - t, status: r.status, body };
+}
+
+const CALLS: Array<[string, (s: string) => string]> = [
+  ["status", (s) => `/api/hostings/${s}/email`],
+  ["held", (s) => `/api/hostings/${s}/email/messages?status=held`],
+  ["errors", (s) => `/api/hostings/${s}/email/errors`],
+  ["volumes", (s) => `/api/hostings/${s}/email/volumes?days=30`],
+  ["history", (s) => `/api/hostings/${s}/email/history`],
+];
+
+/** Waits (≤ 30 s) until no query of this database is running. */
+async function settle(database: string): Promise<void> {
+  await withClient(urlOf(database), async (c) => {
+    for (let i = 0; i < 300; i++) {
+      const r = await c.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`,
+      );
+      if ((r.rows[0]?.n ?? 0) === 0) return;
+      await sleep(100);
+    }
+  });
+}
+
+async function pageLoad(
+  figs: Figures,
+  database: string,
+  base: string,
+  bearer: string,
+  world: World,
+  seconds: number,
+  connections: number,
+) {
+  const targets: Array<[string, string[]]> = [
+    ["typical", world.sample],
+    ["largest", [world.largest]],
+    ["big_held", [world.held]],
+  ];
+  let worst = 0;
+  let worstTypical = 0;
+  for (const [call, url] of CALLS) {
+    for (const [target, hostings] of targets) {
+      const r = await autocannon({
+        url: base,
+        connections,
+        duration: seconds,
+        headers: { authorization: `Bearer ${bearer}` },
+        requests: hostings.map((h) => ({ method: "GET" as const, path: url(h) })),
+      });
+      // queries still running for requests autocannon gave up on must not slow the next call
+      await settle(database);
+      const name = `panel.${call}.${target}`;
+      figs.add(`${name}.p50_ms`, r.latency.p50, "ms");
+      figs.add(
+        `${name}.p99_ms`,
+        r.latency.p99,
+        "ms",
+        `${connections} connections, ${r.requests.total} requests, load ${loadAverage()}`,
+      );
+      figs.add(`${name}.req_per_s`, r.requests.average, "req/s");
+      if (r.non2xx > 0 || r.errors > 0)
+        figs.note(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+      worst = Math.max(worst, r.latency.p99);
+      if (target === "typical") worstTypical = Math.max(worstTypical, r.latency.p99);
+    }
+  }
+  figs.add("panel.page_p99_worst_ms", worst, "ms", "highest p99 of any call on any target");
+  figs.add(
+    "panel.page_p99_worst_typical_ms",
+    worstTypical,
+    "ms",
+    "highest p99 of any call, ordinary hostings",
+  );
+}
+
+async function explain(database: string, world: World): Promise<string> {
+  return withClient(urlOf(database), async (c) => {
+    const out: string[] = [];
+    const ids = await c.query<{ serviceName: string; id: string }>(
+      `SELECT "serviceName", id::text FROM "Hosting" WHERE "serviceName" = ANY($1)`,
+      [[world.held, world.largest]],
+    );
+    for (const h of ids.rows) {
+      const q: Array<[string, string, boolean]> = [
+        [
+          "status: held count, capped (as queueCounts)",
+          `SELECT count(*) FROM (SELECT 1 FROM "Message" WHERE "hostingId" = $1 AND status::text = ANY('{held}'::text[]) LIMIT 10000) capped`,
+          true,
+        ],
+        [
+          "status: queued count, capped (as queueCounts)",
+          `SELECT count(*) FROM (SELECT 1 FROM "Message" WHERE "hostingId" = $1 AND status::text = ANY('{queued,sending}'::text[]) LIMIT 10000) capped`,
+          true,
+        ],
+        [
+          "status: queued count, capped, with the enum type instead of ::text",
+          `SELECT count(*) FROM (SELECT 1 FROM "Message" WHERE "hostingId" = $1 AND status = ANY('{queued,sending}'::"MessageStatus"[]) LIMIT 10000) capped`,
+          true,
+        ],
+        [
+          "status: next held expiry (oldest held, as nextHeldExpiry)",
+          `SELECT "expiresAt" FROM "Message" WHERE "hostingId" = $1 AND status = 'held' ORDER BY "acceptedAt", id LIMIT 1`,
+          true,
+        ],
+        [
+          "status: totals",
+          `SELECT sum(sent), sum(errors) FROM "DailyVolume" WHERE "hostingId" = $1`,
+          true,
+        ],
+        [
+          "messages?status=held (all columns, as Prisma's findMany)",
+          `SELECT * FROM "Message" WHERE "hostingId" = $1 AND status = 'held' ORDER BY "acceptedAt" DESC, id DESC LIMIT 51`,
+          true,
+        ],
+        [
+          "errors",
+          `SELECT * FROM "DeliveryEvent" WHERE "hostingId" = $1 AND outcome = 'failed' ORDER BY at DESC, id DESC LIMIT 20`,
+          true,
+        ],
+        [
+          "block: holdQueued (plan only)",
+          `UPDATE "Message" SET status = 'held' WHERE "hostingId" = $1 AND status = 'queued'`,
+          false,
+        ],
+      ];
+      for (const [what, sql, analyze] of q) {
+        const r = await c.query<{ "QUERY PLAN": string }>(
+          `EXPLAIN (${analyze ? "ANALYZE, BUFFERS, " : ""}COSTS OFF) ${sql}`,
+          [h.id],
+        );
+        out.push(`-- ${h.serviceName}: ${what}`);
+        out.push(...r.rows.map((x) => x["QUERY PLAN"]));
+        out.push("");
+      }
+    }
+    const claim = await c.query<{ "QUERY PLAN": string }>(
+      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+       SELECT m.id FROM "Message" m
+        WHERE m.status IN ('queued', 'sending') AND m."nextAttemptAt" <= now()
+          AND EXISTS (SELECT 1 FROM "Hosting" h WHERE h.id = m."hostingId" AND h.state = 'active')
+        ORDER BY m."nextAttemptAt" LIMIT 100`,
+    );
+    out.push("-- delivery claim (select part, no lock)");
+    out.push(...claim.rows.map((x) => x["QUERY PLAN"]));
+    return out.join("\n");
+  });
+}
+
+export async function benchPanel(cfg: BenchConfig, figs: Figures, log: (s: string) => void) {
+  const size = cfg.panel;
+  const database = await createDatabase("bench_panel");
+  try {
+    const { db, services } = await openMigrated(database);
+    await services.users.create({ email: SUPPORT, password: BENCH_PASSWORD, role: "support" });
+    await services.users.create({ email: CUSTOMER, password: BENCH_PASSWORD, role: "customer" });
+    await db.close();
+    log(
+      `panel: loading ${size.hostings} hostings, ${size.messages} messages (big queues of ${size.big})`,
+    );
+    const world = await withClient(urlOf(database), async (c) => {
+      const owner = await c.query<{ id: string; passwordHash: string }>(
+        `SELECT id::text, "passwordHash" FROM "User" WHERE email = $1`,
+        [CUSTOMER],
+      );
+      const row = owner.rows[0]!;
+      return loadWorld(c, size, row.id, row.passwordHash, log);
+    });
+    figs.add("panel.loaded_messages", world.messages, "msgs");
+    figs.add(
+      "panel.load_time",
+      world.seconds,
+      "s",
+      "bulk load by SQL, indexes rebuilt, VACUUM ANALYZE",
+    );
+    figs.section(
+      "Query plans at scale (EXPLAIN ANALYZE, equivalent SQL of the repositories)",
+      await explain(database, world),
+    );
+
+    const httpPort = await freePort();
+    const base = `http://127.0.0.1:${httpPort}`;
+    const profileDir = cfg.profile ? path.join(cfg.lab, "profile-panel") : undefined;
+    const api = await startServer({
+      lab: cfg.lab,
+      name: "server-panel",
+      database,
+      roles: "api",
+      httpPort,
+      profileDir,
+    });
+    try {
+      const support = await token(base, SUPPORT);
+      const customer = await token(base, CUSTOMER);
+      log(`panel: page calls, ${size.connections} connections × ${size.seconds} s each`);
+      await pageLoad(figs, database, base, support, world, size.seconds, size.connections);
+
+      log("panel: block / unblock / purge");
+      const record = (
+        name: string,
+        r: { ms: number; status: number; body: string },
+        note?: string,
+      ) => {
+        figs.add(name, r.ms, "ms", `HTTP ${r.status}${note ? `; ${note}` : ""}`);
+        if (r.status >= 300) figs.note(`${name}: HTTP ${r.status} ${r.body.slice(0, 300)}`);
+      };
+      record(
+        "panel.unblock_big_held_ms",
+        await act(base, customer, world.held, "unblock"),
+        `${size.big} held`,
+      );
+      record(
+        "panel.block_big_held_ms",
+        await act(base, customer, world.held, "block"),
+        `${size.big} held, none queued`,
+      );
+      const block = await act(base, customer, world.queued, "block");
+      record("panel.block_big_queued_ms", block, `${size.big} queued`);
+      if (block.status >= 300) {
+        // the world still needs a blocked hosting with the big queue held for the purge
+        await withClient(urlOf(database), async (c) => {
+          await c.query(
+            `UPDATE "Hosting" SET state = 'blocked', "blockedByRole" = 'customer', "stateChangedAt" = now() WHERE "serviceName" = $1`,
+            [world.queued],
+          );
+          await c.query(
+            `UPDATE "Message" SET status = 'held' WHERE "hostingId" = (SELECT id FROM "Hosting" WHERE "serviceName" = $1) AND status = 'queued'`,
+            [world.queued],
+          );
+        });
+        figs.note(
+          "the block of the big queued hosting failed; it was blocked by SQL to measure the purge",
+        );
+      }
+      // the hold, purge and release jobs, timed in-process: the code the scheduler role runs
+      // every 5 s (the block only flips the state; the hold job marks the queued mail held)
+      const { db: jobDb, services: jobs } = await openMigrated(database);
+      try {
+        const th = performance.now();
+        const holds = await jobs.email.runHolds();
+        figs.add(
+          "panel.hold_job_s",
+          (performance.now() - th) / 1000,
+          "s",
+          `runHolds(): ${holds} queued messages of blocked hostings marked held`,
+        );
+        record(
+          "panel.purge_request_ms",
+          await act(base, customer, world.queued, "purge"),
+          `${size.big} held`,
+        );
+        const t = performance.now();
+        const purged = await jobs.email.runPurges();
+        figs.add(
+          "panel.purge_job_s",
+          (performance.now() - t) / 1000,
+          "s",
+          `runPurges(): ${purged} held messages deleted, hosting back to active`,
+        );
+        // unblock the big held hosting; the release job makes its mail due; a worker delivers it
+        record(
+          "panel.unblock_before_delivery_ms",
+          await act(base, customer, world.held, "unblock"),
+          `${size.big} held, after the purge`,
+        );
+        const t2 = performance.now();
+        const released = await jobs.email.runReleases();
+        figs.add(
+          "panel.release_job_s",
+          (performance.now() - t2) / 1000,
+          "s",
+          `runReleases(): ${released} held messages made due`,
+        );
+      } finally {
+        await jobDb.close();
+      }
+    } finally {
+      await api.stop();
+    }
+    if (profileDir) {
+      const file = latestProfile(profileDir);
+      if (file)
+        figs.section(
+          "CPU profile: API server during the page calls and actions",
+          summarizeProfile(file),
+        );
+    }
+    if (size.deliverySeconds > 0) {
+      const sink = await startSink(
+        await freePort(),
+        path.join(cfg.lab, "sink-panel.log"),
+        hasPostfixTools(),
+      );
+      try {
+        log(`panel: delivering the released queue for up to ${size.deliverySeconds} s`);
+        const worker = await startServer({
+          lab: cfg.lab,
+          name: "server-deliver",
+          database,
+          roles: "worker",
+          relayPort: sink.port,
+        });
+        const t = Date.now();
+        const until = Math.min(cfg.deadline - 30_000, t + size.deliverySeconds * 1000);
+        await sink.waitFor(size.big, until);
+        const seconds = (Date.now() - t) / 1000;
+        const delivered = sink.count();
+        await worker.stop();
+        figs.add(
+          "panel.delivered",
+          delivered,
+          "msgs",
+          `in ${seconds.toFixed(0)} s, load ${loadAverage()}`,
+        );
+        figs.add(
+          "panel.delivery_rate",
+          delivered / seconds,
+          "msgs/s",
+          "one worker process with its default settings",
+        );
+        figs.add(
+          "panel.delivery_of_big_queue_s",
+          delivered >= size.big ? seconds : (size.big * seconds) / Math.max(1, delivered),
+          "s",
+          delivered >= size.big
+            ? "measured"
+            : `projected from the rate over ${seconds.toFixed(0)} s`,
+        );
+      } finally {
+        await sink.stop();
+      }
+    } else {
+      figs.note("panel: delivery of the unblocked big queue skipped (quick mode)");
+    }
+  } finally {
+    await sleep(200);
+    await dropDatabase(database).catch(() => undefined);
+  }
+}
