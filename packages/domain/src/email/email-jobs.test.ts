@@ -5,6 +5,7 @@ import {
   createWorld,
   disposeWorld,
   insertMessages,
+  resetWorld,
   statusCounts,
   type World,
 } from "../shared/test-fixtures.ts";
@@ -19,12 +20,7 @@ afterAll(async () => {
   await disposeWorld(w);
 });
 beforeEach(async () => {
-  await w.db.prisma.message.deleteMany();
-  await w.db.prisma.stateChange.deleteMany();
-  await w.db.prisma.dailyVolume.deleteMany();
-  await w.db.prisma.hosting.updateMany({
-    data: { state: "active", blockedByRole: null, stateReason: null },
-  });
+  await resetWorld(w);
   w.clock.set("2026-03-10T12:00:00.000Z");
 });
 

@@ -9,6 +9,7 @@ import {
   disposeWorld,
   errorCode,
   insertMessages,
+  resetWorld,
   statusCounts,
   type World,
 } from "../shared/test-fixtures.ts";
@@ -24,14 +25,8 @@ afterAll(async () => {
   await disposeWorld(w);
 });
 
-/** Puts both hostings back to active with no history, messages or audit entries. */
 beforeEach(async () => {
-  await w.db.prisma.message.deleteMany();
-  await w.db.prisma.stateChange.deleteMany();
-  await w.db.prisma.auditEntry.deleteMany();
-  await w.db.prisma.hosting.updateMany({
-    data: { state: "active", blockedByRole: null, stateReason: null },
-  });
+  await resetWorld(w);
 });
 
 const hostingRow = () =>

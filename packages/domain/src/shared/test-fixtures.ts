@@ -64,6 +64,17 @@ export async function createWorld(options: Partial<ServicesOptions> = {}): Promi
   };
 }
 
+/** Puts every hosting back to active, with no messages, history, audit entries or volumes. */
+export async function resetWorld(w: World): Promise<void> {
+  await w.db.prisma.message.deleteMany();
+  await w.db.prisma.stateChange.deleteMany();
+  await w.db.prisma.auditEntry.deleteMany();
+  await w.db.prisma.dailyVolume.deleteMany();
+  await w.db.prisma.hosting.updateMany({
+    data: { state: "active", blockedByRole: null, stateReason: null },
+  });
+}
+
 export async function disposeWorld(world: World | undefined): Promise<void> {
   await world?.db.dispose();
 }

@@ -132,3 +132,24 @@ export function sample(items: Iterable<string>, n = 3): string {
 }
 
 export const fmt = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * What a kill scenario must not see after the restart: the product dead again, acknowledged mail
+ * not stored or never relayed, or a queue that does not drain.
+ */
+export function lossFailures(
+  product: { alive(): boolean; tail(): string },
+  r: Pick<Reconciliation, "notStored" | "missing">,
+  wait: DeliveryWait,
+): string[] {
+  const failures: string[] = [];
+  if (!product.alive()) failures.push(`the restarted product died:\n${product.tail()}`);
+  if (r.notStored.length > 0) {
+    failures.push(`${r.notStored.length} acknowledged but not stored: ${sample(r.notStored)}`);
+  }
+  if (r.missing.length > 0) {
+    failures.push(`${r.missing.length} never reached the relay: ${sample(r.missing)}`);
+  }
+  if (!wait.complete) failures.push(`queue not empty after ${wait.waitedMs / 1000} s`);
+  return failures;
+}

@@ -1,7 +1,15 @@
 import { rawMessage } from "../../testing/smtp-client.ts";
 import { paddedBody } from "../../testing/smtp-load.ts";
 import { type Scenario, type ScenarioResult, until } from "../lib/harness.ts";
-import { fmt, RelayCounter, reconcile, sample, waitForDelivery } from "../lib/ledger.ts";
+import {
+  expectedOf,
+  fmt,
+  lossFailures,
+  RelayCounter,
+  reconcile,
+  sample,
+  waitForDelivery,
+} from "../lib/ledger.ts";
 import type { ProductProcess } from "../lib/product-process.ts";
 import type { ClientTally } from "../lib/submit.ts";
 import { createWorld, startRelay, type World } from "../lib/world.ts";
@@ -117,7 +125,7 @@ export function mtaKilledDuringDelivery(overrides: Partial<DeliveryKillOptions> 
       ctx.progress(`restarted as pid ${product.pid} in ${(restartMs / 1000).toFixed(1)} s`);
 
       const stored = await world.storedSubjects();
-      const expected = reconcile(tally, stored, new Map()).expected;
+      const expected = expectedOf(tally, stored);
       const wait = await waitForDelivery(ctx, world, counter, expected, {
         timeoutMs: 90_000,
         untilFinished: true,
@@ -125,15 +133,7 @@ export function mtaKilledDuringDelivery(overrides: Partial<DeliveryKillOptions> 
       const r = reconcile(tally, await world.storedSubjects(), counter.update());
       const outside = r.duplicated.filter((s) => !inFlight.has(s));
 
-      const failures: string[] = [];
-      if (!product.alive()) failures.push(`the restarted product died:\n${product.tail()}`);
-      if (r.notStored.length > 0) {
-        failures.push(`${r.notStored.length} acknowledged but not stored: ${sample(r.notStored)}`);
-      }
-      if (r.missing.length > 0) {
-        failures.push(`${r.missing.length} never reached the relay: ${sample(r.missing)}`);
-      }
-      if (!wait.complete) failures.push(`queue not empty after ${wait.waitedMs / 1000} s`);
+      const failures = lossFailures(product, r, wait);
       if (tally.accepted.size !== o.messages) {
         failures.push(`only ${tally.accepted.size}/${o.messages} queued`);
       }

@@ -1,5 +1,13 @@
 import type { Scenario, ScenarioResult } from "../lib/harness.ts";
-import { fmt, RelayCounter, reconcile, sample, waitForDelivery } from "../lib/ledger.ts";
+import {
+  expectedOf,
+  fmt,
+  lossFailures,
+  RelayCounter,
+  reconcile,
+  sample,
+  waitForDelivery,
+} from "../lib/ledger.ts";
 import type { ProductProcess } from "../lib/product-process.ts";
 import { describeAnswers, submitWithRetries } from "../lib/submit.ts";
 import { createWorld, startRelay } from "../lib/world.ts";
@@ -94,7 +102,7 @@ export function mtaKilledDuringIngestion(overrides: Partial<IngestionKillOptions
       );
 
       const stored = await world.storedSubjects();
-      const expected = reconcile(tally, stored, new Map()).expected;
+      const expected = expectedOf(tally, stored);
       const wait = await waitForDelivery(ctx, world, counter, expected, {
         timeoutMs: 90_000,
         untilFinished: true,
@@ -103,15 +111,7 @@ export function mtaKilledDuringIngestion(overrides: Partial<IngestionKillOptions
       const inFlight = new Set(inFlightClaims);
       const dupOutsideBatch = r.duplicated.filter((s) => !inFlight.has(s));
 
-      const failures: string[] = [];
-      if (!product.alive()) failures.push(`the restarted product died:\n${product.tail()}`);
-      if (r.notStored.length > 0) {
-        failures.push(`${r.notStored.length} acknowledged but not stored: ${sample(r.notStored)}`);
-      }
-      if (r.missing.length > 0) {
-        failures.push(`${r.missing.length} never reached the relay: ${sample(r.missing)}`);
-      }
-      if (!wait.complete) failures.push(`queue not empty after ${wait.waitedMs / 1000} s`);
+      const failures = lossFailures(product, r, wait);
       if (tally.rejected.length > 0) {
         failures.push(`${tally.rejected.length} answered 5xx: ${describeAnswers(tally)}`);
       }

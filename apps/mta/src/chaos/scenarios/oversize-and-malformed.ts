@@ -1,7 +1,7 @@
 import { RawSmtpClient, rawMessage } from "../../testing/smtp-client.ts";
 import { paddedBody } from "../../testing/smtp-load.ts";
 import type { Scenario, ScenarioResult } from "../lib/harness.ts";
-import { RelayCounter, reconcile, sample, waitForDelivery } from "../lib/ledger.ts";
+import { expectedOf, RelayCounter, reconcile, sample, waitForDelivery } from "../lib/ledger.ts";
 import { describeAnswers, submitWithRetries } from "../lib/submit.ts";
 import { createWorld, startRelay } from "../lib/world.ts";
 
@@ -178,7 +178,7 @@ export function oversizeAndMalformed(overrides: Partial<OversizeOptions> = {}): 
       const stored = await world.storedSubjects();
       const hostileSubjects = new Set(outcomes.map((h) => h.subject));
       const storedHostile = stored.filter((s) => hostileSubjects.has(s));
-      const expected = reconcile(tally, stored, new Map()).expected;
+      const expected = expectedOf(tally, stored);
       const wait = await waitForDelivery(ctx, world, counter, expected, {
         timeoutMs: 30_000,
         untilFinished: true,

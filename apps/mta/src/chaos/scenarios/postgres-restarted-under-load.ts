@@ -1,5 +1,12 @@
 import { type Scenario, type ScenarioResult, sleep } from "../lib/harness.ts";
-import { fmt, RelayCounter, reconcile, sample, waitForDelivery } from "../lib/ledger.ts";
+import {
+  expectedOf,
+  fmt,
+  RelayCounter,
+  reconcile,
+  sample,
+  waitForDelivery,
+} from "../lib/ledger.ts";
 import { describeAnswers, submitWithRetries } from "../lib/submit.ts";
 import { createWorld, startRelay } from "../lib/world.ts";
 
@@ -96,7 +103,7 @@ export function postgresRestartedUnderLoad(
       );
 
       const stored = await world.storedSubjects();
-      const expected = reconcile(tally, stored, new Map()).expected;
+      const expected = expectedOf(tally, stored);
       // A batch whose results could not be recorded while the database was away stays claimed
       // until its 5-minute lease runs out: it reached the relay, so do not wait for its row.
       const wait = await waitForDelivery(ctx, world, counter, expected, { timeoutMs: 60_000 });
