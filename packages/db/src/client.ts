@@ -6,6 +6,7 @@ import pg from "pg";
 import { acquireDataLock } from "./data-lock.ts";
 import { createPgAdapter } from "./pg-adapter.ts";
 import { createPgliteAdapter } from "./pglite-adapter.ts";
+import { pgSqlClient, prismaSqlClient, type SqlClient } from "./sql-client.ts";
 import type { SqlRunner } from "./sql-runner.ts";
 
 export type Db = PrismaClient;
@@ -13,6 +14,8 @@ export type Db = PrismaClient;
 export interface Database {
   prisma: PrismaClient;
   kind: "postgresql" | "embedded";
+  /** Plain SQL for the hot paths (see sql-client.ts); same database, same pool. */
+  sql: SqlClient;
   /** Runs plain SQL outside Prisma: used by the migration runner only. */
   withSql<T>(fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -45,6 +48,7 @@ function openPostgres(connectionString: string, max: number): Database {
   return {
     prisma,
     kind: "postgresql",
+    sql: pgSqlClient(pool),
     async withSql(fn) {
       const client = await pool.connect();
       try {
@@ -80,6 +84,7 @@ async function openEmbedded(folder: string): Promise<Database> {
   return {
     prisma,
     kind: "embedded",
+    sql: prismaSqlClient(prisma),
     withSql: (fn) =>
       fn({
         query: async (text, params) =>

@@ -5,4 +5,6 @@ export { embeddedFolder, openDatabase } from "./client.ts";
 export { DatabaseInUseError } from "./data-lock.ts";
 export type { MigrationFile } from "./migrate.ts";
 export { MigrationError, migrate, readMigrations } from "./migrate.ts";
+export type { SqlClient, SqlQuery } from "./sql-client.ts";
+export { prismaQuery } from "./sql-client.ts";
 export type { SqlRunner } from "./sql-runner.ts";

@@ -54,13 +54,12 @@ export const REPORT_DEFAULTS = {
 
 /** Wires the repositories and services over one database; everything above calls this. */
 export function createServices(options: ServicesOptions): Services {
-  const prisma = options.db.prisma;
   const clock = options.clock ?? systemClock;
 
-  const userRepository = new UserRepository(prisma);
-  const hostingRepository = new HostingRepository(prisma);
+  const userRepository = new UserRepository(options.db);
+  const hostingRepository = new HostingRepository(options.db);
   const audit = createAuditService({
-    audit: new AuditRepository(prisma),
+    audit: new AuditRepository(options.db),
     users: userRepository,
     hostings: hostingRepository,
     clock,
@@ -68,10 +67,10 @@ export function createServices(options: ServicesOptions): Services {
   // The mail path blocks hostings through the email service, which sends test mail through it;
   // alerts and reports are sent through the mail path too.
   let mail: MailPath | undefined;
-  const health = new HealthRepository(prisma);
+  const health = new HealthRepository(options.db);
   const reportOptions: ReportOptions = { ...REPORT_DEFAULTS, ...options.reports };
   const alerts = createAlertService({
-    repo: new AlertRepository(prisma),
+    repo: new AlertRepository(options.db),
     ingest: () => mail!.ingest,
     clock,
     options: {
@@ -87,7 +86,7 @@ export function createServices(options: ServicesOptions): Services {
 
   const email = createEmailService({
     hostings: hostingRepository,
-    email: new EmailRepository(prisma),
+    email: new EmailRepository(options.db),
     users: userRepository,
     audit,
     clock,
@@ -96,7 +95,7 @@ export function createServices(options: ServicesOptions): Services {
   });
   mail = createMailPath({ db: options.db, clock, ...options.mail }, { email, alertSink });
   const reports = createReportService({
-    repo: new ReportRepository(prisma),
+    repo: new ReportRepository(options.db),
     hostings: hostingRepository,
     ingest: () => mail!.ingest,
     clock,
@@ -108,7 +107,7 @@ export function createServices(options: ServicesOptions): Services {
     mail,
     users: createUserService({ users: userRepository, clock }),
     auth: createAuthService({
-      auth: new AuthRepository(prisma),
+      auth: new AuthRepository(options.db),
       users: userRepository,
       clock,
       options: {
@@ -121,7 +120,7 @@ export function createServices(options: ServicesOptions): Services {
     email,
     messages: createMessageService({
       hostings: hostingRepository,
-      messages: new MessageRepository(prisma),
+      messages: new MessageRepository(options.db),
     }),
     audit,
     reports,

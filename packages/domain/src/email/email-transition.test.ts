@@ -263,7 +263,7 @@ describe("concurrency", () => {
 
   it("a customer unblock racing a support re-block never lifts the support block", async () => {
     await w.services.email.request(w.customer, "example.org", "block");
-    const hostings = new HostingRepository(w.db.prisma);
+    const hostings = new HostingRepository(w.db);
     // the customer's request read "blocked by customer"...
     const stale = await hostings.findByServiceName("example.org");
     // ...then, before it writes, support unblocks and blocks again
@@ -272,8 +272,8 @@ describe("concurrency", () => {
     const deps = {
       hostings,
       audit: createAuditService({
-        audit: new AuditRepository(w.db.prisma),
-        users: new UserRepository(w.db.prisma),
+        audit: new AuditRepository(w.db),
+        users: new UserRepository(w.db),
         hostings,
         clock: w.clock,
       }),

@@ -1,4 +1,6 @@
-import { BaseRepository, type Tx } from "../shared/base-repository.ts";
+import { BaseRepository } from "../shared/base-repository.ts";
+import { isoDay } from "../shared/time.ts";
+import { uuidV7 } from "./uuid-v7.ts";
 
 export interface ClaimedRow {
   id: string;
@@ -28,9 +30,7 @@ export interface MessageUpdate {
 
 export interface EventRow {
   messageId: string;
-  hostingId: string | null;
   recipient: string;
-  at: Date;
   outcome: "delivered" | "deferred" | "failed" | "expired";
   smtpCode: number | null;
   text: string;
@@ -42,35 +42,43 @@ export class DeliveryRepository extends BaseRepository {
   /**
    * Claims due mail of active hostings, and system mail (no hosting, never held): queued mail
    * whose time has come, and mail whose sending lease ran out (its worker died). The lease is kept
-   * in nextAttemptAt, so one index serves both.
+   * in nextAttemptAt, so one index serves both. Plain SQL: the hot path.
    */
   async claim(now: Date, lease: Date, limit: number): Promise<ClaimedRow[]> {
-    return this.db.$queryRaw<ClaimedRow[]>`
-      WITH due AS (
+    return this.sql.query<ClaimedRow>(
+      `WITH due AS (
         SELECT m.id, m."hostingId" FROM "Message" m
-         WHERE m.status IN ('queued', 'sending') AND m."nextAttemptAt" <= ${now}
+         WHERE m.status IN ('queued', 'sending') AND m."nextAttemptAt" <= $1::timestamptz
            AND (m."hostingId" IS NULL OR EXISTS (
                  SELECT 1 FROM "Hosting" h WHERE h.id = m."hostingId" AND h.state = 'active'))
          ORDER BY m."nextAttemptAt"
-         LIMIT ${limit}
+         LIMIT $3::int
          FOR UPDATE OF m SKIP LOCKED)
       UPDATE "Message" m
-         SET status = 'sending', "nextAttemptAt" = ${lease}, attempts = m.attempts + 1,
-             "updatedAt" = ${now}
+         SET status = 'sending', "nextAttemptAt" = $2::timestamptz, attempts = m.attempts + 1,
+             "updatedAt" = $1::timestamptz
         FROM due LEFT JOIN "Hosting" h ON h.id = due."hostingId"
        WHERE m.id = due.id
       RETURNING m.id::text AS id, m."hostingId"::text AS "hostingId",
                 COALESCE(h."serviceName", '_system') AS "serviceName",
                 m."envelopeFrom", m.recipients, m.delivered, m.failed, m.raw, m.attempts,
-                m."acceptedAt", m."nextAttemptAt" AS lease`;
+                m."acceptedAt", m."nextAttemptAt" AS lease`,
+      [now.toISOString(), lease.toISOString(), limit],
+    );
   }
 
   /**
-   * Applies a round's results in one statement. Each update holds only while the message is
-   * still claimed under the same lease; returns the ids it applied to (the others were taken
-   * over by another worker after the lease ran out).
+   * Records a round's results in one statement (so in one transaction): each update holds only
+   * while the message is still claimed under the same lease; the events of the messages it
+   * applied to are added, and their hostings' day counts sent mail and failed recipients.
+   * Returns the ids it applied to (the others were taken over after their lease ran out).
    */
-  async updateMany(tx: Tx, updates: MessageUpdate[], now: Date): Promise<Set<string>> {
+  async record(
+    updates: MessageUpdate[],
+    events: EventRow[],
+    now: Date,
+    day: Date,
+  ): Promise<Set<string>> {
     if (updates.length === 0) return new Set();
     const rows = updates.map((u) => ({
       id: u.id,
@@ -81,34 +89,56 @@ export class DeliveryRepository extends BaseRepository {
       next: u.nextAttemptAt?.toISOString() ?? null,
       sent_at: u.sentAt?.toISOString() ?? null,
     }));
-    const applied = await tx.$queryRaw<Array<{ id: string }>>`
-      UPDATE "Message" m
-         SET delivered = m.delivered || u.delivered, failed = m.failed || u.failed,
-             status = u.status::"MessageStatus", "nextAttemptAt" = u.next,
-             "sentAt" = u.sent_at, "updatedAt" = ${now}
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-             AS u(id uuid, lease timestamptz, delivered text[], failed text[], status text,
-                  next timestamptz, sent_at timestamptz)
-       WHERE m.id = u.id AND m.status = 'sending' AND m."nextAttemptAt" = u.lease
-      RETURNING m.id::text AS id`;
+    const eventRows = events.map((e) => ({
+      id: uuidV7(now),
+      message: e.messageId,
+      recipient: e.recipient,
+      outcome: e.outcome,
+      code: e.smtpCode,
+      text: e.text,
+    }));
+    const applied = await this.sql.query<{ id: string }>(
+      `WITH applied AS (
+        UPDATE "Message" m
+           SET delivered = m.delivered || u.delivered, failed = m.failed || u.failed,
+               status = u.status::"MessageStatus", "nextAttemptAt" = u.next,
+               "sentAt" = u.sent_at, "updatedAt" = $3::timestamptz
+          FROM jsonb_to_recordset($1::jsonb)
+               AS u(id uuid, lease timestamptz, delivered text[], failed text[], status text,
+                    next timestamptz, sent_at timestamptz)
+         WHERE m.id = u.id AND m.status = 'sending' AND m."nextAttemptAt" = u.lease
+        RETURNING m.id, m."hostingId", u.status),
+      events AS (
+        INSERT INTO "DeliveryEvent" (id, "messageId", "hostingId", recipient, at, outcome,
+                                     "smtpCode", text)
+        SELECT e.id, e.message, a."hostingId", e.recipient, $3::timestamptz,
+               e.outcome::"DeliveryOutcome", e.code, e.text
+          FROM jsonb_to_recordset($2::jsonb)
+               AS e(id uuid, message uuid, recipient text, outcome text, code int, text text)
+          JOIN applied a ON a.id = e.message
+        RETURNING "hostingId", outcome),
+      counts AS (
+        SELECT "hostingId", 1 AS sent, 0 AS errors FROM applied WHERE status = 'sent'
+        UNION ALL
+        SELECT "hostingId", 0, 1 FROM events WHERE outcome = 'failed'),
+      volumes AS (
+        -- system mail (no hosting) counts in no site's volumes
+        INSERT INTO "DailyVolume" ("hostingId", day, sent, errors)
+        SELECT "hostingId", $4::date, sum(sent)::int, sum(errors)::int FROM counts
+         WHERE "hostingId" IS NOT NULL GROUP BY "hostingId" ORDER BY "hostingId"
+        ON CONFLICT ("hostingId", day) DO UPDATE
+           SET sent = "DailyVolume".sent + EXCLUDED.sent,
+               errors = "DailyVolume".errors + EXCLUDED.errors)
+      SELECT id::text AS id FROM applied`,
+      [JSON.stringify(rows), JSON.stringify(eventRows), now.toISOString(), isoDay(day)],
+    );
     return new Set(applied.map((r) => r.id));
   }
 
-  async addEvents(tx: Tx, events: EventRow[]): Promise<void> {
-    if (events.length > 0) await tx.deliveryEvent.createMany({ data: events });
-  }
-
-  async addVolume(
-    tx: Tx | undefined,
-    hostingId: string,
-    day: Date,
-    column: VolumeColumn,
-    n: number,
-  ) {
+  async addVolume(hostingId: string, day: Date, column: VolumeColumn, n: number) {
     if (n === 0) return;
-    const c = this.client(tx);
     // The column name comes from a closed union, never from input.
-    await c.$executeRawUnsafe(
+    await this.db.$executeRawUnsafe(
       `INSERT INTO "DailyVolume" ("hostingId", day, "${column}") VALUES ($1::uuid, $2::date, $3)
        ON CONFLICT ("hostingId", day) DO UPDATE SET "${column}" = "DailyVolume"."${column}" + $3`,
       hostingId,

@@ -68,38 +68,23 @@ export class DeliveryService {
    */
   async complete(results: Array<{ job: DeliveryJob; recipients: RecipientResult[] }>) {
     const now = this.clock.now();
-    const day = utcDay(now);
-    const failedHostings = new Set<string>();
     const outcomes = results.map(({ job, recipients }) => ({
       job,
       ...this.outcome(job, recipients, now),
     }));
-    await this.repo.transaction(async (tx) => {
-      const applied = await this.repo.updateMany(
-        tx,
-        outcomes.map((o) => o.update),
-        now,
-      );
-      const kept = outcomes.filter((o) => applied.has(o.job.id));
-      await this.repo.addEvents(
-        tx,
-        kept.flatMap((o) => o.events),
-      );
-      const sent = new Map<string, number>();
-      const errors = new Map<string, number>();
-      for (const { job, update, events } of kept) {
-        const hostingId = job.hostingId;
-        if (hostingId === null) continue; // system mail: no site's volumes, no protection
-        if (update.status === "sent") sent.set(hostingId, (sent.get(hostingId) ?? 0) + 1);
-        const failures = events.filter((e) => e.outcome === "failed").length;
-        if (failures > 0) {
-          errors.set(hostingId, (errors.get(hostingId) ?? 0) + failures);
-          failedHostings.add(hostingId);
-        }
-      }
-      for (const [h, n] of sent) await this.repo.addVolume(tx, h, day, "sent", n);
-      for (const [h, n] of errors) await this.repo.addVolume(tx, h, day, "errors", n);
-    });
+    const applied = await this.repo.record(
+      outcomes.map((o) => o.update),
+      outcomes.flatMap((o) => o.events),
+      now,
+      utcDay(now),
+    );
+    // system mail (no hosting) is not the site's: no automatic protection
+    const failedHostings = new Set(
+      outcomes
+        .filter((o) => o.job.hostingId !== null && applied.has(o.job.id))
+        .filter((o) => o.events.some((e) => e.outcome === "failed"))
+        .map((o) => o.job.hostingId as string),
+    );
     if (failedHostings.size > 0) await this.options.onFailures?.([...failedHostings]);
   }
 
@@ -121,9 +106,7 @@ export class DeliveryService {
       else deferred++;
       events.push({
         messageId: job.id,
-        hostingId: job.hostingId,
         recipient: r.recipient,
-        at: now,
         outcome,
         smtpCode: r.code,
         text: text.slice(0, 1000),
@@ -159,7 +142,7 @@ export class DeliveryService {
       const groups = await this.repo.expireHeld(now, batchSize);
       let n = 0;
       for (const g of groups) {
-        if (g.hostingId) await this.repo.addVolume(undefined, g.hostingId, day, "expired", g.n);
+        if (g.hostingId) await this.repo.addVolume(g.hostingId, day, "expired", g.n);
         n += g.n;
       }
       total += n;
@@ -188,7 +171,7 @@ function toJob(r: ClaimedRow): DeliveryJob {
     serviceName: r.serviceName,
     envelopeFrom: r.envelopeFrom,
     recipients: r.recipients.filter((x) => !done.has(x)),
-    raw: Buffer.from(r.raw ?? new Uint8Array()),
+    raw: Buffer.isBuffer(r.raw) ? r.raw : Buffer.from(r.raw ?? new Uint8Array()),
     deliveredBefore: r.delivered.length,
     attempts: r.attempts,
     acceptedAt: r.acceptedAt,

@@ -44,18 +44,17 @@ export function createMailPath(
   options: Pick<ServicesOptions, "db" | "clock"> & MailPathOptions,
   services: Pick<Services, "email"> & { alertSink?: AlertSink },
 ): MailPath {
-  const prisma = options.db.prisma;
   const clock = options.clock ?? systemClock;
   const o = { ...MAIL_PATH_DEFAULTS, ...options };
   const protection = new Protection(
-    new ProtectionRepository(prisma),
+    new ProtectionRepository(options.db),
     services.email,
     clock,
     o.bounce,
   );
   return {
     protection,
-    ingest: new IngestService(new IngestRepository(prisma), clock, {
+    ingest: new IngestService(new IngestRepository(options.db), clock, {
       holdMs: o.holdMs,
       burst: o.burst,
       onBurst: (hostingId, reason) => protection.block(hostingId, reason),
@@ -80,7 +79,7 @@ export function createMailPath(
           }
         : {}),
     }),
-    delivery: new DeliveryService(new DeliveryRepository(prisma), clock, {
+    delivery: new DeliveryService(new DeliveryRepository(options.db), clock, {
       leaseMs: o.leaseMs,
       maxLifetimeMs: o.maxLifetimeMs,
       retentionMs: o.retentionMs,

@@ -1,5 +1,6 @@
-import type { MessageSource } from "@scripts-email/db";
+import { type MessageSource, prismaQuery, type SqlQuery } from "@scripts-email/db";
 import { BaseRepository, type Tx } from "../shared/base-repository.ts";
+import { isoDay } from "../shared/time.ts";
 
 export interface NewMessageRow {
   id: string;
@@ -12,7 +13,7 @@ export interface NewMessageRow {
   size: number;
   raw: Buffer;
   status: "queued" | "held";
-  nextAttemptAt: Date | null;
+  /** Queued mail is due at once (`acceptedAt`); held mail is not due. */
   expiresAt: Date;
   acceptedAt: Date;
   source: MessageSource;
@@ -24,58 +25,124 @@ export interface IngestHosting {
   serviceName: string;
   state: "active" | "blocked" | "purging";
   maxPerDay: number;
+  /** Messages accepted today so far, with the day's counter row locked until commit. */
+  usedToday: number;
 }
 
+/** Messages a batch adds to a hosting's day. */
+export interface DailyAddition {
+  hostingId: string;
+  accepted: number;
+  held: number;
+}
+
+/**
+ * The ingest's writes, in plain SQL (the hot path: see @scripts-email/db sql-client.ts). A batch is
+ * three statements inside one transaction, whatever its number of messages and hostings.
+ */
 export class IngestRepository extends BaseRepository {
+  /** One transaction of plain SQL (see @scripts-email/db sql-client.ts). */
+  batch<T>(fn: (q: SqlQuery) => Promise<T>): Promise<T> {
+    return this.sql.transaction(fn);
+  }
+
   /**
-   * Reads the hostings' state under a share lock: a block that commits while these messages are
-   * being stored waits for them, then holds them with the rest of the queue.
+   * Reads the hostings' state under a share lock (a block that commits while these messages are
+   * being stored waits for them, then holds them with the rest of the queue), then locks their
+   * counter of the day, created if needed, and reads how much of it is used.
    */
-  async lockHostings(tx: Tx, ids: string[]): Promise<Map<string, IngestHosting>> {
-    const rows = await tx.$queryRaw<IngestHosting[]>`
-      SELECT id::text AS id, "serviceName", state::text AS state, "maxPerDay"
-        FROM "Hosting" WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR SHARE`;
-    return new Map(rows.map((r) => [r.id, r]));
+  async lockHostings(q: SqlQuery, ids: string[], day: Date): Promise<Map<string, IngestHosting>> {
+    const hostings = await q.query<Omit<IngestHosting, "usedToday">>(
+      `SELECT id::text AS id, "serviceName", state::text AS state, "maxPerDay"
+         FROM "Hosting" WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE`,
+      [ids],
+    );
+    if (hostings.length === 0) return new Map();
+    // DO UPDATE (not DO NOTHING) so that an existing row is locked and returned in the same step.
+    const used = await q.query<{ hostingId: string; accepted: number }>(
+      `INSERT INTO "DailyVolume" ("hostingId", day)
+       SELECT id, $2::date FROM unnest($1::uuid[]) AS id ORDER BY id
+       ON CONFLICT ("hostingId", day) DO UPDATE SET accepted = "DailyVolume".accepted
+       RETURNING "hostingId"::text AS "hostingId", accepted`,
+      [hostings.map((h) => h.id), isoDay(day)],
+    );
+    const usedBy = new Map(used.map((u) => [u.hostingId, u.accepted]));
+    return new Map(hostings.map((h) => [h.id, { ...h, usedToday: usedBy.get(h.id) ?? 0 }]));
   }
 
-  /** How many of today's messages the hosting has accepted so far, with that row locked. */
-  async lockDailyCount(tx: Tx, hostingId: string, day: Date): Promise<number> {
-    await tx.$executeRaw`
-      INSERT INTO "DailyVolume" ("hostingId", day) VALUES (${hostingId}::uuid, ${day}::date)
-      ON CONFLICT DO NOTHING`;
-    const [row] = await tx.$queryRaw<Array<{ accepted: number }>>`
-      SELECT accepted FROM "DailyVolume"
-       WHERE "hostingId" = ${hostingId}::uuid AND day = ${day}::date FOR UPDATE`;
-    return row?.accepted ?? 0;
-  }
-
-  async addDaily(tx: Tx, hostingId: string, day: Date, accepted: number, held: number) {
-    await tx.$executeRaw`
-      UPDATE "DailyVolume" SET accepted = accepted + ${accepted}, held = held + ${held}
-       WHERE "hostingId" = ${hostingId}::uuid AND day = ${day}::date`;
-  }
-
-  async insertMessages(tx: Tx, rows: NewMessageRow[]): Promise<void> {
+  /** Inserts the messages and adds them to their hostings' day, in one statement. */
+  async insertMessages(
+    q: SqlQuery,
+    rows: NewMessageRow[],
+    day?: Date,
+    additions: DailyAddition[] = [],
+  ): Promise<void> {
     if (rows.length === 0) return;
-    await tx.message.createMany({
-      data: rows.map((r) => ({ ...r, raw: new Uint8Array(r.raw), updatedAt: r.acceptedAt })),
-    });
+    const columns = [
+      rows.map((r) => r.id),
+      rows.map((r) => r.hostingId),
+      rows.map((r) => r.envelopeFrom),
+      rows.map((r) => JSON.stringify(r.recipients)),
+      rows.map((r) => r.subject),
+      rows.map((r) => r.messageIdHeader),
+      rows.map((r) => r.size),
+      rows.map((r) => r.status),
+      rows.map((r) => r.expiresAt.toISOString()),
+      rows.map((r) => r.acceptedAt.toISOString()),
+      rows.map((r) => r.source),
+      rows.map((r) => r.originatingScript),
+    ];
+    // Each content is a parameter of its own: sent as binary, not as a hex array literal.
+    const raws = rows.map((_, i) => `$${columns.length + 1 + i}`).join(", ");
+    const insert = `
+      INSERT INTO "Message" (id, "hostingId", "envelopeFrom", recipients, subject,
+                             "messageIdHeader", size, raw, status, "nextAttemptAt", "expiresAt",
+                             "acceptedAt", "updatedAt", source, "originatingScript")
+      SELECT r.id, r.hosting, r.sender, ARRAY(SELECT jsonb_array_elements_text(r.recipients)),
+             r.subject, r.mid, r.size, r.raw, r.status::"MessageStatus",
+             CASE WHEN r.status = 'queued' THEN r.accepted END, r.expires, r.accepted, r.accepted,
+             r.source::"MessageSource", r.script
+        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::text[],
+                    $7::int[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::text[],
+                    $12::text[], ARRAY[${raws}]::bytea[])
+             AS r(id, hosting, sender, recipients, subject, mid, size, status, expires, accepted,
+                  source, script, raw)`;
+    const params = [...columns, ...rows.map((r) => r.raw)];
+    if (additions.length === 0 || !day) {
+      await q.query(insert, params);
+      return;
+    }
+    const n = params.length;
+    await q.query(
+      `WITH inserted AS (${insert} RETURNING 1)
+       UPDATE "DailyVolume" d SET accepted = d.accepted + a.accepted, held = d.held + a.held
+         FROM unnest($${n + 1}::uuid[], $${n + 2}::int[], $${n + 3}::int[]) AS a(id, accepted, held)
+        WHERE d."hostingId" = a.id AND d.day = $${n + 4}::date`,
+      [
+        ...params,
+        additions.map((a) => a.hostingId),
+        additions.map((a) => a.accepted),
+        additions.map((a) => a.held),
+        isoDay(day),
+      ],
+    );
+  }
+
+  /** The product's own mail: inside the caller's transaction when given. */
+  async insertSystemMessage(row: NewMessageRow, tx?: Tx): Promise<void> {
+    if (tx) await this.insertMessages(prismaQuery(tx), [row]);
+    else await this.insertMessages(this.sql, [row]);
   }
 
   /** Messages the hosting accepted since `since`, counted up to `cap` (bounded work). */
   async countAcceptedSince(hostingId: string, since: Date, cap: number): Promise<number> {
-    const [row] = await this.db.$queryRaw<Array<{ n: number }>>`
-      SELECT count(*)::int AS n FROM (
-        SELECT 1 FROM "Message"
-         WHERE "hostingId" = ${hostingId}::uuid AND "acceptedAt" > ${since}
-         LIMIT ${cap}) recent`;
+    const [row] = await this.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (
+         SELECT 1 FROM "Message"
+          WHERE "hostingId" = $1::uuid AND "acceptedAt" > $2::timestamptz
+          LIMIT $3::int) recent`,
+      [hostingId, since.toISOString(), cap],
+    );
     return row?.n ?? 0;
-  }
-
-  findHostingByServiceName(serviceName: string) {
-    return this.db.hosting.findUnique({
-      where: { serviceName },
-      select: { id: true, serviceName: true },
-    });
   }
 }

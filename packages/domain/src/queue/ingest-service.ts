@@ -89,24 +89,24 @@ export class IngestService {
       size: message.raw.length,
       raw: message.raw,
       status: "queued",
-      nextAttemptAt: now,
       expiresAt: new Date(now.getTime() + this.options.holdMs),
       acceptedAt: now,
       source: "system",
       originatingScript: null,
     };
-    if (tx) await this.repo.insertMessages(tx, [row]);
-    else await this.repo.transaction((t) => this.repo.insertMessages(t, [row]));
+    await this.repo.insertSystemMessage(row, tx);
     return { id, status: "queued" };
   }
 
   private async storeBatch(items: IncomingMessage[]): Promise<Array<AcceptedMessage | Error>> {
     const now = this.clock.now();
     const day = utcDay(now);
-    const results = await this.repo.transaction(async (tx) => {
-      const hostings = await this.repo.lockHostings(tx, [
-        ...new Set(items.map((i) => i.hostingId)),
-      ]);
+    const results = await this.repo.batch(async (q) => {
+      const hostings = await this.repo.lockHostings(
+        q,
+        [...new Set(items.map((i) => i.hostingId))],
+        day,
+      );
       const out: Array<AcceptedMessage | Error> = [];
       const rows: NewMessageRow[] = [];
       const granted = new Map<
@@ -121,9 +121,8 @@ export class IngestService {
         }
         let quota = granted.get(hosting.id);
         if (!quota) {
-          const used = await this.repo.lockDailyCount(tx, hosting.id, day);
           quota = {
-            left: hosting.maxPerDay - used,
+            left: hosting.maxPerDay - hosting.usedToday,
             accepted: 0,
             held: 0,
             limit: hosting.maxPerDay,
@@ -150,7 +149,6 @@ export class IngestService {
           size: item.raw.length,
           raw: item.raw,
           status,
-          nextAttemptAt: status === "queued" ? now : null,
           expiresAt: new Date(now.getTime() + this.options.holdMs),
           acceptedAt: now,
           source: item.source,
@@ -158,10 +156,10 @@ export class IngestService {
         });
         out.push({ id, status });
       }
-      await this.repo.insertMessages(tx, rows);
-      for (const [hostingId, q] of granted) {
-        if (q.accepted > 0) await this.repo.addDaily(tx, hostingId, day, q.accepted, q.held);
-      }
+      const additions = [...granted]
+        .filter(([, g]) => g.accepted > 0)
+        .map(([hostingId, g]) => ({ hostingId, accepted: g.accepted, held: g.held }));
+      await this.repo.insertMessages(q, rows, day, additions);
       return { out, granted };
     });
     await this.checkBursts(items, results.out, now);

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@scripts-email/db";
+import type { Database, Prisma, PrismaClient, SqlClient } from "@scripts-email/db";
 
 /** A client inside an interactive transaction; every repository method accepts one. */
 export type Tx = Prisma.TransactionClient;
@@ -9,7 +9,16 @@ export interface TransactionOptions {
 }
 
 export abstract class BaseRepository {
-  constructor(protected readonly db: PrismaClient) {}
+  constructor(protected readonly database: Pick<Database, "prisma" | "sql">) {}
+
+  protected get db(): PrismaClient {
+    return this.database.prisma;
+  }
+
+  /** Plain SQL, for the hot paths only (see @scripts-email/db sql-client.ts). */
+  protected get sql(): SqlClient {
+    return this.database.sql;
+  }
 
   protected client(tx?: Tx): Tx | PrismaClient {
     return tx ?? this.db;
