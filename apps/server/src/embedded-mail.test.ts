@@ -45,6 +45,50 @@ it("stores, shows and delivers mail on the embedded database", async () => {
   expect((await services.email.status(SYSTEM, "example.org")).sent).toBe(1);
 });
 
+it("stores a batch of concurrent submissions and records their results", async () => {
+  const hosting = await db.prisma.hosting.findUniqueOrThrow({
+    where: { serviceName: "example.org" },
+  });
+  const raw = (n: number) =>
+    Buffer.from(
+      `Subject: batch ${n}\r\nX-PHP-Originating-Script: 33:form.php\r\n\r\nbody ${n}\r\n`,
+    );
+  const accepted = await Promise.all(
+    [1, 2, 3].map((n) =>
+      services.mail.ingest.accept({
+        hostingId: hosting.id,
+        envelopeFrom: "www-data@example.org",
+        recipients: [`a${n}@dest.test`, `b${n}@dest.test`],
+        raw: raw(n),
+        source: "smtp",
+      }),
+    ),
+  );
+  expect(accepted.map((a) => a.status)).toEqual(["queued", "queued", "queued"]);
+
+  const jobs = await services.mail.delivery.claim(10);
+  expect(jobs.map((j) => j.recipients).sort()).toEqual([
+    ["a1@dest.test", "b1@dest.test"],
+    ["a2@dest.test", "b2@dest.test"],
+    ["a3@dest.test", "b3@dest.test"],
+  ]);
+  expect(jobs.map((j) => j.raw.toString()).sort()).toEqual([raw(1), raw(2), raw(3)].map(String));
+  await services.mail.delivery.complete(
+    jobs.map((job) => ({
+      job,
+      recipients: job.recipients.map((recipient) => ({
+        recipient,
+        outcome: recipient.startsWith("a") ? ("delivered" as const) : ("failed" as const),
+        code: recipient.startsWith("a") ? 250 : 550,
+        text: recipient.startsWith("a") ? "250 ok" : "550 no such user",
+      })),
+    })),
+  );
+  const status = await services.email.status(SYSTEM, "example.org");
+  expect(status.sent).toBe(4);
+  expect(status.errors).toBe(3);
+});
+
 it("holds, purges and expires on the embedded database", async () => {
   await services.email.request(SYSTEM, "example.org", "block", "test");
   const held = await services.email.sendTest(SYSTEM, "example.org", "reader@dest.test");
