@@ -1,5 +1,5 @@
 // pnpm bench [--quick] [--profile|--no-profile] [--only relay,panel,spa] [--out FILE]
-//            [--rerender lab/results.json]
+//            [--relay-messages N] [--rerender lab/results.json]
 // Prints figures one per line (`name value unit`), writes docs/benchmarks.md, stops itself within
 // a bounded time and stops only the processes it started (by pid), dropping its own databases.
 import { spawnSync } from "node:child_process";
@@ -29,6 +29,8 @@ function parseArgs(argv: string[]) {
     only,
     profile: args.has("--no-profile") ? false : args.has("--profile") || !quick,
     out: value("--out") ?? path.join(REPO, "docs", "benchmarks.md"),
+    /** Messages per relay load instead of the mode's size (a shorter look while tuning). */
+    relayMessages: value("--relay-messages"),
     /** A results.json of an earlier run: only writes the report again. */
     rerender: value("--rerender"),
   };
@@ -46,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   const lab = path.join(os.tmpdir(), `scripts-email-bench-${process.pid}`);
   mkdirSync(lab, { recursive: true });
   const s = sizes(a.quick);
+  if (a.relayMessages) s.relay.messages = positiveInt(a.relayMessages, "--relay-messages");
   const cfg: BenchConfig = {
     quick: a.quick,
     lab,
@@ -112,6 +115,12 @@ export async function main(argv: string[]): Promise<number> {
   log(`wrote ${a.out} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   spawnSync("rm", ["-rf", path.join(lab, "postfix", "spool")]);
   return failed ? 1 : 0;
+}
+
+function positiveInt(text: string, option: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${option} wants a positive whole number`);
+  return n;
 }
 
 type RenderInput = Omit<Parameters<typeof renderReport>[0], "figs" | "analysis"> & {
