@@ -1,8 +1,35 @@
-import type { ApiToken, Session, User } from "@scripts-email/db";
+import type { ApiToken, Session } from "@scripts-email/db";
 import { BaseRepository } from "../shared/base-repository.ts";
+import type { UserIdentity } from "../user/user-repository.ts";
 
-export type SessionRow = Session & { user: User };
-export type ApiTokenRow = ApiToken & { user: User };
+/** What authenticating a request needs: never the password hash. */
+export interface SessionRow {
+  id: string;
+  csrfToken: string;
+  expiresAt: Date;
+  user: UserIdentity;
+}
+
+export interface ApiTokenRow {
+  id: string;
+  lastUsedAt: Date | null;
+  user: UserIdentity;
+}
+
+/** A token's last use is recorded at most this often. */
+const TOKEN_TOUCH_INTERVAL_MS = 60_000;
+
+interface AuthJoinRow {
+  id: string;
+  userId: string;
+  email: string;
+  role: UserIdentity["role"];
+  locale: string;
+}
+
+function userOf(row: AuthJoinRow): UserIdentity {
+  return { id: row.userId, email: row.email, role: row.role, locale: row.locale };
+}
 
 export class AuthRepository extends BaseRepository {
   async recordLoginAttempt(email: string, succeeded: boolean, at: Date): Promise<void> {
@@ -42,12 +69,29 @@ export class AuthRepository extends BaseRepository {
     return this.db.session.create({ data });
   }
 
-  findSession(tokenHash: string): Promise<SessionRow | null> {
-    return this.db.session.findUnique({ where: { tokenHash }, include: { user: true } });
+  /** Every signed-in request asks this: plain SQL, one indexed join. */
+  async findSession(tokenHash: string): Promise<SessionRow | null> {
+    const [row] = await this.sql.query<AuthJoinRow & { csrfToken: string; expiresAt: Date }>(
+      `SELECT s.id::text AS id, s."csrfToken", s."expiresAt",
+              u.id::text AS "userId", u.email, u.role::text AS role, u.locale
+         FROM "Session" s JOIN "User" u ON u.id = s."userId"
+        WHERE s."tokenHash" = $1`,
+      [tokenHash],
+    );
+    if (!row) return null;
+    return {
+      id: row.id,
+      csrfToken: row.csrfToken,
+      expiresAt: new Date(row.expiresAt),
+      user: userOf(row),
+    };
   }
 
   async extendSession(id: string, expiresAt: Date): Promise<void> {
-    await this.db.session.updateMany({ where: { id }, data: { expiresAt } });
+    await this.sql.query(`UPDATE "Session" SET "expiresAt" = $2::timestamptz WHERE id = $1::uuid`, [
+      id,
+      expiresAt.toISOString(),
+    ]);
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
@@ -64,19 +108,36 @@ export class AuthRepository extends BaseRepository {
     return this.db.apiToken.create({ data });
   }
 
-  findApiToken(tokenHash: string): Promise<ApiTokenRow | null> {
-    return this.db.apiToken.findUnique({ where: { tokenHash }, include: { user: true } });
+  /** Every bearer request asks this: plain SQL, one indexed join. */
+  async findApiToken(tokenHash: string): Promise<ApiTokenRow | null> {
+    const [row] = await this.sql.query<AuthJoinRow & { lastUsedAt: Date | null }>(
+      `SELECT t.id::text AS id, t."lastUsedAt",
+              u.id::text AS "userId", u.email, u.role::text AS role, u.locale
+         FROM "ApiToken" t JOIN "User" u ON u.id = t."userId"
+        WHERE t."tokenHash" = $1`,
+      [tokenHash],
+    );
+    if (!row) return null;
+    return {
+      id: row.id,
+      lastUsedAt: row.lastUsedAt === null ? null : new Date(row.lastUsedAt),
+      user: userOf(row),
+    };
   }
 
   /**
    * Records when a token was used, at most once a minute: a write (and a WAL flush) on every
-   * request would cost more than the request itself.
+   * request would cost more than the request itself. A token read less than a minute after its
+   * last recorded use costs no statement at all; otherwise the update re-checks the time, so
+   * that of concurrent requests only one writes.
    */
-  async touchApiToken(id: string, at: Date): Promise<void> {
-    const staleBefore = new Date(at.getTime() - 60_000);
-    await this.db.apiToken.updateMany({
-      where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: staleBefore } }] },
-      data: { lastUsedAt: at },
-    });
+  async touchApiToken(token: Pick<ApiTokenRow, "id" | "lastUsedAt">, at: Date): Promise<void> {
+    const staleBefore = at.getTime() - TOKEN_TOUCH_INTERVAL_MS;
+    if (token.lastUsedAt && token.lastUsedAt.getTime() >= staleBefore) return;
+    await this.sql.query(
+      `UPDATE "ApiToken" SET "lastUsedAt" = $2::timestamptz
+        WHERE id = $1::uuid AND ("lastUsedAt" IS NULL OR "lastUsedAt" < $3::timestamptz)`,
+      [token.id, at.toISOString(), new Date(staleBefore).toISOString()],
+    );
   }
 }

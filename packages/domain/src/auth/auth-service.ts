@@ -110,7 +110,7 @@ export function createAuthService(deps: {
       if (!token.startsWith(API_TOKEN_PREFIX)) return null;
       const row = await auth.findApiToken(sha256(token));
       if (!row) return null;
-      await auth.touchApiToken(row.id, clock.now());
+      await auth.touchApiToken(row, clock.now());
       return toUserRecord(row.user);
     },
   };

@@ -40,16 +40,10 @@ export interface EmailServiceDeps {
 }
 
 export function createEmailService(deps: EmailServiceDeps): EmailService {
-  const { hostings, email, users, audit, clock } = deps;
+  const { hostings, email, audit, clock } = deps;
 
   async function statusOf(hosting: HostingRow): Promise<EmailStatus> {
-    const today = utcDay(clock.now());
-    const [totals, sentToday, counts, nextExpiry] = await Promise.all([
-      email.volumeTotals(hosting.id),
-      email.sentOn(hosting.id, today),
-      email.queueCounts(hosting.id, QUEUE_COUNT_CAP),
-      email.nextHeldExpiry(hosting.id),
-    ]);
+    const counts = await email.panelCounters(hosting.id, utcDay(clock.now()), QUEUE_COUNT_CAP);
     return {
       state: hosting.state,
       blockedBy: hosting.state === "active" ? null : hosting.blockedByRole,
@@ -57,14 +51,14 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
       stateChangedAt: hosting.stateChangedAt.toISOString(),
       reportRecipient: hosting.reportRecipient,
       alertWebhookUrl: hosting.alertWebhookUrl,
-      sent: totals.sent,
-      sentToday,
+      sent: counts.sent,
+      sentToday: counts.sentToday,
       maxPerDay: hosting.maxPerDay,
-      errors: totals.errors,
+      errors: counts.errors,
       held: counts.held,
       queued: counts.queued,
       countsCapped: counts.held >= QUEUE_COUNT_CAP || counts.queued >= QUEUE_COUNT_CAP,
-      nextExpiry: isoOrNull(nextExpiry),
+      nextExpiry: isoOrNull(counts.nextHeldExpiry),
     };
   }
 
@@ -149,7 +143,7 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
       const last = utcDay(clock.now());
       const first = new Date(last.getTime() - (count - 1) * DAY);
       const rows = await email.volumesBetween(hosting.id, first, last);
-      const byDay = new Map(rows.map((r) => [isoDay(r.day), r]));
+      const byDay = new Map(rows.map((r) => [r.day, r]));
       return Array.from({ length: count }, (_, i) => {
         const date = isoDay(new Date(first.getTime() + i * DAY));
         const row = byDay.get(date);
@@ -170,10 +164,6 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
       const hosting = await loadVisibleHosting(hostings, actor, serviceName);
       const changes = await hostings.stateChanges(hosting.id, HISTORY_LIMIT);
       const askerIsSupport = actorRoleOf(actor) === "support";
-      const visibleIds = changes
-        .filter((c) => c.actorId && (c.actorRole === "customer" || askerIsSupport))
-        .map((c) => c.actorId as string);
-      const emails = await users.emailsById([...new Set(visibleIds)]);
       return changes.map(
         (c): StateChange => ({
           from: c.from,
@@ -184,7 +174,7 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
           actorEmail:
             c.actorId &&
             (c.actorRole === "customer" || (c.actorRole === "support" && askerIsSupport))
-              ? (emails.get(c.actorId) ?? null)
+              ? c.actorEmail
               : null,
           reason: c.reason,
         }),

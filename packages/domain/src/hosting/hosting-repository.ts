@@ -29,13 +29,45 @@ export interface TransitionUpdate {
 
 const withOwner = { owner: { select: { email: true } } } as const;
 
+/** Every column of Hosting and its owner's address, in the shapes Prisma would answer. */
+const HOSTING_COLUMNS = `h.id::text AS id, h."serviceName", h."ownerId"::text AS "ownerId",
+  h.state::text AS state, h."blockedByRole"::text AS "blockedByRole", h."stateReason",
+  h."stateChangedAt", h."reportRecipient", h."maxPerDay", h."smtpPasswordHash",
+  h."alertWebhookUrl", h."createdAt", u.email AS "ownerEmail"`;
+
+type HostingSqlRow = Hosting & { ownerEmail: string };
+
+function toHostingRow({ ownerEmail, ...hosting }: HostingSqlRow): HostingRow {
+  return {
+    ...hosting,
+    stateChangedAt: new Date(hosting.stateChangedAt),
+    createdAt: new Date(hosting.createdAt),
+    owner: { email: ownerEmail },
+  };
+}
+
 export class HostingRepository extends BaseRepository {
+  /**
+   * Every hosting page request starts here: plain SQL outside a transaction (see
+   * @scripts-email/db sql-client.ts), Prisma inside one.
+   */
   findByServiceName(serviceName: string, tx?: Tx): Promise<HostingRow | null> {
-    return this.client(tx).hosting.findUnique({ where: { serviceName }, include: withOwner });
+    if (tx) return tx.hosting.findUnique({ where: { serviceName }, include: withOwner });
+    return this.findOne(`h."serviceName" = $1`, serviceName);
   }
 
   findById(id: string, tx?: Tx): Promise<HostingRow | null> {
-    return this.client(tx).hosting.findUnique({ where: { id }, include: withOwner });
+    if (tx) return tx.hosting.findUnique({ where: { id }, include: withOwner });
+    return this.findOne(`h.id = $1::uuid`, id);
+  }
+
+  private async findOne(condition: string, value: string): Promise<HostingRow | null> {
+    const [row] = await this.sql.query<HostingSqlRow>(
+      `SELECT ${HOSTING_COLUMNS} FROM "Hosting" h JOIN "User" u ON u.id = h."ownerId"
+        WHERE ${condition}`,
+      [value],
+    );
+    return row ? toHostingRow(row) : null;
   }
 
   list(filter: { ownerId?: string; q?: string; limit: number }): Promise<HostingRow[]> {
@@ -113,13 +145,23 @@ export class HostingRepository extends BaseRepository {
     await this.client(tx).stateChange.create({ data: { hostingId, ...change } });
   }
 
-  stateChanges(hostingId: string, limit: number): Promise<StateChangeRow[]> {
-    return this.db.stateChange.findMany({
-      where: { hostingId },
-      orderBy: [{ at: "desc" }, { id: "desc" }],
-      take: limit,
-      select: { from: true, to: true, at: true, actorId: true, actorRole: true, reason: true },
-    });
+  /** Newest first, with the acting user's address (null once that user is gone). */
+  async stateChanges(
+    hostingId: string,
+    limit: number,
+  ): Promise<Array<StateChangeRow & { actorEmail: string | null }>> {
+    const rows = await this.sql.query<StateChangeRow & { actorEmail: string | null }>(
+      `SELECT c."from"::text AS "from", c."to"::text AS "to", c.at,
+              c."actorId"::text AS "actorId", c."actorRole"::text AS "actorRole", c.reason,
+              u.email AS "actorEmail"
+         FROM "StateChange" c LEFT JOIN "User" u ON u.id = c."actorId"
+        WHERE c."hostingId" = $1::uuid
+        ORDER BY c.at DESC, c.id DESC
+        LIMIT $2::int`,
+      [hostingId, limit],
+    );
+    for (const row of rows) row.at = new Date(row.at);
+    return rows;
   }
 
   /** Hostings in `state`, through the state index. */

@@ -4,6 +4,9 @@ import { BaseRepository } from "../shared/base-repository.ts";
 
 export type UserRow = User;
 
+/** Who a user is, without the password hash: what a request's actor is made of. */
+export type UserIdentity = Pick<User, "id" | "email" | "role" | "locale">;
+
 export class UserRepository extends BaseRepository {
   findByEmail(email: string): Promise<UserRow | null> {
     return this.db.user.findUnique({ where: { email } });
@@ -15,10 +18,10 @@ export class UserRepository extends BaseRepository {
 
   async emailsById(ids: string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.user.findMany({
-      where: { id: { in: ids } },
-      select: { id: true, email: true },
-    });
+    const rows = await this.sql.query<{ id: string; email: string }>(
+      `SELECT id::text AS id, email FROM "User" WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
     return new Map(rows.map((r) => [r.id, r.email]));
   }
 

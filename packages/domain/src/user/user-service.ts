@@ -5,11 +5,11 @@ import { DomainError } from "../errors.ts";
 import type { UserRecord, UserService } from "../services.ts";
 import { hashPassword } from "../shared/secrets.ts";
 import { parseEmailAddress } from "../shared/validation.ts";
-import type { UserRepository, UserRow } from "./user-repository.ts";
+import type { UserIdentity, UserRepository } from "./user-repository.ts";
 
 export const MIN_PASSWORD_LENGTH = 8;
 
-export function toUserRecord(row: UserRow): UserRecord {
+export function toUserRecord(row: UserIdentity): UserRecord {
   return {
     id: row.id,
     email: row.email,
