@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
 import type { IncomingMessage } from "@scripts-email/domain";
 import { DomainError } from "@scripts-email/domain";
 import type {
@@ -183,7 +184,8 @@ export function createIngestServer(
   }
 
   const server = new PromptSmtpServer({
-    name: options.name,
+    // Once here rather than by the library at every connection.
+    name: options.name ?? hostname(),
     banner: options.banner,
     size: maxSize,
     maxRecipients: options.maxRecipients ?? DEFAULT_MAX_RECIPIENTS,
@@ -200,6 +202,10 @@ export function createIngestServer(
     hide8BITMIME: false,
     closeTimeout: options.closeTimeoutMs ?? 30_000,
     logger: false,
+    // The library's default answers on the next turn of the event loop; nothing to wait for.
+    onConnect(_session, callback) {
+      callback();
+    },
     onAuth(auth, session, callback) {
       authenticate(auth, session).then(
         (user) => callback(null, { user }),

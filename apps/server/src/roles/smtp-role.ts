@@ -2,28 +2,36 @@ import { readFile } from "node:fs/promises";
 import { createIngestServer, type IngestLogger } from "@scripts-email/mta";
 import { fields } from "../log.ts";
 import type { RoleContext, RunningRole } from "../roles.ts";
+import { DEFAULT_LOGIN_CACHE, LoginCache, type LoginCacheOptions } from "./smtp-login-cache.ts";
+
+export interface SmtpRoleOptions {
+  /** Successful logins trusted for a few seconds (see `LoginCache`); tests shorten or stop it. */
+  loginCache?: LoginCacheOptions;
+}
 
 /** SMTP submission for the websites' scripts (and the sendmail command), on SMTP_PORT. */
-export async function startSmtpRole({
-  config,
-  services,
-  log,
-  mta,
-}: RoleContext): Promise<RunningRole> {
+export async function startSmtpRole(
+  { config, services, log, mta }: RoleContext,
+  options: SmtpRoleOptions = {},
+): Promise<RunningRole> {
+  // Per-message lines go to debug; below that level the line is not even built.
+  const debug = config.logLevel === "debug" || config.logLevel === "trace";
   const logger: IngestLogger = {
-    info: (details, message) => log.debug(`smtp: ${message} ${fields(details)}`),
+    info: debug ? (details, message) => log.debug(`smtp: ${message} ${fields(details)}`) : () => {},
     warn: (details, message) => log.warn(`smtp: ${message} ${fields(details)}`),
     error: (details, message) => log.error(`smtp: ${message} ${fields(details)}`),
   };
   const tls = config.smtpTls
     ? { key: await readFile(config.smtpTls.keyFile), cert: await readFile(config.smtpTls.certFile) }
     : undefined;
+  // Every PHP mail() is a session of its own: without the cache each one is a database lookup.
+  const logins = new LoginCache<{ hostingId: string; serviceName: string }>(async (user, pass) => {
+    const hosting = await services.hostings.verifySmtpPassword(user, pass);
+    return hosting && { hostingId: hosting.id, serviceName: hosting.serviceName };
+  }, options.loginCache ?? DEFAULT_LOGIN_CACHE);
   const server = createIngestServer(
     {
-      authenticate: async (user, pass) => {
-        const hosting = await services.hostings.verifySmtpPassword(user, pass);
-        return hosting && { hostingId: hosting.id, serviceName: hosting.serviceName };
-      },
+      authenticate: (user, pass) => logins.authenticate(user, pass),
       accept: async (message) => {
         const accepted = await services.mail.ingest.accept(message);
         mta.accepted(accepted.status);
