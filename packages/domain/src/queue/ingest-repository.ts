@@ -38,7 +38,7 @@ export interface DailyAddition {
 
 /**
  * The ingest's writes, in plain SQL (the hot path: see @scripts-email/db sql-client.ts). A batch is
- * three statements inside one transaction, whatever its number of messages and hostings.
+ * two statements inside one transaction, whatever its number of messages and hostings.
  */
 export class IngestRepository extends BaseRepository {
   /** One transaction of plain SQL (see @scripts-email/db sql-client.ts). */
@@ -49,25 +49,26 @@ export class IngestRepository extends BaseRepository {
   /**
    * Reads the hostings' state under a share lock (a block that commits while these messages are
    * being stored waits for them, then holds them with the rest of the queue), then locks their
-   * counter of the day, created if needed, and reads how much of it is used.
+   * counter of the day, created if needed, and reads how much of it is used: one statement, the
+   * hostings locked first. DO UPDATE (not DO NOTHING) so that an existing counter is locked and
+   * read in the same step.
    */
   async lockHostings(q: SqlQuery, ids: string[], day: Date): Promise<Map<string, IngestHosting>> {
-    const hostings = await q.query<Omit<IngestHosting, "usedToday">>(
-      `SELECT id::text AS id, "serviceName", state::text AS state, "maxPerDay"
-         FROM "Hosting" WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE`,
-      [ids],
+    const rows = await q.query<IngestHosting>(
+      `WITH h AS (
+         SELECT id, "serviceName", state, "maxPerDay" FROM "Hosting"
+          WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE),
+       d AS (
+         INSERT INTO "DailyVolume" ("hostingId", day)
+         SELECT id, $2::date FROM h ORDER BY id
+         ON CONFLICT ("hostingId", day) DO UPDATE SET accepted = "DailyVolume".accepted
+         RETURNING "hostingId", accepted)
+       SELECT h.id::text AS id, h."serviceName", h.state::text AS state, h."maxPerDay",
+              d.accepted AS "usedToday"
+         FROM h JOIN d ON d."hostingId" = h.id`,
+      [ids, isoDay(day)],
     );
-    if (hostings.length === 0) return new Map();
-    // DO UPDATE (not DO NOTHING) so that an existing row is locked and returned in the same step.
-    const used = await q.query<{ hostingId: string; accepted: number }>(
-      `INSERT INTO "DailyVolume" ("hostingId", day)
-       SELECT id, $2::date FROM unnest($1::uuid[]) AS id ORDER BY id
-       ON CONFLICT ("hostingId", day) DO UPDATE SET accepted = "DailyVolume".accepted
-       RETURNING "hostingId"::text AS "hostingId", accepted`,
-      [hostings.map((h) => h.id), isoDay(day)],
-    );
-    const usedBy = new Map(used.map((u) => [u.hostingId, u.accepted]));
-    return new Map(hostings.map((h) => [h.id, { ...h, usedToday: usedBy.get(h.id) ?? 0 }]));
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   /** Inserts the messages and adds them to their hostings' day, in one statement. */
