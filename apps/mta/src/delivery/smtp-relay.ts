@@ -1,105 +1,198 @@
 import type { RecipientResult } from "@scripts-email/domain";
-import nodemailer from "nodemailer";
 import type { Relay } from "./relay.ts";
-
-interface SmtpError extends Error {
-  code?: string;
-  responseCode?: number;
-  response?: string;
-  recipient?: string;
-  rejectedErrors?: SmtpError[];
-}
-
-interface SendInfo {
-  accepted: Array<string | { address: string }>;
-  rejectedErrors?: SmtpError[];
-  response?: string;
-}
+import {
+  SmtpConnection,
+  type SmtpConnectOptions,
+  SmtpError,
+  type SmtpReply,
+  type TransactionReplies,
+} from "./smtp-client.ts";
 
 export interface SmtpRelayOptions {
-  /** `smtp://user:pass@host:port` (or `smtps://`). */
+  /**
+   * `smtp://user:pass@host:port` (or `smtps://`); `?tls=insecure` accepts a private certificate.
+   * Over smtp:// the session is upgraded with STARTTLS whenever the relay offers it.
+   */
   url: string;
+  /** Connections kept open to the relay; 10 by default. */
   maxConnections?: number;
   /** Seconds to wait for the relay before the attempt is deferred. */
   timeoutSeconds?: number;
 }
 
+/** Transactions on one connection before it is replaced by a fresh one. */
+const MAX_MESSAGES_PER_CONNECTION = 1000;
+
 /** Relays through the upstream server over a pool of reused SMTP connections. */
 export function createSmtpRelay(options: SmtpRelayOptions): Relay {
-  const timeout = (options.timeoutSeconds ?? 60) * 1000;
   const url = new URL(options.url);
-  const transport = nodemailer.createTransport({
-    pool: true,
-    maxConnections: options.maxConnections ?? 10,
-    maxMessages: 1000,
-    host: url.hostname,
-    port: Number(url.port || (url.protocol === "smtps:" ? 465 : 25)),
-    secure: url.protocol === "smtps:",
-    auth: url.username
-      ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
-      : undefined,
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout,
+  const secure = url.protocol === "smtps:";
+  const connect: SmtpConnectOptions = {
+    host: url.hostname.replace(/^\[(.*)\]$/, "$1"),
+    port: Number(url.port || (secure ? 465 : 25)),
+    secure,
     // A relay with a private certificate on the provider's own network is common.
-    tls: { rejectUnauthorized: url.searchParams.get("tls") !== "insecure" },
-  });
+    rejectUnauthorized: url.searchParams.get("tls") !== "insecure",
+    timeoutMs: (options.timeoutSeconds ?? 60) * 1000,
+    ...(url.username
+      ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+      : {}),
+  };
+  const pool = new ConnectionPool(connect, options.maxConnections ?? 10);
   return {
     mode: "smtp",
     async deliver(job) {
+      let connection: SmtpConnection;
       try {
-        const info = (await transport.sendMail({
-          envelope: { from: job.envelopeFrom, to: job.recipients },
-          raw: job.raw,
-        })) as SendInfo;
-        return recipientResults(job.recipients, info.rejectedErrors ?? [], info.response ?? "");
+        connection = await pool.acquire();
       } catch (error) {
-        return failureResults(job.recipients, error as SmtpError);
+        // Could not open a session (relay down, 421 greeting, TLS or AUTH refused): the relay's
+        // state, not the message's, so it is retried whatever the code.
+        const e = asError(error);
+        return job.recipients.map((recipient) => ({
+          recipient,
+          outcome: "deferred",
+          code: e.reply?.code ?? null,
+          text: e.reply?.text ?? `${e.code}: ${e.message}`,
+        }));
+      }
+      try {
+        const replies = await connection.send(job.envelopeFrom, job.recipients, job.raw);
+        return recipientResults(job.recipients, replies);
+      } finally {
+        pool.release(connection);
       }
     },
-    async close() {
-      transport.close();
-    },
+    close: () => pool.close(),
   };
 }
 
-function outcomeOf(code: number | undefined): "deferred" | "failed" {
-  return code !== undefined && code >= 500 ? "failed" : "deferred";
-}
+type Waiter = (connection: SmtpConnection | null) => void;
 
-function recipientResults(
-  recipients: string[],
-  rejected: SmtpError[],
-  response: string,
-): RecipientResult[] {
-  const byRecipient = new Map(rejected.map((e) => [e.recipient, e]));
-  return recipients.map((recipient) => {
-    const error = byRecipient.get(recipient);
-    if (!error) return { recipient, outcome: "delivered", code: codeOf(response), text: response };
-    return {
-      recipient,
-      outcome: outcomeOf(error.responseCode),
-      code: error.responseCode ?? null,
-      text: error.response ?? error.message,
-    };
-  });
-}
+/**
+ * Up to `max` open connections, reused most-recently-used first (so surplus ones go idle and
+ * time out); a caller waits when all are busy. A broken or well-used connection is replaced.
+ */
+class ConnectionPool {
+  private readonly all = new Set<SmtpConnection>();
+  private readonly idle: SmtpConnection[] = [];
+  private readonly waiting: Waiter[] = [];
+  private opening = 0;
+  private closing = false;
 
-function failureResults(recipients: string[], error: SmtpError): RecipientResult[] {
-  // Every recipient refused at RCPT: each has its own reply.
-  if (error.code === "EENVELOPE" && error.rejectedErrors?.length) {
-    return recipientResults(recipients, error.rejectedErrors, "");
+  constructor(
+    private readonly options: SmtpConnectOptions,
+    private readonly max: number,
+  ) {}
+
+  async acquire(): Promise<SmtpConnection> {
+    for (;;) {
+      if (this.closing) throw new SmtpError("ECONNECTION", "The relay client is closed");
+      let connection = this.idle.pop();
+      while (connection && !connection.usable) connection = this.idle.pop();
+      if (connection) return connection;
+      if (this.all.size + this.opening < this.max) return this.open();
+      connection = (await new Promise<SmtpConnection | null>((resolve) => {
+        this.waiting.push(resolve);
+      })) as SmtpConnection | undefined;
+      // null: a slot was freed; try again (idle, or open one).
+      if (connection) return connection;
+    }
   }
-  // The message as a whole (DATA refused, connection lost, relay down): same fate for all.
-  return recipients.map((recipient) => ({
-    recipient,
-    outcome: outcomeOf(error.responseCode),
-    code: error.responseCode ?? null,
-    text: error.response ?? `${error.code ?? "ERROR"}: ${error.message}`,
-  }));
+
+  release(connection: SmtpConnection): void {
+    if (this.closing || !connection.usable || connection.messages >= MAX_MESSAGES_PER_CONNECTION) {
+      this.retire(connection);
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next) next(connection);
+    else this.idle.push(connection);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const waiter of this.waiting.splice(0)) waiter(null);
+    const idle = this.idle.splice(0);
+    for (const connection of idle) this.all.delete(connection);
+    await Promise.all(idle.map((connection) => connection.quit()));
+  }
+
+  private async open(): Promise<SmtpConnection> {
+    this.opening++;
+    let connection: SmtpConnection;
+    try {
+      connection = await SmtpConnection.open(this.options);
+    } catch (error) {
+      this.opening--;
+      this.waiting.shift()?.(null);
+      throw error;
+    }
+    this.opening--;
+    this.all.add(connection);
+    connection.onClose = (gone) => this.forget(gone);
+    return connection;
+  }
+
+  /** Takes a connection out of the pool and quits it; its slot goes to whoever waits. */
+  private retire(connection: SmtpConnection): void {
+    if (!this.all.has(connection)) return;
+    void connection.quit();
+    this.forget(connection);
+  }
+
+  private forget(connection: SmtpConnection): void {
+    if (!this.all.delete(connection)) return;
+    const i = this.idle.indexOf(connection);
+    if (i !== -1) this.idle.splice(i, 1);
+    this.waiting.shift()?.(null);
+  }
 }
 
-function codeOf(response: string): number | null {
-  const code = Number.parseInt(response.slice(0, 3), 10);
-  return Number.isFinite(code) ? code : null;
+function asError(error: unknown): SmtpError {
+  if (error instanceof SmtpError) return error;
+  return new SmtpError("ECONNECTION", error instanceof Error ? error.message : String(error));
+}
+
+/** A refusal: 5xx fails, anything else (4xx, or a reply that makes no sense there) defers. */
+function fromReply(recipient: string, reply: SmtpReply): RecipientResult {
+  return {
+    recipient,
+    outcome: reply.code >= 500 ? "failed" : "deferred",
+    code: reply.code,
+    text: reply.text,
+  };
+}
+
+/** A step that never got its reply: the session broke (connection lost, timeout, 421). */
+function fromError(recipient: string, error: SmtpError | undefined): RecipientResult {
+  return {
+    recipient,
+    outcome: "deferred",
+    code: error?.reply?.code ?? null,
+    text:
+      error?.reply?.text ??
+      (error ? `${error.code}: ${error.message}` : "EPROTOCOL: incomplete SMTP transaction"),
+  };
+}
+
+/**
+ * Each recipient's fate: MAIL refused → all; RCPT refused → that recipient; DATA or the content
+ * refused → every accepted recipient; the final 2xx → delivered with its text. 5xx fails, 4xx
+ * and a broken session defer.
+ */
+function recipientResults(recipients: string[], r: TransactionReplies): RecipientResult[] {
+  const { mail, data, final, error } = r;
+  return recipients.map((recipient, i) => {
+    if (!mail) return fromError(recipient, error);
+    if (mail.code >= 300) return fromReply(recipient, mail);
+    const rcpt = r.rcpt[i];
+    if (!rcpt) return fromError(recipient, error);
+    if (rcpt.code >= 300) return fromReply(recipient, rcpt);
+    if (!data) return fromError(recipient, error);
+    if (data.code !== 354) return fromReply(recipient, data);
+    if (!final) return fromError(recipient, error);
+    if (final.code >= 300) return fromReply(recipient, final);
+    return { recipient, outcome: "delivered", code: final.code, text: final.text };
+  });
 }
