@@ -88,6 +88,8 @@ try {
     ["errors", `${base}/errors`],
     ["volumes", `${base}/volumes?days=30`],
     ["history", `${base}/history`],
+    // for comparison: authentication alone (one statement)
+    ["me", `http://127.0.0.1:${port}/api/me`],
   ];
   const auths: Array<[string, Record<string, string>]> = [
     ["bearer", { authorization: `Bearer ${token}` }],
