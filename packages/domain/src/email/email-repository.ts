@@ -1,3 +1,9 @@
+import {
+  HOSTING_COLUMNS,
+  type HostingRow,
+  type HostingSqlRow,
+  toHostingRow,
+} from "../hosting/hosting-repository.ts";
 import { BaseRepository, type Tx } from "../shared/base-repository.ts";
 import { isoDay } from "../shared/time.ts";
 
@@ -33,56 +39,89 @@ interface LockedHosting {
 /** Batch jobs delete or update thousands of rows per transaction: more than the default 10 s. */
 const BATCH_TIMEOUT_MS = 60_000;
 
+/**
+ * The status counters of the hosting `h` (`$2` today, `$3` the cap):
+ * - totals and today's sent mail from the daily counters;
+ * - held and queued mail, each counted up to the cap: a page view must cost the same whether a
+ *   hosting holds ten messages or a million. The statuses are written as enum literals so that
+ *   the (hostingId, status, …) index bounds the scan (a text cast would not);
+ * - the next held expiry: every message expires a fixed time after it was accepted, so the
+ *   oldest held message is the next to expire, one read from the end of the hosting's
+ *   (status, acceptedAt) index.
+ */
+const COUNTER_JOIN = `CROSS JOIN LATERAL (
+  SELECT COALESCE(sum(v.sent), 0)::bigint AS sent, COALESCE(sum(v.errors), 0)::bigint AS errors
+    FROM "DailyVolume" v WHERE v."hostingId" = h.id) t`;
+
+const COUNTER_COLUMNS = `t.sent, t.errors,
+  COALESCE((SELECT v.sent FROM "DailyVolume" v
+             WHERE v."hostingId" = h.id AND v.day = $2::date), 0)::int AS "sentToday",
+  (SELECT count(*)::int FROM (
+     SELECT 1 FROM "Message" m
+      WHERE m."hostingId" = h.id AND m.status IN ('held')
+      LIMIT $3::int) capped) AS held,
+  (SELECT count(*)::int FROM (
+     SELECT 1 FROM "Message" m
+      WHERE m."hostingId" = h.id AND m.status IN ('queued', 'sending')
+      LIMIT $3::int) capped) AS queued,
+  (SELECT m."expiresAt" FROM "Message" m
+    WHERE m."hostingId" = h.id AND m.status = 'held'
+    ORDER BY m."acceptedAt" ASC, m.id ASC
+    LIMIT 1) AS "nextHeldExpiry"`;
+
+interface CounterSqlRow {
+  /** bigint sums: a string from node-postgres, a BigInt from Prisma */
+  sent: unknown;
+  errors: unknown;
+  sentToday: number;
+  held: number;
+  queued: number;
+  nextHeldExpiry: Date | null;
+}
+
+function toCounters(row: CounterSqlRow): PanelCounters {
+  return {
+    sent: Number(row.sent),
+    errors: Number(row.errors),
+    sentToday: row.sentToday,
+    held: row.held,
+    queued: row.queued,
+    nextHeldExpiry: row.nextHeldExpiry === null ? null : new Date(row.nextHeldExpiry),
+  };
+}
+
 export class EmailRepository extends BaseRepository {
-  /**
-   * The status counters in one plain-SQL statement (the hosting page's most frequent call):
-   * - totals and today's sent mail from the daily counters;
-   * - held and queued mail, each counted up to `cap`: a page view must cost the same whether a
-   *   hosting holds ten messages or a million. The statuses are written as enum literals so that
-   *   the (hostingId, status, …) index bounds the scan (a text cast would not);
-   * - the next held expiry: every message expires a fixed time after it was accepted, so the
-   *   oldest held message is the next to expire, one read from the end of the hosting's
-   *   (status, acceptedAt) index.
-   */
+  /** The status counters of one hosting (after a change; the page's read is `statusOf`). */
   async panelCounters(hostingId: string, today: Date, cap: number): Promise<PanelCounters> {
-    const [row] = await this.sql.query<{
-      sent: unknown;
-      errors: unknown;
-      sentToday: number;
-      held: number;
-      queued: number;
-      nextHeldExpiry: Date | null;
-    }>(
-      `SELECT t.sent, t.errors,
-              COALESCE((SELECT v.sent FROM "DailyVolume" v
-                         WHERE v."hostingId" = $1::uuid AND v.day = $2::date), 0)::int
-                AS "sentToday",
-              (SELECT count(*)::int FROM (
-                 SELECT 1 FROM "Message"
-                  WHERE "hostingId" = $1::uuid AND status IN ('held')
-                  LIMIT $3::int) capped) AS held,
-              (SELECT count(*)::int FROM (
-                 SELECT 1 FROM "Message"
-                  WHERE "hostingId" = $1::uuid AND status IN ('queued', 'sending')
-                  LIMIT $3::int) capped) AS queued,
-              (SELECT "expiresAt" FROM "Message"
-                WHERE "hostingId" = $1::uuid AND status = 'held'
-                ORDER BY "acceptedAt" ASC, id ASC
-                LIMIT 1) AS "nextHeldExpiry"
-         FROM (SELECT COALESCE(sum(sent), 0)::bigint AS sent,
-                      COALESCE(sum(errors), 0)::bigint AS errors
-                 FROM "DailyVolume" WHERE "hostingId" = $1::uuid) t`,
+    const [row] = await this.sql.query<CounterSqlRow>(
+      `SELECT ${COUNTER_COLUMNS} FROM (SELECT $1::uuid AS id) h ${COUNTER_JOIN}`,
       [hostingId, isoDay(today), cap],
     );
     if (!row) throw new Error("panelCounters: no row");
+    return toCounters(row);
+  }
+
+  /**
+   * The hosting page's most frequent call in one statement: the hosting, its owner's address and
+   * its counters. Only a hosting of `ownerId` is read, unless it is null (support, the system).
+   */
+  async statusOf(
+    serviceName: string,
+    ownerId: string | null,
+    today: Date,
+    cap: number,
+  ): Promise<{ hosting: HostingRow; counters: PanelCounters } | null> {
+    const [row] = await this.sql.query<HostingSqlRow & CounterSqlRow>(
+      `SELECT ${HOSTING_COLUMNS}, ${COUNTER_COLUMNS}
+         FROM "Hosting" h JOIN "User" u ON u.id = h."ownerId" ${COUNTER_JOIN}
+        WHERE h."serviceName" = $1 AND ($4::uuid IS NULL OR h."ownerId" = $4::uuid)`,
+      [serviceName, isoDay(today), cap, ownerId],
+    );
+    if (!row) return null;
+    const { sent, errors, sentToday, held, queued, nextHeldExpiry, ...hosting } = row;
     return {
-      // bigint sums: a string from node-postgres, a BigInt from Prisma
-      sent: Number(row.sent),
-      errors: Number(row.errors),
-      sentToday: row.sentToday,
-      held: row.held,
-      queued: row.queued,
-      nextHeldExpiry: row.nextHeldExpiry === null ? null : new Date(row.nextHeldExpiry),
+      hosting: toHostingRow(hosting),
+      counters: toCounters({ sent, errors, sentToday, held, queued, nextHeldExpiry }),
     };
   }
 

@@ -10,7 +10,7 @@ import type { InternalAuditService } from "../audit/audit-service.ts";
 import type { Clock } from "../clock.ts";
 import { DAY } from "../clock.ts";
 import { DomainError } from "../errors.ts";
-import { loadVisibleHosting } from "../hosting/hosting-access.ts";
+import { canSee, loadVisibleHosting, ownerFilterOf } from "../hosting/hosting-access.ts";
 import type { HostingRepository, HostingRow } from "../hosting/hosting-repository.ts";
 import type { IngestService } from "../queue/ingest-service.ts";
 import { sendTestEmail } from "../queue/test-email.ts";
@@ -19,7 +19,7 @@ import { isoDay, isoOrNull, utcDay } from "../shared/time.ts";
 import { parseEmailAddress, parseWebhookUrl } from "../shared/validation.ts";
 import type { UserRepository } from "../user/user-repository.ts";
 import { createEmailJobs } from "./email-jobs.ts";
-import type { EmailRepository } from "./email-repository.ts";
+import type { EmailRepository, PanelCounters } from "./email-repository.ts";
 import { requestTransition } from "./email-transition.ts";
 
 const HISTORY_LIMIT = 200;
@@ -42,8 +42,7 @@ export interface EmailServiceDeps {
 export function createEmailService(deps: EmailServiceDeps): EmailService {
   const { hostings, email, audit, clock } = deps;
 
-  async function statusOf(hosting: HostingRow): Promise<EmailStatus> {
-    const counts = await email.panelCounters(hosting.id, utcDay(clock.now()), QUEUE_COUNT_CAP);
+  function toStatus(hosting: HostingRow, counts: PanelCounters): EmailStatus {
     return {
       state: hosting.state,
       blockedBy: hosting.state === "active" ? null : hosting.blockedByRole,
@@ -62,6 +61,13 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
     };
   }
 
+  async function statusOf(hosting: HostingRow): Promise<EmailStatus> {
+    return toStatus(
+      hosting,
+      await email.panelCounters(hosting.id, utcDay(clock.now()), QUEUE_COUNT_CAP),
+    );
+  }
+
   async function reload(hosting: HostingRow): Promise<HostingRow> {
     const fresh = await hostings.findById(hosting.id);
     if (!fresh) throw new DomainError("not_found");
@@ -70,7 +76,15 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
 
   return {
     async status(actor, serviceName) {
-      return statusOf(await loadVisibleHosting(hostings, actor, serviceName));
+      // the access check of loadVisibleHosting, with the counters in the same statement
+      const found = await email.statusOf(
+        serviceName,
+        ownerFilterOf(actor),
+        utcDay(clock.now()),
+        QUEUE_COUNT_CAP,
+      );
+      if (!found || !canSee(actor, found.hosting)) throw new DomainError("not_found");
+      return toStatus(found.hosting, found.counters);
     },
 
     async updateSettings(actor, serviceName, settings) {

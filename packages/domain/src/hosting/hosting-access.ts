@@ -8,6 +8,12 @@ export function canSee(actor: Actor, hosting: { ownerId: string }): boolean {
   return actor.role === "support" || hosting.ownerId === actor.userId;
 }
 
+/** The owner a query must restrict hostings to for `actor`: null when it sees them all. */
+export function ownerFilterOf(actor: Actor): string | null {
+  if (actor.kind === "system" || actor.role === "support") return null;
+  return actor.userId;
+}
+
 /**
  * The hosting `actor` asked for. Another customer's hosting answers exactly like a missing one,
  * so that service names cannot be probed.

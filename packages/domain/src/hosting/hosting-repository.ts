@@ -29,15 +29,18 @@ export interface TransitionUpdate {
 
 const withOwner = { owner: { select: { email: true } } } as const;
 
-/** Every column of Hosting and its owner's address, in the shapes Prisma would answer. */
-const HOSTING_COLUMNS = `h.id::text AS id, h."serviceName", h."ownerId"::text AS "ownerId",
+/**
+ * Every column of Hosting (`h`) and its owner's address (`u`), in the shapes Prisma would answer;
+ * read back with `toHostingRow`.
+ */
+export const HOSTING_COLUMNS = `h.id::text AS id, h."serviceName", h."ownerId"::text AS "ownerId",
   h.state::text AS state, h."blockedByRole"::text AS "blockedByRole", h."stateReason",
   h."stateChangedAt", h."reportRecipient", h."maxPerDay", h."smtpPasswordHash",
   h."alertWebhookUrl", h."createdAt", u.email AS "ownerEmail"`;
 
-type HostingSqlRow = Hosting & { ownerEmail: string };
+export type HostingSqlRow = Hosting & { ownerEmail: string };
 
-function toHostingRow({ ownerEmail, ...hosting }: HostingSqlRow): HostingRow {
+export function toHostingRow({ ownerEmail, ...hosting }: HostingSqlRow): HostingRow {
   return {
     ...hosting,
     stateChangedAt: new Date(hosting.stateChangedAt),
