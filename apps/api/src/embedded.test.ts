@@ -166,8 +166,21 @@ describe("the hosting page on both databases", () => {
       expect.objectContaining({ from: "active", to: "blocked", actorEmail: "owner@example.org" }),
     ]);
     expect(expected[`${base}/messages?status=held&limit=2`]).toMatchObject({
-      items: [{ subject: "message 0" }, { subject: "message 1" }],
+      items: [
+        {
+          subject: "message 0",
+          acceptedAt: "2026-03-10T11:00:00.000Z",
+          expiresAt: "2026-03-13T11:00:00.000Z",
+          nextAttemptAt: null,
+        },
+        { subject: "message 1" },
+      ],
       nextCursor: "…",
+    });
+    expect(expected[`${base}/messages`]).toMatchObject({
+      items: expect.arrayContaining([
+        expect.objectContaining({ status: "queued", nextAttemptAt: "2026-03-10T08:00:00.000Z" }),
+      ]),
     });
 
     expect(await answers(onEmbedded, { authorization: `Bearer ${onEmbedded.bearer}` })).toEqual(

@@ -1,23 +1,29 @@
-import type { DeliveryEvent, Message, MessageStatus, Prisma } from "@scripts-email/db";
+import type { DeliveryEvent, Message, MessageStatus } from "@scripts-email/db";
 import { BaseRepository } from "../shared/base-repository.ts";
 
 export type MessageRow = Message;
 
-/** What a list row shows: never the content, which may be megabytes per message. */
-const SUMMARY = {
-  id: true,
-  acceptedAt: true,
-  envelopeFrom: true,
-  recipients: true,
-  subject: true,
-  size: true,
-  status: true,
-  attempts: true,
-  expiresAt: true,
-  nextAttemptAt: true,
-} as const satisfies Prisma.MessageSelect;
+/**
+ * What a list row shows: never the content, which may be megabytes per message. Times are ISO
+ * strings formatted by the database: a page is 50 rows of three times each, and parsing them
+ * into Dates only to format them again was a tenth of the call's CPU.
+ */
+export interface MessageListRow {
+  id: string;
+  acceptedAt: string;
+  envelopeFrom: string;
+  recipients: string[];
+  subject: string;
+  size: number;
+  status: MessageStatus;
+  attempts: number;
+  expiresAt: string;
+  nextAttemptAt: string | null;
+}
 
-export type MessageSummaryRow = Prisma.MessageGetPayload<{ select: typeof SUMMARY }>;
+/** A timestamptz column as `toISOString()` would write it (the columns keep milliseconds). */
+const iso = (column: string) =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 export interface MessagePosition {
   acceptedAt: Date;
@@ -35,7 +41,7 @@ export class MessageRepository extends BaseRepository {
     status?: MessageStatus | undefined;
     after?: MessagePosition | undefined;
     take: number;
-  }): Promise<MessageSummaryRow[]> {
+  }): Promise<MessageListRow[]> {
     const params: unknown[] = [query.hostingId, query.take];
     let where = `"hostingId" = $1::uuid`;
     if (query.status) {
@@ -48,20 +54,15 @@ export class MessageRepository extends BaseRepository {
       const id = `$${params.length}::uuid`;
       where += ` AND ("acceptedAt" < ${at} OR ("acceptedAt" = ${at} AND id < ${id}))`;
     }
-    const rows = await this.sql.query<MessageSummaryRow>(
-      `SELECT id::text AS id, "acceptedAt", "envelopeFrom", recipients, subject, size,
-              status::text AS status, attempts, "expiresAt", "nextAttemptAt"
+    return this.sql.query<MessageListRow>(
+      `SELECT id::text AS id, ${iso('"acceptedAt"')} AS "acceptedAt", "envelopeFrom", recipients,
+              subject, size, status::text AS status, attempts, ${iso('"expiresAt"')} AS "expiresAt",
+              ${iso('"nextAttemptAt"')} AS "nextAttemptAt"
          FROM "Message" WHERE ${where}
         ORDER BY "acceptedAt" DESC, id DESC
         LIMIT $2::int`,
       params,
     );
-    for (const row of rows) {
-      row.acceptedAt = new Date(row.acceptedAt);
-      row.expiresAt = new Date(row.expiresAt);
-      if (row.nextAttemptAt !== null) row.nextAttemptAt = new Date(row.nextAttemptAt);
-    }
-    return rows;
   }
 
   find(hostingId: string, id: string): Promise<MessageRow | null> {

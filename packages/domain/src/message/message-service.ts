@@ -8,12 +8,27 @@ import { isoOrNull } from "../shared/time.ts";
 import { isUuid } from "../shared/validation.ts";
 import { decodeCursor, encodeCursor } from "./message-cursor.ts";
 import { parseHeaders } from "./message-headers.ts";
-import type { MessageRepository, MessageSummaryRow } from "./message-repository.ts";
+import type { MessageListRow, MessageRepository, MessageRow } from "./message-repository.ts";
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
 
-function toSummary(m: MessageSummaryRow): MessageSummary {
+function toListSummary(m: MessageListRow): MessageSummary {
+  return {
+    id: m.id,
+    acceptedAt: m.acceptedAt,
+    from: m.envelopeFrom,
+    to: m.recipients,
+    subject: m.subject,
+    size: m.size,
+    status: m.status,
+    attempts: m.attempts,
+    expiresAt: m.expiresAt,
+    nextAttemptAt: m.nextAttemptAt,
+  };
+}
+
+function toSummary(m: MessageRow): MessageSummary {
   return {
     id: m.id,
     acceptedAt: m.acceptedAt.toISOString(),
@@ -46,8 +61,11 @@ export function createMessageService(deps: {
       const items = rows.slice(0, limit);
       const last = items.at(-1);
       return {
-        items: items.map(toSummary),
-        nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+        items: items.map(toListSummary),
+        nextCursor:
+          rows.length > limit && last
+            ? encodeCursor({ acceptedAt: new Date(last.acceptedAt), id: last.id })
+            : null,
       };
     },
 
