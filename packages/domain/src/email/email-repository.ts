@@ -2,7 +2,9 @@ import {
   HOSTING_COLUMNS,
   type HostingRow,
   type HostingSqlRow,
+  isoTime,
   toHostingRow,
+  visibleHostingWithRows,
 } from "../hosting/hosting-repository.ts";
 import { BaseRepository, type Tx } from "../shared/base-repository.ts";
 import { isoDay } from "../shared/time.ts";
@@ -25,7 +27,8 @@ export interface PanelCounters {
 }
 
 export interface FailedEventRow {
-  at: Date;
+  /** ISO time */
+  at: string;
   recipient: string;
   smtpCode: number | null;
   text: string;
@@ -125,27 +128,50 @@ export class EmailRepository extends BaseRepository {
     };
   }
 
-  /** Day counters between two UTC days, both included, oldest first. */
-  volumesBetween(hostingId: string, first: Date, last: Date): Promise<VolumeRow[]> {
-    return this.sql.query<VolumeRow>(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, sent, errors FROM "DailyVolume"
-        WHERE "hostingId" = $1::uuid AND day >= $2::date AND day <= $3::date
-        ORDER BY day ASC`,
-      [hostingId, isoDay(first), isoDay(last)],
+  /**
+   * The volumes call in one statement: the hosting (see `visibleHostingWithRows`) and its day
+   * counters between two UTC days, both included, oldest first.
+   */
+  volumesOf(
+    serviceName: string,
+    ownerId: string | null,
+    first: Date,
+    last: Date,
+  ): Promise<{ hosting: HostingRow; rows: VolumeRow[] } | null> {
+    return visibleHostingWithRows<VolumeRow>(
+      this.sql,
+      serviceName,
+      ownerId,
+      `SELECT json_agg(json_build_object(
+          'day', to_char(v.day, 'YYYY-MM-DD'), 'sent', v.sent, 'errors', v.errors) ORDER BY v.day)
+         FROM "DailyVolume" v
+        WHERE v."hostingId" = h.id AND v.day >= $3::date AND v.day <= $4::date`,
+      [isoDay(first), isoDay(last)],
     );
   }
 
-  /** The latest failed deliveries, newest first, through the (hostingId, outcome, at) index. */
-  async failedEvents(hostingId: string, limit: number): Promise<FailedEventRow[]> {
-    const rows = await this.sql.query<FailedEventRow>(
-      `SELECT at, recipient, "smtpCode", text FROM "DeliveryEvent"
-        WHERE "hostingId" = $1::uuid AND outcome = 'failed'
-        ORDER BY at DESC, id DESC
-        LIMIT $2::int`,
-      [hostingId, limit],
+  /**
+   * The errors call in one statement: the hosting (see `visibleHostingWithRows`) and its latest
+   * failed deliveries, newest first, through the (hostingId, outcome, at) index.
+   */
+  errorsOf(
+    serviceName: string,
+    ownerId: string | null,
+    limit: number,
+  ): Promise<{ hosting: HostingRow; rows: FailedEventRow[] } | null> {
+    return visibleHostingWithRows<FailedEventRow>(
+      this.sql,
+      serviceName,
+      ownerId,
+      `SELECT json_agg(json_build_object(
+          'at', ${isoTime("e.at")}, 'recipient', e.recipient, 'smtpCode', e."smtpCode",
+          'text', e.text) ORDER BY e.at DESC, e.id DESC)
+         FROM (SELECT id, at, recipient, "smtpCode", text FROM "DeliveryEvent"
+                WHERE "hostingId" = h.id AND outcome = 'failed'
+                ORDER BY at DESC, id DESC
+                LIMIT $3::int) e`,
+      [limit],
     );
-    for (const row of rows) row.at = new Date(row.at);
-    return rows;
   }
 
   /**

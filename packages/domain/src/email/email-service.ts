@@ -140,11 +140,12 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
     },
 
     async errors(actor, serviceName, limit) {
-      const hosting = await loadVisibleHosting(hostings, actor, serviceName);
       const take = Math.min(Math.max(Math.trunc(limit) || 1, 1), MAX_ERRORS);
-      const events = await email.failedEvents(hosting.id, take);
-      return events.map((e) => ({
-        date: e.at.toISOString(),
+      // the access check of loadVisibleHosting, with the errors in the same statement
+      const found = await email.errorsOf(serviceName, ownerFilterOf(actor), take);
+      if (!found || !canSee(actor, found.hosting)) throw new DomainError("not_found");
+      return found.rows.map((e) => ({
+        date: e.at,
         recipient: e.recipient,
         code: e.smtpCode,
         message: e.text,
@@ -152,12 +153,13 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
     },
 
     async volumes(actor, serviceName, days) {
-      const hosting = await loadVisibleHosting(hostings, actor, serviceName);
       const count = Math.min(Math.max(Math.trunc(days) || 1, 1), MAX_DAYS);
       const last = utcDay(clock.now());
       const first = new Date(last.getTime() - (count - 1) * DAY);
-      const rows = await email.volumesBetween(hosting.id, first, last);
-      const byDay = new Map(rows.map((r) => [r.day, r]));
+      // the access check of loadVisibleHosting, with the counters in the same statement
+      const found = await email.volumesOf(serviceName, ownerFilterOf(actor), first, last);
+      if (!found || !canSee(actor, found.hosting)) throw new DomainError("not_found");
+      const byDay = new Map(found.rows.map((r) => [r.day, r]));
       return Array.from({ length: count }, (_, i) => {
         const date = isoDay(new Date(first.getTime() + i * DAY));
         const row = byDay.get(date);
@@ -175,14 +177,15 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
     },
 
     async history(actor, serviceName) {
-      const hosting = await loadVisibleHosting(hostings, actor, serviceName);
-      const changes = await hostings.stateChanges(hosting.id, HISTORY_LIMIT);
+      // the access check of loadVisibleHosting, with the changes in the same statement
+      const found = await hostings.historyOf(serviceName, ownerFilterOf(actor), HISTORY_LIMIT);
+      if (!found || !canSee(actor, found.hosting)) throw new DomainError("not_found");
       const askerIsSupport = actorRoleOf(actor) === "support";
-      return changes.map(
+      return found.rows.map(
         (c): StateChange => ({
           from: c.from,
           to: c.to,
-          at: c.at.toISOString(),
+          at: c.at,
           actorRole: c.actorRole,
           // support staff stay anonymous to customers
           actorEmail:

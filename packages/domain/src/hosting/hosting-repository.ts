@@ -1,4 +1,4 @@
-import { type ActorRole, type Hosting, Prisma } from "@scripts-email/db";
+import { type ActorRole, type Hosting, Prisma, type SqlQuery } from "@scripts-email/db";
 import { DomainError } from "../errors.ts";
 import { BaseRepository, type Tx } from "../shared/base-repository.ts";
 import type { HostingState } from "./hosting-state.ts";
@@ -12,6 +12,17 @@ export interface StateChangeRow {
   actorId: string | null;
   actorRole: ActorRole;
   reason: string | null;
+}
+
+/** A state change as the history call reads it: its time an ISO string. */
+export interface StateChangeJson {
+  from: HostingState;
+  to: HostingState;
+  at: string;
+  actorId: string | null;
+  actorRole: ActorRole;
+  reason: string | null;
+  actorEmail: string | null;
 }
 
 export interface TransitionUpdate {
@@ -37,6 +48,35 @@ export const HOSTING_COLUMNS = `h.id::text AS id, h."serviceName", h."ownerId"::
   h.state::text AS state, h."blockedByRole"::text AS "blockedByRole", h."stateReason",
   h."stateChangedAt", h."reportRecipient", h."maxPerDay", h."smtpPasswordHash",
   h."alertWebhookUrl", h."createdAt", u.email AS "ownerEmail"`;
+
+/** A timestamptz column as `toISOString()` writes it (the columns keep milliseconds). */
+export function isoTime(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/**
+ * A hosting page call in one statement: the hosting named `serviceName` (only one of `ownerId`,
+ * unless that is null: support, the system) and the JSON array that `rowsSql` builds about it.
+ * `rowsSql` reads the hosting as `h` and its own parameters from `$3`, and formats times itself
+ * (`isoTime`): JSON has none. Callers still check `canSee` on the hosting.
+ */
+export async function visibleHostingWithRows<T>(
+  sql: SqlQuery,
+  serviceName: string,
+  ownerId: string | null,
+  rowsSql: string,
+  params: readonly unknown[],
+): Promise<{ hosting: HostingRow; rows: T[] } | null> {
+  const [row] = await sql.query<HostingSqlRow & { rows: T[] }>(
+    `SELECT ${HOSTING_COLUMNS}, COALESCE((${rowsSql}), '[]'::json) AS rows
+       FROM "Hosting" h JOIN "User" u ON u.id = h."ownerId"
+      WHERE h."serviceName" = $1 AND ($2::uuid IS NULL OR h."ownerId" = $2::uuid)`,
+    [serviceName, ownerId, ...params],
+  );
+  if (!row) return null;
+  const { rows, ...hosting } = row;
+  return { hosting: toHostingRow(hosting), rows };
+}
 
 export type HostingSqlRow = Hosting & { ownerEmail: string };
 
@@ -148,23 +188,31 @@ export class HostingRepository extends BaseRepository {
     await this.client(tx).stateChange.create({ data: { hostingId, ...change } });
   }
 
-  /** Newest first, with the acting user's address (null once that user is gone). */
-  async stateChanges(
-    hostingId: string,
+  /**
+   * The history call in one statement: the hosting (see `visibleHostingWithRows`) and its
+   * latest state changes, newest first, with the acting user's address (null once that user is
+   * gone).
+   */
+  historyOf(
+    serviceName: string,
+    ownerId: string | null,
     limit: number,
-  ): Promise<Array<StateChangeRow & { actorEmail: string | null }>> {
-    const rows = await this.sql.query<StateChangeRow & { actorEmail: string | null }>(
-      `SELECT c."from"::text AS "from", c."to"::text AS "to", c.at,
-              c."actorId"::text AS "actorId", c."actorRole"::text AS "actorRole", c.reason,
-              u.email AS "actorEmail"
-         FROM "StateChange" c LEFT JOIN "User" u ON u.id = c."actorId"
-        WHERE c."hostingId" = $1::uuid
-        ORDER BY c.at DESC, c.id DESC
-        LIMIT $2::int`,
-      [hostingId, limit],
+  ): Promise<{ hosting: HostingRow; rows: StateChangeJson[] } | null> {
+    return visibleHostingWithRows<StateChangeJson>(
+      this.sql,
+      serviceName,
+      ownerId,
+      `SELECT json_agg(json_build_object(
+          'from', c."from", 'to', c."to", 'at', ${isoTime("c.at")}, 'actorId', c."actorId",
+          'actorRole', c."actorRole", 'reason', c.reason, 'actorEmail', c."actorEmail")
+          ORDER BY c.at DESC, c.id DESC)
+        FROM (SELECT s.*, u.email AS "actorEmail"
+                FROM "StateChange" s LEFT JOIN "User" u ON u.id = s."actorId"
+               WHERE s."hostingId" = h.id
+               ORDER BY s.at DESC, s.id DESC
+               LIMIT $3::int) c`,
+      [limit],
     );
-    for (const row of rows) row.at = new Date(row.at);
-    return rows;
   }
 
   /** Hostings in `state`, through the state index. */
