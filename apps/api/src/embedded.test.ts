@@ -163,7 +163,22 @@ describe("the hosting page on both databases", () => {
       { date: "2026-03-10", sent: 3_000_000_000 % 2 ** 31, errors: 1 },
     ]);
     expect(expected[`${base}/history`]).toEqual([
-      expect.objectContaining({ from: "active", to: "blocked", actorEmail: "owner@example.org" }),
+      {
+        from: "active",
+        to: "blocked",
+        at: "2026-03-10T12:00:00.000Z",
+        actorRole: "customer",
+        actorEmail: "owner@example.org",
+        reason: null,
+      },
+    ]);
+    expect(expected[`${base}/errors`]).toEqual([
+      {
+        date: "2026-03-10T07:00:00.000Z",
+        recipient: "r4@dest.test",
+        code: 550,
+        message: "5.1.1 user unknown",
+      },
     ]);
     expect(expected[`${base}/messages?status=held&limit=2`]).toMatchObject({
       items: [
