@@ -92,6 +92,14 @@ describe("GET /api/hostings/:serviceName/email/messages", () => {
     expect(res.statusCode).toBe(400);
     expect(errorCodeOf(res)).toBe("validation_failed");
   });
+
+  it("answers another customer's hosting with 404 whatever the cursor", async () => {
+    const res = await call(t.app, w.other, "GET", `${base}?cursor=not-a-real-cursor`);
+    expect(res.statusCode).toBe(404);
+    expect(errorCodeOf(res)).toBe("not_found");
+    const unknown = `/api/hostings/nothing.example.org/email/messages?cursor=x`;
+    expect((await call(t.app, w.owner, "GET", unknown)).statusCode).toBe(404);
+  });
 });
 
 describe("GET /api/hostings/:serviceName/email/messages/:id", () => {

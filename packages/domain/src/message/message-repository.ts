@@ -1,4 +1,5 @@
 import type { DeliveryEvent, Message, MessageStatus } from "@scripts-email/db";
+import { type HostingRow, isoTime, visibleHostingWithRows } from "../hosting/hosting-repository.ts";
 import { BaseRepository } from "../shared/base-repository.ts";
 
 export type MessageRow = Message;
@@ -21,10 +22,6 @@ export interface MessageListRow {
   nextAttemptAt: string | null;
 }
 
-/** A timestamptz column as `toISOString()` would write it (the columns keep milliseconds). */
-const iso = (column: string) =>
-  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 export interface MessagePosition {
   acceptedAt: Date;
   id: string;
@@ -32,35 +29,49 @@ export interface MessagePosition {
 
 export class MessageRepository extends BaseRepository {
   /**
-   * Newest first on (acceptedAt, id), the order of the (hostingId[, status], …) indexes. Plain
-   * SQL: the held list is one of the hosting page's calls. The status is compared as its enum so
-   * that the (hostingId, status, …) index bounds the scan.
+   * The message list call in one statement: the hosting (see `visibleHostingWithRows`) and a
+   * page of its messages, newest first on (acceptedAt, id), the order of the
+   * (hostingId[, status], …) indexes. The status is compared as its enum so that the
+   * (hostingId, status, …) index bounds the scan.
    */
-  async page(query: {
-    hostingId: string;
-    status?: MessageStatus | undefined;
-    after?: MessagePosition | undefined;
-    take: number;
-  }): Promise<MessageListRow[]> {
-    const params: unknown[] = [query.hostingId, query.take];
-    let where = `"hostingId" = $1::uuid`;
+  pageOf(
+    serviceName: string,
+    ownerId: string | null,
+    query: {
+      status?: MessageStatus | undefined;
+      after?: MessagePosition | undefined;
+      take: number;
+    },
+  ): Promise<{ hosting: HostingRow; rows: MessageListRow[] } | null> {
+    const params: unknown[] = [query.take];
+    const param = () => `$${params.length + 2}`;
+    let where = `m."hostingId" = h.id`;
     if (query.status) {
       params.push(query.status);
-      where += ` AND status = $${params.length}::"MessageStatus"`;
+      where += ` AND m.status = ${param()}::"MessageStatus"`;
     }
     if (query.after) {
-      params.push(query.after.acceptedAt.toISOString(), query.after.id);
-      const at = `$${params.length - 1}::timestamptz`;
-      const id = `$${params.length}::uuid`;
-      where += ` AND ("acceptedAt" < ${at} OR ("acceptedAt" = ${at} AND id < ${id}))`;
+      params.push(query.after.acceptedAt.toISOString());
+      const at = `${param()}::timestamptz`;
+      params.push(query.after.id);
+      const id = `${param()}::uuid`;
+      where += ` AND (m."acceptedAt" < ${at} OR (m."acceptedAt" = ${at} AND m.id < ${id}))`;
     }
-    return this.sql.query<MessageListRow>(
-      `SELECT id::text AS id, ${iso('"acceptedAt"')} AS "acceptedAt", "envelopeFrom", recipients,
-              subject, size, status::text AS status, attempts, ${iso('"expiresAt"')} AS "expiresAt",
-              ${iso('"nextAttemptAt"')} AS "nextAttemptAt"
-         FROM "Message" WHERE ${where}
-        ORDER BY "acceptedAt" DESC, id DESC
-        LIMIT $2::int`,
+    return visibleHostingWithRows<MessageListRow>(
+      this.sql,
+      serviceName,
+      ownerId,
+      `SELECT json_agg(json_build_object(
+          'id', p.id, 'acceptedAt', ${isoTime('p."acceptedAt"')}, 'envelopeFrom', p."envelopeFrom",
+          'recipients', p.recipients, 'subject', p.subject, 'size', p.size, 'status', p.status,
+          'attempts', p.attempts, 'expiresAt', ${isoTime('p."expiresAt"')},
+          'nextAttemptAt', ${isoTime('p."nextAttemptAt"')})
+          ORDER BY p."acceptedAt" DESC, p.id DESC)
+         FROM (SELECT m.id, m."acceptedAt", m."envelopeFrom", m.recipients, m.subject, m.size,
+                      m.status, m.attempts, m."expiresAt", m."nextAttemptAt"
+                 FROM "Message" m WHERE ${where}
+                ORDER BY m."acceptedAt" DESC, m.id DESC
+                LIMIT $3::int) p`,
       params,
     );
   }

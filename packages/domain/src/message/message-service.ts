@@ -1,14 +1,19 @@
 import type { MessageListQuery, MessageSummary } from "@scripts-email/contracts";
 import type { Actor } from "../actor.ts";
 import { DomainError } from "../errors.ts";
-import { loadVisibleHosting } from "../hosting/hosting-access.ts";
+import { canSee, loadVisibleHosting, ownerFilterOf } from "../hosting/hosting-access.ts";
 import type { HostingRepository } from "../hosting/hosting-repository.ts";
 import type { MessageService } from "../services.ts";
 import { isoOrNull } from "../shared/time.ts";
 import { isUuid } from "../shared/validation.ts";
 import { decodeCursor, encodeCursor } from "./message-cursor.ts";
 import { parseHeaders } from "./message-headers.ts";
-import type { MessageListRow, MessageRepository, MessageRow } from "./message-repository.ts";
+import type {
+  MessageListRow,
+  MessagePosition,
+  MessageRepository,
+  MessageRow,
+} from "./message-repository.ts";
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
@@ -50,14 +55,23 @@ export function createMessageService(deps: {
   const { hostings, messages } = deps;
   return {
     async list(actor: Actor, serviceName: string, query: MessageListQuery) {
-      const hosting = await loadVisibleHosting(hostings, actor, serviceName);
       const limit = Math.min(Math.max(Math.trunc(query.limit ?? DEFAULT_LIMIT) || 1, 1), MAX_LIMIT);
-      const rows = await messages.page({
-        hostingId: hosting.id,
+      let after: MessagePosition | undefined;
+      try {
+        after = query.cursor ? decodeCursor(query.cursor) : undefined;
+      } catch (error) {
+        // a hosting the asker may not see is not found, whatever the cursor
+        await loadVisibleHosting(hostings, actor, serviceName);
+        throw error;
+      }
+      // the access check of loadVisibleHosting, with the page in the same statement
+      const found = await messages.pageOf(serviceName, ownerFilterOf(actor), {
         status: query.status,
-        after: query.cursor ? decodeCursor(query.cursor) : undefined,
+        after,
         take: limit + 1,
       });
+      if (!found || !canSee(actor, found.hosting)) throw new DomainError("not_found");
+      const rows = found.rows;
       const items = rows.slice(0, limit);
       const last = items.at(-1);
       return {
