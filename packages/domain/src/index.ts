@@ -87,7 +87,6 @@ export function createServices(options: ServicesOptions): Services {
   const email = createEmailService({
     hostings: hostingRepository,
     email: new EmailRepository(options.db),
-    users: userRepository,
     audit,
     clock,
     ingest: () => mail!.ingest,

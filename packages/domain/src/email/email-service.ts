@@ -17,7 +17,6 @@ import { sendTestEmail } from "../queue/test-email.ts";
 import type { EmailService } from "../services.ts";
 import { isoDay, isoOrNull, utcDay } from "../shared/time.ts";
 import { parseEmailAddress, parseWebhookUrl } from "../shared/validation.ts";
-import type { UserRepository } from "../user/user-repository.ts";
 import { createEmailJobs } from "./email-jobs.ts";
 import type { EmailRepository, PanelCounters } from "./email-repository.ts";
 import { requestTransition } from "./email-transition.ts";
@@ -30,7 +29,6 @@ const MAX_ERRORS = 100;
 export interface EmailServiceDeps {
   hostings: HostingRepository;
   email: EmailRepository;
-  users: UserRepository;
   audit: InternalAuditService;
   clock: Clock;
   /** Lazy: the mail path is built after this service (it blocks hostings through it). */
