@@ -1,0 +1,103 @@
+import { createTestDatabase, type TestDatabase } from "@scripts-email/db/testing";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { SYSTEM } from "../actor.ts";
+import { createServices, type Services } from "../index.ts";
+
+// Which index each hot query reads, from PostgreSQL's own counters, with the repositories' real
+// SQL. The partial indexes must serve their own query and never the panel's counters: a planner
+// that counted one hosting's queued mail through Message_due_idx read every due message of every
+// hosting (4.4 s for a purge request after a million messages were held).
+let db: TestDatabase;
+let services: Services;
+let big: string;
+
+const ROWS = 20_000;
+
+beforeAll(async () => {
+  // one connection: every query runs in the backend whose statistics the test flushes
+  db = await createTestDatabase({ poolSize: 1 });
+  services = createServices({ db });
+  await services.users.create({
+    email: "o@x.example",
+    password: "correct horse",
+    role: "customer",
+  });
+  for (const name of ["big.example", "held.example", "small.example"]) {
+    await services.hostings.create({ serviceName: name, ownerEmail: "o@x.example" });
+  }
+  const ids = new Map(
+    (
+      await db.sql.query<{ id: string; serviceName: string }>(
+        `SELECT id::text AS id, "serviceName" FROM "Hosting"`,
+      )
+    ).map((h) => [h.serviceName, h.id]),
+  );
+  big = ids.get("big.example")!;
+  const insert = (hosting: string, status: string, extra = "") =>
+    db.sql.query(
+      `INSERT INTO "Message" (id, "hostingId", "envelopeFrom", recipients, subject, size, raw,
+                             status, "nextAttemptAt", "expiresAt", "acceptedAt", "sentAt", source)
+       SELECT gen_random_uuid(), $1::uuid, 'w@x.example', ARRAY['r@y.example'], 's', 10,
+              '\\x00'::bytea, $2::"MessageStatus",
+              CASE WHEN $2 = 'queued' THEN now() + interval '1 hour' END,
+              now() + interval '72 hours' ${extra}, now() - i * interval '1 ms',
+              CASE WHEN $2 = 'sent' THEN now() - interval '1 hour' END, 'smtp'
+         FROM generate_series(1, $3::int) i`,
+      [hosting, status, ROWS],
+    );
+  await insert(big, "queued");
+  await insert(ids.get("held.example")!, "held");
+  await insert(ids.get("small.example")!, "sent");
+  await db.sql.query(`VACUUM ANALYZE "Message"`);
+  // the state that misled the planner: statistics say big.example has its mail queued, but it
+  // is all held now (a block, then the hold job)
+  await services.email.request(SYSTEM, "big.example", "block", "test");
+  expect(await services.email.runHolds()).toBe(ROWS);
+}, 120_000);
+
+afterAll(async () => {
+  await db?.dispose();
+});
+
+/** Index scans of "Message" by index while `action` runs. */
+async function indexScans(action: () => Promise<unknown>): Promise<Record<string, number>> {
+  const read = async () => {
+    await db.sql.query("SELECT pg_stat_force_next_flush()");
+    const rows = await db.sql.query<{ name: string; scans: number }>(
+      `SELECT indexrelname AS name, idx_scan::int AS scans FROM pg_stat_user_indexes
+        WHERE relname = 'Message'`,
+    );
+    return new Map(rows.map((r) => [r.name, r.scans]));
+  };
+  const before = await read();
+  await action();
+  const after = await read();
+  const used: Record<string, number> = {};
+  for (const [name, n] of after) {
+    const delta = n - (before.get(name) ?? 0);
+    if (delta > 0) used[name] = delta;
+  }
+  return used;
+}
+
+it("counts a hosting's held and queued mail through its own index, never a partial one", async () => {
+  const used = await indexScans(() => services.email.status(SYSTEM, "big.example"));
+  expect(Object.keys(used)).toContain("Message_hostingId_status_acceptedAt_id_idx");
+  expect(used).not.toHaveProperty("Message_due_idx");
+  expect(used).not.toHaveProperty("Message_held_expiry_idx");
+});
+
+it("claims due mail through Message_due_idx", async () => {
+  const used = await indexScans(() => services.mail.delivery.claim(10));
+  expect(used).toHaveProperty("Message_due_idx");
+});
+
+it("expires held mail through Message_held_expiry_idx", async () => {
+  const used = await indexScans(() => services.mail.delivery.expireHeld());
+  expect(used).toHaveProperty("Message_held_expiry_idx");
+});
+
+it("drops old content through Message_content_kept_idx", async () => {
+  const used = await indexScans(() => services.mail.delivery.dropOldContent());
+  expect(used).toHaveProperty("Message_content_kept_idx");
+});
