@@ -34,18 +34,12 @@ function toListSummary(m: MessageListRow): MessageSummary {
 }
 
 function toSummary(m: MessageRow): MessageSummary {
-  return {
-    id: m.id,
+  return toListSummary({
+    ...m,
     acceptedAt: m.acceptedAt.toISOString(),
-    from: m.envelopeFrom,
-    to: m.recipients,
-    subject: m.subject,
-    size: m.size,
-    status: m.status,
-    attempts: m.attempts,
     expiresAt: m.expiresAt.toISOString(),
     nextAttemptAt: isoOrNull(m.nextAttemptAt),
-  };
+  });
 }
 
 export function createMessageService(deps: {
