@@ -54,10 +54,12 @@ it("relays end to end, measures ingest, and compares with Postfix when it is ins
   expect(figs.get("se.cpu_per_msg")).toBeGreaterThan(0);
   expect(figs.get("ingest.conn.accepted")).toBe(20);
   expect(figs.get("ingest.reuse.txn_p99")).toBeGreaterThan(0);
+  expect(figs.get("ceiling.conn.accepted")).toBe(20);
   expect(figs.sections.some((s) => s.title.startsWith("CPU profile"))).toBe(true);
   if (hasPostfixTools()) {
     expect(figs.get("pf.e2e_rate")).toBeGreaterThan(0);
     expect(figs.get("ratio.e2e_rate_vs_postfix")).toBeGreaterThan(0);
+    expect(figs.get("ratio.ceiling_vs_postfix")).toBeGreaterThan(0);
   } else {
     expect(figs.notes.join("\n")).toMatch(/Postfix comparison skipped/);
   }

@@ -117,7 +117,7 @@ export function renderReport(o: {
     lines.push(`| \`${f.name}\` | ${format(f.value)} | ${f.unit} | ${f.note ?? ""} |`);
   lines.push("");
   lines.push(
-    "Naming: `se` = Scripts-email end to end (all roles in one process); `pf` = private Postfix fed by the same Node load client; `pf_source` = Postfix fed by `smtp-source`; `ingest.conn`/`ingest.reuse` = Scripts-email's SMTP role alone with a connection (and AUTH) per message / sessions reused; `cpu_*_per_msg` = utime+stime of the processes named (reaped children included) divided by messages; `txn` = MAIL FROM sent → 250 after the data.",
+    "Naming: `se` = Scripts-email end to end (all roles in one process); `pf` = private Postfix fed by the same Node load client; `pf_source` = Postfix fed by `smtp-source`; `ingest.conn`/`ingest.reuse` = Scripts-email's SMTP role alone with a connection (and AUTH) per message / sessions reused; `ceiling.conn` = bench/lib/node-sink.ts, a Node SMTP server that only answers (no AUTH, nothing stored), same client, a connection per message; `cpu_*_per_msg` = utime+stime of the processes named (reaped children included) divided by messages; `txn` = MAIL FROM sent → 250 after the data.",
   );
   if (figs.notes.length) {
     lines.push("");

@@ -270,6 +270,29 @@ export async function benchRelay(cfg: BenchConfig, figs: Figures, log: (s: strin
         await server.stop();
       }
     }
+
+    // ---- 3. the ceiling: a Node SMTP server that only answers (no AUTH, no storage), same
+    //    client, a connection per message: what no Node front end on this machine can beat ----
+    const ceiling = await startSink(await freePort(), path.join(cfg.lab, "ceiling.log"), false);
+    try {
+      const pid = ceiling.child.pid;
+      const port = ceiling.port;
+      await runLoad({ port, messages: warmup, sessions, bodyBytes, deadline: phaseDeadline() });
+      log("relay: ceiling, a Node SMTP server that answers and discards, a connection per message");
+      const deadline = phaseDeadline();
+      const m = await measure({
+        sink: ceiling,
+        waitSink: false,
+        hardDeadline: cfg.deadline - 5_000,
+        deadline,
+        cpu: { node: () => treeCpuSeconds(pid) },
+        drive: async () =>
+          fromLoad(await runLoad({ port, messages: n, sessions, bodyBytes, deadline })),
+      });
+      report(figs, "ceiling.conn", m, "bench/lib/node-sink.ts: answers, stores nothing");
+    } finally {
+      await ceiling.stop();
+    }
   } finally {
     await dropDatabase(database).catch(() => undefined);
   }
@@ -370,20 +393,22 @@ export async function benchRelay(cfg: BenchConfig, figs: Figures, log: (s: strin
       "pf_reuse.cpu_per_msg",
       "same Node client, sessions reused",
     );
-    const se = figs.get("se.e2e_rate");
-    const p = figs.get("pf.e2e_rate");
-    const ps = figs.get("pf_source.e2e_rate");
-    if (se !== undefined && p)
-      figs.add("ratio.e2e_rate_vs_postfix", se / p, "x", "same Node load client for both");
-    if (se !== undefined && ps)
-      figs.add("ratio.e2e_rate_vs_postfix_smtp_source", se / ps, "x", "Postfix fed by smtp-source");
-    const sc = figs.get("se.cpu_per_msg");
-    const pc = figs.get("pf.cpu_per_msg");
-    const psc = figs.get("pf_source.cpu_per_msg");
-    if (sc !== undefined && pc)
-      figs.add("ratio.cpu_per_msg_vs_postfix", sc / pc, "x", "same Node load client for both");
-    if (sc !== undefined && psc)
-      figs.add("ratio.cpu_per_msg_vs_postfix_smtp_source", sc / psc, "x");
+    const same = "same Node load client for both";
+    ratio("ratio.e2e_rate_vs_postfix", "se.e2e_rate", "pf.e2e_rate", same);
+    ratio(
+      "ratio.e2e_rate_vs_postfix_smtp_source",
+      "se.e2e_rate",
+      "pf_source.e2e_rate",
+      "Postfix fed by smtp-source",
+    );
+    ratio("ratio.cpu_per_msg_vs_postfix", "se.cpu_per_msg", "pf.cpu_per_msg", same);
+    ratio("ratio.cpu_per_msg_vs_postfix_smtp_source", "se.cpu_per_msg", "pf_source.cpu_per_msg");
+    ratio(
+      "ratio.ceiling_vs_postfix",
+      "ceiling.conn.accept_rate",
+      "pf.e2e_rate",
+      "a Node SMTP server that only answers, against Postfix end to end: the most a Node front end reaches here",
+    );
   }
   figs.add("relay.sink_total", sink.count(), "msgs", sink.kind);
   await sink.stop();
