@@ -102,7 +102,14 @@ export function mtaKilledDuringDelivery(overrides: Partial<DeliveryKillOptions> 
           `relay has ${fmt(counter.received())}; relay delay now ${o.deliveryDelayMs} ms`,
       );
       relay.delayMs = o.deliveryDelayMs;
-      const killAt = Math.max(Math.round(o.messages * o.killAtShare), counter.received() + 1);
+      // Rounds are WORKER_BATCH messages long, so a count that is a multiple of it is where one
+      // round ends; once the relay answers at once (the fast relay client records a round within
+      // milliseconds of its last message) the kill would land between rounds. Half a round
+      // further, it lands in the middle of one.
+      const killAt = Math.max(
+        Math.round(o.messages * o.killAtShare) + WORKER_BATCH / 2,
+        counter.received() + 1,
+      );
       await until("delivery under way before the kill", () => counter.received() >= killAt, {
         timeoutMs: 60_000,
         everyMs: 5,
