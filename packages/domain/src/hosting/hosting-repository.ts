@@ -1,4 +1,10 @@
-import { type ActorRole, type Hosting, Prisma, type SqlQuery } from "@scripts-email/db";
+import {
+  type ActorRole,
+  type Hosting,
+  Prisma,
+  prismaQuery,
+  type SqlQuery,
+} from "@scripts-email/db";
 import { DomainError } from "../errors.ts";
 import { BaseRepository, type Tx } from "../shared/base-repository.ts";
 import type { HostingState } from "./hosting-state.ts";
@@ -91,21 +97,19 @@ export function toHostingRow({ ownerEmail, ...hosting }: HostingSqlRow): Hosting
 
 export class HostingRepository extends BaseRepository {
   /**
-   * Every hosting page request starts here: plain SQL outside a transaction (see
-   * @scripts-email/db sql-client.ts), Prisma inside one.
+   * Every hosting page request starts here: plain SQL (see @scripts-email/db sql-client.ts), in
+   * the caller's transaction when given one.
    */
   findByServiceName(serviceName: string, tx?: Tx): Promise<HostingRow | null> {
-    if (tx) return tx.hosting.findUnique({ where: { serviceName }, include: withOwner });
-    return this.findOne(`h."serviceName" = $1`, serviceName);
+    return this.findOne(`h."serviceName" = $1`, serviceName, tx);
   }
 
   findById(id: string, tx?: Tx): Promise<HostingRow | null> {
-    if (tx) return tx.hosting.findUnique({ where: { id }, include: withOwner });
-    return this.findOne(`h.id = $1::uuid`, id);
+    return this.findOne(`h.id = $1::uuid`, id, tx);
   }
 
-  private async findOne(condition: string, value: string): Promise<HostingRow | null> {
-    const [row] = await this.sql.query<HostingSqlRow>(
+  private async findOne(condition: string, value: string, tx?: Tx): Promise<HostingRow | null> {
+    const [row] = await (tx ? prismaQuery(tx) : this.sql).query<HostingSqlRow>(
       `SELECT ${HOSTING_COLUMNS} FROM "Hosting" h JOIN "User" u ON u.id = h."ownerId"
         WHERE ${condition}`,
       [value],
