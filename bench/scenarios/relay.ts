@@ -130,7 +130,47 @@ export async function benchRelay(cfg: BenchConfig, figs: Figures, log: (s: strin
     );
   }
   const sink = await startSink(await freePort(), path.join(cfg.lab, "sink.log"), postfixOk);
-  const phaseDeadline = () => Math.min(cfg.deadline - 5_000, Date.now() + phaseMs);
+  const hardDeadline = cfg.deadline - 5_000;
+  const phaseDeadline = () => Math.min(hardDeadline, Date.now() + phaseMs);
+  /** One measured load of the Node client against `port`; `cpu` reads the server's processes. */
+  const measureLoad = async (
+    prefix: string,
+    what: string,
+    o: {
+      port: number;
+      cpu: Record<string, () => number>;
+      /** Wait for the sink to count the load (end to end), or not (ingest only). */
+      waitSink: boolean;
+      sink?: Sink;
+      backendsOf?: string;
+      auth?: { user: string; pass: string };
+      reuse?: boolean;
+      messages?: number;
+    },
+  ) => {
+    const deadline = phaseDeadline();
+    const m = await measure({
+      sink: o.sink ?? sink,
+      waitSink: o.waitSink,
+      hardDeadline,
+      deadline,
+      cpu: o.cpu,
+      ...(o.backendsOf ? { backendsOf: o.backendsOf } : {}),
+      drive: async () =>
+        fromLoad(
+          await runLoad({
+            port: o.port,
+            messages: o.messages ?? n,
+            sessions,
+            bodyBytes,
+            auth: o.auth,
+            reuse: o.reuse ?? false,
+            deadline,
+          }),
+        ),
+    });
+    report(figs, prefix, m, what);
+  };
   const database = await createDatabase("bench_relay");
   try {
     const { db, services } = await openMigrated(database);
@@ -165,43 +205,19 @@ export async function benchRelay(cfg: BenchConfig, figs: Figures, log: (s: strin
         `relay: Scripts-email end to end, ${n} messages, ${sessions} sessions, AUTH + a connection per message`,
       );
       const pid = server.child.pid;
-      const deadline = phaseDeadline();
-      const m = await measure({
-        sink,
-        waitSink: true,
-        hardDeadline: cfg.deadline - 5_000,
-        deadline,
+      const e2e = {
+        port: smtpPort,
         cpu: { node: () => treeCpuSeconds(pid) },
+        waitSink: true,
         backendsOf: database,
-        drive: async () =>
-          fromLoad(
-            await runLoad({ port: smtpPort, messages: n, sessions, bodyBytes, auth, deadline }),
-          ),
-      });
-      report(figs, "se", m, "node server + its PostgreSQL backends");
+        auth,
+      };
+      await measureLoad("se", "node server + its PostgreSQL backends", e2e);
       log(`relay: Scripts-email end to end, sessions reused (AUTH once per session)`);
-      const deadline2 = phaseDeadline();
-      const m2 = await measure({
-        sink,
-        waitSink: true,
-        hardDeadline: cfg.deadline - 5_000,
-        deadline: deadline2,
-        cpu: { node: () => treeCpuSeconds(pid) },
-        backendsOf: database,
-        drive: async () =>
-          fromLoad(
-            await runLoad({
-              port: smtpPort,
-              messages: n,
-              sessions,
-              bodyBytes,
-              auth,
-              reuse: true,
-              deadline: deadline2,
-            }),
-          ),
+      await measureLoad("se_reuse", "node server + its PostgreSQL backends", {
+        ...e2e,
+        reuse: true,
       });
-      report(figs, "se_reuse", m2, "node server + its PostgreSQL backends");
     } finally {
       await server.stop();
     }
@@ -236,35 +252,21 @@ export async function benchRelay(cfg: BenchConfig, figs: Figures, log: (s: strin
           deadline: phaseDeadline(),
         });
         const pid = server.child.pid;
-        const deadline = phaseDeadline();
         log(
           `relay: Scripts-email ingest only, ${reuse ? "sessions reused (AUTH once per session)" : "AUTH + a connection per message"}`,
         );
-        const m = await measure({
-          sink,
-          waitSink: false,
-          hardDeadline: cfg.deadline - 5_000,
-          deadline,
-          cpu: { node: () => treeCpuSeconds(pid) },
-          backendsOf: database,
-          drive: async () =>
-            fromLoad(
-              await runLoad({
-                port,
-                messages: reuse ? n : Math.min(n, 5_000),
-                sessions,
-                bodyBytes,
-                auth,
-                reuse,
-                deadline,
-              }),
-            ),
-        });
-        report(
-          figs,
+        await measureLoad(
           `ingest.${reuse ? "reuse" : "conn"}`,
-          m,
           "node server + its PostgreSQL backends",
+          {
+            port,
+            cpu: { node: () => treeCpuSeconds(pid) },
+            waitSink: false,
+            backendsOf: database,
+            auth,
+            reuse,
+            messages: reuse ? n : Math.min(n, 5_000),
+          },
         );
       } finally {
         await server.stop();
@@ -279,17 +281,12 @@ export async function benchRelay(cfg: BenchConfig, figs: Figures, log: (s: strin
       const port = ceiling.port;
       await runLoad({ port, messages: warmup, sessions, bodyBytes, deadline: phaseDeadline() });
       log("relay: ceiling, a Node SMTP server that answers and discards, a connection per message");
-      const deadline = phaseDeadline();
-      const m = await measure({
-        sink: ceiling,
-        waitSink: false,
-        hardDeadline: cfg.deadline - 5_000,
-        deadline,
+      await measureLoad("ceiling.conn", "bench/lib/node-sink.ts: answers, stores nothing", {
+        port,
         cpu: { node: () => treeCpuSeconds(pid) },
-        drive: async () =>
-          fromLoad(await runLoad({ port, messages: n, sessions, bodyBytes, deadline })),
+        waitSink: false,
+        sink: ceiling,
       });
-      report(figs, "ceiling.conn", m, "bench/lib/node-sink.ts: answers, stores nothing");
     } finally {
       await ceiling.stop();
     }
@@ -313,44 +310,16 @@ export async function benchRelay(cfg: BenchConfig, figs: Figures, log: (s: strin
       log(
         `relay: Postfix end to end, ${n} messages, ${sessions} sessions, same Node client (no AUTH), a connection per message`,
       );
-      let deadline = phaseDeadline();
-      const m = await measure({
-        sink,
-        waitSink: true,
-        hardDeadline: cfg.deadline - 5_000,
-        deadline,
-        cpu: { postfix: () => pf.cpuSeconds() },
-        drive: async () =>
-          fromLoad(await runLoad({ port: pf.port, messages: n, sessions, bodyBytes, deadline })),
-      });
-      report(figs, "pf", m, "postfix master + children");
+      const postfix = { port: pf.port, cpu: { postfix: () => pf.cpuSeconds() }, waitSink: true };
+      await measureLoad("pf", "postfix master + children", postfix);
       log("relay: Postfix end to end, same Node client, sessions reused");
-      deadline = phaseDeadline();
-      const mr = await measure({
-        sink,
-        waitSink: true,
-        hardDeadline: cfg.deadline - 5_000,
-        deadline,
-        cpu: { postfix: () => pf.cpuSeconds() },
-        drive: async () =>
-          fromLoad(
-            await runLoad({
-              port: pf.port,
-              messages: n,
-              sessions,
-              bodyBytes,
-              reuse: true,
-              deadline,
-            }),
-          ),
-      });
-      report(figs, "pf_reuse", mr, "postfix master + children");
+      await measureLoad("pf_reuse", "postfix master + children", { ...postfix, reuse: true });
       log("relay: Postfix end to end with smtp-source (the anchor's client)");
-      deadline = phaseDeadline();
+      const deadline = phaseDeadline();
       const ms = await measure({
         sink,
         waitSink: true,
-        hardDeadline: cfg.deadline - 5_000,
+        hardDeadline,
         deadline,
         cpu: { postfix: () => pf.cpuSeconds() },
         drive: async () => {
