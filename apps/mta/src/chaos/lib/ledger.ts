@@ -153,3 +153,38 @@ export function lossFailures(
   if (!wait.complete) failures.push(`queue not empty after ${wait.waitedMs / 1000} s`);
   return failures;
 }
+
+/** The figures of a scenario's row: what the clients were told, what the relay got. */
+export function rowFigures(
+  tally: Pick<ClientTally, "submitted" | "accepted" | "refused4xx">,
+  r: Pick<Reconciliation, "delivered" | "lost" | "duplicated">,
+) {
+  return {
+    submitted: tally.submitted,
+    acknowledged: tally.accepted.size,
+    refused4xx: tally.refused4xx,
+    delivered: r.delivered,
+    lost: r.lost,
+    duplicates: r.duplicated.length,
+  };
+}
+
+/**
+ * The copies a kill may cause: only messages of the batch that was in flight go twice, none more
+ * than twice, and the relay gets nothing it was not sent.
+ */
+export function copyFailures(
+  r: Pick<Reconciliation, "duplicated" | "maxCopies" | "unexpected">,
+  inFlight: Set<string>,
+): string[] {
+  const failures: string[] = [];
+  const outside = r.duplicated.filter((s) => !inFlight.has(s));
+  if (outside.length > 0) {
+    failures.push(`${outside.length} duplicate(s) outside the batch in flight: ${sample(outside)}`);
+  }
+  if (r.maxCopies > 2) failures.push(`a message was relayed ${r.maxCopies} times`);
+  if (r.unexpected.length > 0) {
+    failures.push(`relay got ${r.unexpected.length} unexpected: ${sample(r.unexpected)}`);
+  }
+  return failures;
+}

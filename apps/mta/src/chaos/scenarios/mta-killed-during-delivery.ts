@@ -2,12 +2,13 @@ import { rawMessage } from "../../testing/smtp-client.ts";
 import { paddedBody } from "../../testing/smtp-load.ts";
 import { type Scenario, type ScenarioResult, until } from "../lib/harness.ts";
 import {
+  copyFailures,
   expectedOf,
   fmt,
   lossFailures,
   RelayCounter,
   reconcile,
-  sample,
+  rowFigures,
   waitForDelivery,
 } from "../lib/ledger.ts";
 import type { ProductProcess } from "../lib/product-process.ts";
@@ -138,7 +139,6 @@ export function mtaKilledDuringDelivery(overrides: Partial<DeliveryKillOptions> 
         untilFinished: true,
       });
       const r = reconcile(tally, await world.storedSubjects(), counter.update());
-      const outside = r.duplicated.filter((s) => !inFlight.has(s));
 
       const failures = lossFailures(product, r, wait);
       if (tally.accepted.size !== o.messages) {
@@ -148,27 +148,14 @@ export function mtaKilledDuringDelivery(overrides: Partial<DeliveryKillOptions> 
       if (inFlight.size > WORKER_BATCH) {
         failures.push(`${inFlight.size} claims in flight, more than one batch (${WORKER_BATCH})`);
       }
-      if (outside.length > 0) {
-        failures.push(
-          `${outside.length} duplicate(s) outside the batch in flight: ${sample(outside)}`,
-        );
-      }
-      if (r.maxCopies > 2) failures.push(`a message was relayed ${r.maxCopies} times`);
-      if (r.unexpected.length > 0) {
-        failures.push(`relay got ${r.unexpected.length} unexpected: ${sample(r.unexpected)}`);
-      }
+      failures.push(...copyFailures(r, inFlight));
       return {
         done:
           `queued ${fmt(o.messages)} through the ingest service (relay ${o.fillDelayMs}→${o.deliveryDelayMs} ms/msg); ` +
           `SIGKILL after ${fmt(relayedAtKill)} relayed with ${inFlight.size} claims in flight ` +
           `(batch ${WORKER_BATCH}, concurrency 10); back in ${(restartMs / 1000).toFixed(1)} s; ` +
-          `${r.extraCopies} extra copies${outside.length === 0 ? ", all from the batch in flight" : ""}`,
-        submitted: tally.submitted,
-        acknowledged: tally.accepted.size,
-        refused4xx: tally.refused4xx,
-        delivered: r.delivered,
-        lost: r.lost,
-        duplicates: r.duplicated.length,
+          `${r.extraCopies} extra copies${r.duplicated.every((s) => inFlight.has(s)) ? ", all from the batch in flight" : ""}`,
+        ...rowFigures(tally, r),
         failures,
       };
     },

@@ -1,10 +1,12 @@
 import type { Scenario, ScenarioResult } from "../lib/harness.ts";
 import {
+  copyFailures,
   expectedOf,
   fmt,
   lossFailures,
   RelayCounter,
   reconcile,
+  rowFigures,
   sample,
   waitForDelivery,
 } from "../lib/ledger.ts";
@@ -109,7 +111,6 @@ export function mtaKilledDuringIngestion(overrides: Partial<IngestionKillOptions
       });
       const r = reconcile(tally, await world.storedSubjects(), counter.update());
       const inFlight = new Set(inFlightClaims);
-      const dupOutsideBatch = r.duplicated.filter((s) => !inFlight.has(s));
 
       const failures = lossFailures(product, r, wait);
       if (tally.rejected.length > 0) {
@@ -119,27 +120,14 @@ export function mtaKilledDuringIngestion(overrides: Partial<IngestionKillOptions
       if (r.storedTwice.length > 0) {
         failures.push(`${r.storedTwice.length} stored twice: ${sample(r.storedTwice)}`);
       }
-      if (dupOutsideBatch.length > 0) {
-        failures.push(
-          `${dupOutsideBatch.length} duplicate(s) outside the batch in flight: ${sample(dupOutsideBatch)}`,
-        );
-      }
-      if (r.maxCopies > 2) failures.push(`a message was relayed ${r.maxCopies} times`);
-      if (r.unexpected.length > 0) {
-        failures.push(`relay got ${r.unexpected.length} unexpected: ${sample(r.unexpected)}`);
-      }
+      failures.push(...copyFailures(r, inFlight));
       return {
         done:
           `SIGKILL at ${fmt(ackAtKill)} acks, back in ${(restartMs / 1000).toFixed(1)} s; ` +
           `${tally.unknown.size} unknown (${r.unknownStored} stored once, ${r.unknownNotStored} not); ` +
           `${tally.droppedBeforeData} cut off before data, resent; ` +
           `${inFlightClaims.length} claims in flight`,
-        submitted: tally.submitted,
-        acknowledged: tally.accepted.size,
-        refused4xx: tally.refused4xx,
-        delivered: r.delivered,
-        lost: r.lost,
-        duplicates: r.duplicated.length,
+        ...rowFigures(tally, r),
         failures,
       };
     },

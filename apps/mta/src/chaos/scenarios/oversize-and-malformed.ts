@@ -1,7 +1,14 @@
 import { RawSmtpClient, rawMessage } from "../../testing/smtp-client.ts";
 import { paddedBody } from "../../testing/smtp-load.ts";
 import type { Scenario, ScenarioResult } from "../lib/harness.ts";
-import { expectedOf, RelayCounter, reconcile, sample, waitForDelivery } from "../lib/ledger.ts";
+import {
+  expectedOf,
+  RelayCounter,
+  reconcile,
+  rowFigures,
+  sample,
+  waitForDelivery,
+} from "../lib/ledger.ts";
 import { describeAnswers, submitWithRetries } from "../lib/submit.ts";
 import { createWorld, startRelay } from "../lib/world.ts";
 
@@ -224,12 +231,8 @@ export function oversizeAndMalformed(overrides: Partial<OversizeOptions> = {}): 
           `→ ${replies}; ${storedHostile.length} of them stored, ${relayedHostile.length} relayed; ` +
           `${outcomes.length - unusable.length}/${outcomes.length} sessions took a normal ` +
           `message right after; ${o.normal} normal alongside`,
+        ...rowFigures(tally, r),
         submitted: o.normal + 2 * outcomes.length,
-        acknowledged: tally.accepted.size,
-        refused4xx: tally.refused4xx,
-        delivered: r.delivered,
-        lost: r.lost,
-        duplicates: r.duplicated.length,
         failures,
       };
     },

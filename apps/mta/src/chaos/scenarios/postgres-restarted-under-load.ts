@@ -4,6 +4,7 @@ import {
   fmt,
   RelayCounter,
   reconcile,
+  rowFigures,
   sample,
   waitForDelivery,
 } from "../lib/ledger.ts";
@@ -179,12 +180,7 @@ export function postgresRestartedUnderLoad(
             ? "no claim left 'sending'"
             : `${stuck.length} claimed before the crash still 'sending' (${stuckRelayed} already ` +
               "relayed: they go out again when the 5-min lease ends)"),
-        submitted: tally.submitted,
-        acknowledged: tally.accepted.size,
-        refused4xx: tally.refused4xx,
-        delivered: r.delivered,
-        lost: r.lost,
-        duplicates: r.duplicated.length,
+        ...rowFigures(tally, r),
         failures,
       };
     },

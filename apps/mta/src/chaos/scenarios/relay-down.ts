@@ -2,7 +2,14 @@ import { SYSTEM } from "@scripts-email/domain";
 import { freePort } from "../../testing/private-postgres.ts";
 import type { TestRelay } from "../../testing/test-relay.ts";
 import { type Scenario, type ScenarioResult, sleep, until } from "../lib/harness.ts";
-import { fmt, RelayCounter, reconcile, sample, waitForDelivery } from "../lib/ledger.ts";
+import {
+  fmt,
+  RelayCounter,
+  reconcile,
+  rowFigures,
+  sample,
+  waitForDelivery,
+} from "../lib/ledger.ts";
 import { type ClientTally, describeAnswers, submitWithRetries } from "../lib/submit.ts";
 import { createWorld, startRelay } from "../lib/world.ts";
 
@@ -180,12 +187,7 @@ export function relayDown(overrides: Partial<RelayDownOptions> = {}): Scenario {
           `${fmt(o.perPhase)} msgs sent in each phase; events ${eventsText(events)}; all deferred ` +
           `mail delivered ${deliveredAfter} s after the relay came back; ${to550.size} to +550: ` +
           `failed, ${errors550.length} in the errors list; ${reportNote}`,
-        submitted: tally.submitted,
-        acknowledged: tally.accepted.size,
-        refused4xx: tally.refused4xx,
-        delivered: r.delivered,
-        lost: r.lost,
-        duplicates: r.duplicated.length,
+        ...rowFigures(tally, r),
         failures,
       };
     },
