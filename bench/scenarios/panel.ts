@@ -134,18 +134,8 @@ async function explain(database: string, world: World): Promise<string> {
     for (const h of ids.rows) {
       const q: Array<[string, string, boolean]> = [
         [
-          "status: held count, capped (as queueCounts)",
-          `SELECT count(*) FROM (SELECT 1 FROM "Message" WHERE "hostingId" = $1 AND status::text = ANY('{held}'::text[]) LIMIT 10000) capped`,
-          true,
-        ],
-        [
-          "status: queued count, capped (as queueCounts)",
-          `SELECT count(*) FROM (SELECT 1 FROM "Message" WHERE "hostingId" = $1 AND status::text = ANY('{queued,sending}'::text[]) LIMIT 10000) capped`,
-          true,
-        ],
-        [
-          "status: queued count, capped, with the enum type instead of ::text",
-          `SELECT count(*) FROM (SELECT 1 FROM "Message" WHERE "hostingId" = $1 AND status = ANY('{queued,sending}'::"MessageStatus"[]) LIMIT 10000) capped`,
+          "status: held and queued (kept by triggers, as panelCounters)",
+          `SELECT held, queued FROM "QueueCount" WHERE "hostingId" = $1`,
           true,
         ],
         [

@@ -7,9 +7,6 @@ export type HostingState = z.infer<typeof hostingState>;
 export const emailAction = z.enum(["block", "purge", "unblock"]);
 export type EmailAction = z.infer<typeof emailAction>;
 
-/** Held and queued mail are counted up to this many: a page view costs the same at any size. */
-export const QUEUE_COUNT_CAP = 10_000;
-
 export const emailStatus = z.object({
   state: hostingState,
   /** Who blocked the hosting, while it is blocked or purging. */
@@ -23,11 +20,10 @@ export const emailStatus = z.object({
   sentToday: z.number().int(),
   maxPerDay: z.number().int(),
   errors: z.number().int(),
-  /** Counted up to QUEUE_COUNT_CAP (see countsCapped). */
+  /** Mail waiting now, exact at any size (kept as mail moves). */
   held: z.number().int(),
+  /** Queued or being sent. */
   queued: z.number().int(),
-  /** True when held or queued reached the count's cap: the real number is at least that. */
-  countsCapped: z.boolean(),
   /** When the oldest held message expires. */
   nextExpiry: isoDateTime.nullable(),
 });

@@ -62,7 +62,6 @@ describe("GET /api/hostings/:serviceName/email", () => {
       errors: 3,
       held: 2,
       queued: 1,
-      countsCapped: false,
       nextExpiry: new Date(oldest.getTime() + 72 * HOUR).toISOString(),
     });
   });

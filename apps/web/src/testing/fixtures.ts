@@ -24,7 +24,6 @@ export function emailStatus(overrides: Partial<EmailStatus> = {}): EmailStatus {
     stateChangedAt: "2025-01-10T09:00:00.000Z",
     reportRecipient: "reports@example.org",
     alertWebhookUrl: null,
-    countsCapped: false,
     sent: 1234,
     sentToday: 12,
     maxPerDay: 500,

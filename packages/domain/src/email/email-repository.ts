@@ -43,30 +43,23 @@ interface LockedHosting {
 const BATCH_TIMEOUT_MS = 60_000;
 
 /**
- * The status counters of the hosting `h` (`$2` today, `$3` the cap):
+ * The status counters of the hosting `h` (`$2` today):
  * - totals and today's sent mail from the daily counters;
- * - held and queued mail, each counted up to the cap: a page view must cost the same whether a
- *   hosting holds ten messages or a million. The statuses are written as enum literals so that
- *   the (hostingId, status, …) index bounds the scan (a text cast would not);
+ * - held and queued mail from its QueueCount row, which triggers keep exact as mail moves: a
+ *   page view costs the same whether a hosting holds ten messages or a million;
  * - the next held expiry: every message expires a fixed time after it was accepted, so the
  *   oldest held message is the next to expire, one read from the end of the hosting's
  *   (status, acceptedAt) index.
  */
 const COUNTER_JOIN = `CROSS JOIN LATERAL (
   SELECT COALESCE(sum(v.sent), 0)::bigint AS sent, COALESCE(sum(v.errors), 0)::bigint AS errors
-    FROM "DailyVolume" v WHERE v."hostingId" = h.id) t`;
+    FROM "DailyVolume" v WHERE v."hostingId" = h.id) t
+  LEFT JOIN "QueueCount" q ON q."hostingId" = h.id`;
 
 const COUNTER_COLUMNS = `t.sent, t.errors,
   COALESCE((SELECT v.sent FROM "DailyVolume" v
              WHERE v."hostingId" = h.id AND v.day = $2::date), 0)::int AS "sentToday",
-  (SELECT count(*)::int FROM (
-     SELECT 1 FROM "Message" m
-      WHERE m."hostingId" = h.id AND m.status IN ('held')
-      LIMIT $3::int) capped) AS held,
-  (SELECT count(*)::int FROM (
-     SELECT 1 FROM "Message" m
-      WHERE m."hostingId" = h.id AND m.status IN ('queued', 'sending')
-      LIMIT $3::int) capped) AS queued,
+  COALESCE(q.held, 0) AS held, COALESCE(q.queued, 0) AS queued,
   (SELECT m."expiresAt" FROM "Message" m
     WHERE m."hostingId" = h.id AND m.status = 'held'
     ORDER BY m."acceptedAt" ASC, m.id ASC
@@ -95,10 +88,10 @@ function toCounters(row: CounterSqlRow): PanelCounters {
 
 export class EmailRepository extends BaseRepository {
   /** The status counters of one hosting (after a change; the page's read is `statusOf`). */
-  async panelCounters(hostingId: string, today: Date, cap: number): Promise<PanelCounters> {
+  async panelCounters(hostingId: string, today: Date): Promise<PanelCounters> {
     const [row] = await this.sql.query<CounterSqlRow>(
       `SELECT ${COUNTER_COLUMNS} FROM (SELECT $1::uuid AS id) h ${COUNTER_JOIN}`,
-      [hostingId, isoDay(today), cap],
+      [hostingId, isoDay(today)],
     );
     if (!row) throw new Error("panelCounters: no row");
     return toCounters(row);
@@ -112,13 +105,12 @@ export class EmailRepository extends BaseRepository {
     serviceName: string,
     ownerId: string | null,
     today: Date,
-    cap: number,
   ): Promise<{ hosting: HostingRow; counters: PanelCounters } | null> {
     const [row] = await this.sql.query<HostingSqlRow & CounterSqlRow>(
       `SELECT ${HOSTING_COLUMNS}, ${COUNTER_COLUMNS}
          FROM "Hosting" h JOIN "User" u ON u.id = h."ownerId" ${COUNTER_JOIN}
-        WHERE h."serviceName" = $1 AND ($4::uuid IS NULL OR h."ownerId" = $4::uuid)`,
-      [serviceName, isoDay(today), cap, ownerId],
+        WHERE h."serviceName" = $1 AND ($3::uuid IS NULL OR h."ownerId" = $3::uuid)`,
+      [serviceName, isoDay(today), ownerId],
     );
     if (!row) return null;
     const { sent, errors, sentToday, held, queued, nextHeldExpiry, ...hosting } = row;
@@ -196,19 +188,23 @@ export class EmailRepository extends BaseRepository {
       async (tx) => {
         const hosting = await this.lockHosting(tx, hostingId, "share");
         if (!hosting || hosting.state === "active") return null;
-        const held = await tx.$executeRaw`
-          UPDATE "Message" SET status = 'held' WHERE id IN (
-            SELECT id FROM "Message"
-            WHERE "hostingId" = ${hostingId}::uuid AND status = 'queued'
-            LIMIT ${batchSize}
-            FOR UPDATE SKIP LOCKED)`;
-        if (held > 0) {
-          await tx.$executeRaw`
+        // One statement: the day's counter is locked (in a CTE) before the statement's trigger
+        // locks the queue count, the order every writer follows (see migration queue_counts).
+        const [row] = await tx.$queryRaw<{ n: number }[]>`
+          WITH moved AS (
+            UPDATE "Message" SET status = 'held' WHERE id IN (
+              SELECT id FROM "Message"
+              WHERE "hostingId" = ${hostingId}::uuid AND status = 'queued'
+              LIMIT ${batchSize}
+              FOR UPDATE SKIP LOCKED)
+            RETURNING 1),
+          n AS (SELECT count(*)::int AS n FROM moved),
+          counted AS (
             INSERT INTO "DailyVolume" ("hostingId", day, held)
-            VALUES (${hostingId}::uuid, ${isoDay(today)}::date, ${held})
-            ON CONFLICT ("hostingId", day) DO UPDATE SET held = "DailyVolume".held + EXCLUDED.held`;
-        }
-        return held;
+            SELECT ${hostingId}::uuid, ${isoDay(today)}::date, n FROM n WHERE n > 0
+            ON CONFLICT ("hostingId", day) DO UPDATE SET held = "DailyVolume".held + EXCLUDED.held)
+          SELECT n FROM n`;
+        return row?.n ?? 0;
       },
       { timeout: BATCH_TIMEOUT_MS },
     );
@@ -243,21 +239,24 @@ export class EmailRepository extends BaseRepository {
       async (tx) => {
         const hosting = await this.lockHosting(tx, hostingId, "share");
         if (hosting?.state !== "purging") return null;
-        const deleted = await tx.$executeRaw`
-          DELETE FROM "Message" WHERE id IN (
-            SELECT id FROM "Message"
-            WHERE "hostingId" = ${hostingId}::uuid AND status IN ('held', 'queued')
-              AND "acceptedAt" <= ${hosting.stateChangedAt}
-            LIMIT ${batchSize}
-            FOR UPDATE SKIP LOCKED)`;
-        if (deleted > 0) {
-          await tx.$executeRaw`
+        // One statement, the day's counter locked before the queue count (as in holdBatch).
+        const [row] = await tx.$queryRaw<{ n: number }[]>`
+          WITH gone AS (
+            DELETE FROM "Message" WHERE id IN (
+              SELECT id FROM "Message"
+              WHERE "hostingId" = ${hostingId}::uuid AND status IN ('held', 'queued')
+                AND "acceptedAt" <= ${hosting.stateChangedAt}
+              LIMIT ${batchSize}
+              FOR UPDATE SKIP LOCKED)
+            RETURNING 1),
+          n AS (SELECT count(*)::int AS n FROM gone),
+          counted AS (
             INSERT INTO "DailyVolume" ("hostingId", day, purged)
-            VALUES (${hostingId}::uuid, ${isoDay(today)}::date, ${deleted})
+            SELECT ${hostingId}::uuid, ${isoDay(today)}::date, n FROM n WHERE n > 0
             ON CONFLICT ("hostingId", day)
-            DO UPDATE SET purged = "DailyVolume".purged + EXCLUDED.purged`;
-        }
-        return deleted;
+            DO UPDATE SET purged = "DailyVolume".purged + EXCLUDED.purged)
+          SELECT n FROM n`;
+        return row?.n ?? 0;
       },
       { timeout: BATCH_TIMEOUT_MS },
     );

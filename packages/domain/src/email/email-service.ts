@@ -1,9 +1,4 @@
-import {
-  type EmailAction,
-  type EmailStatus,
-  QUEUE_COUNT_CAP,
-  type StateChange,
-} from "@scripts-email/contracts";
+import type { EmailAction, EmailStatus, StateChange } from "@scripts-email/contracts";
 import { type Actor, actorRoleOf } from "../actor.ts";
 import type { AlertSink } from "../alert/alert-service.ts";
 import type { InternalAuditService } from "../audit/audit-service.ts";
@@ -54,16 +49,12 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
       errors: counts.errors,
       held: counts.held,
       queued: counts.queued,
-      countsCapped: counts.held >= QUEUE_COUNT_CAP || counts.queued >= QUEUE_COUNT_CAP,
       nextExpiry: isoOrNull(counts.nextHeldExpiry),
     };
   }
 
   async function statusOf(hosting: HostingRow): Promise<EmailStatus> {
-    return toStatus(
-      hosting,
-      await email.panelCounters(hosting.id, utcDay(clock.now()), QUEUE_COUNT_CAP),
-    );
+    return toStatus(hosting, await email.panelCounters(hosting.id, utcDay(clock.now())));
   }
 
   async function reload(hosting: HostingRow): Promise<HostingRow> {
@@ -75,12 +66,7 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
   return {
     async status(actor, serviceName) {
       // the access check of loadVisibleHosting, with the counters in the same statement
-      const found = await email.statusOf(
-        serviceName,
-        ownerFilterOf(actor),
-        utcDay(clock.now()),
-        QUEUE_COUNT_CAP,
-      );
+      const found = await email.statusOf(serviceName, ownerFilterOf(actor), utcDay(clock.now()));
       if (!found || !canSee(actor, found.hosting)) throw new DomainError("not_found");
       return toStatus(found.hosting, found.counters);
     },

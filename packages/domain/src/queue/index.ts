@@ -12,6 +12,7 @@ export type { DeliveryJob, RecipientResult } from "./delivery-service.ts";
 export { backoffMs, DeliveryService } from "./delivery-service.ts";
 export type { AcceptedMessage, IncomingMessage, SystemMessage } from "./ingest-service.ts";
 export { IngestService } from "./ingest-service.ts";
+export { queueCountDrift } from "./queue-count.ts";
 export { summarizeHeaders } from "./raw-message.ts";
 export type { BounceRule, BurstRule };
 

@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from "@scripts-email/db/testing
 import type { Actor } from "../actor.ts";
 import { HOUR, ManualClock } from "../clock.ts";
 import { createServices } from "../index.ts";
+import { queueCountDrift } from "../queue/queue-count.ts";
 import type { HostingRecord, Services, ServicesOptions, UserRecord } from "../services.ts";
 
 export interface World {
@@ -64,8 +65,14 @@ export async function createWorld(options: Partial<ServicesOptions> = {}): Promi
   };
 }
 
-/** Puts every hosting back to active, with no messages, history, audit entries or volumes. */
+/**
+ * Puts every hosting back to active, with no messages, history, audit entries or volumes. First
+ * checks that the previous test left the kept queue counts equal to the messages: every test of
+ * a file that resets its world checks the counting triggers against what it did.
+ */
 export async function resetWorld(w: World): Promise<void> {
+  const drift = await queueCountDrift(w.db.sql);
+  if (drift.length > 0) throw new Error(`queue counts drifted:\n${drift.join("\n")}`);
   await w.db.prisma.message.deleteMany();
   await w.db.prisma.stateChange.deleteMany();
   await w.db.prisma.auditEntry.deleteMany();

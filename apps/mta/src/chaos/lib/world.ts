@@ -1,5 +1,5 @@
 import { type Database, openDatabase } from "@scripts-email/db";
-import { createServices, type Services } from "@scripts-email/domain";
+import { createServices, queueCountDrift, type Services } from "@scripts-email/domain";
 import { settleWithin } from "../../testing/pool-probe.ts";
 import { freePort } from "../../testing/private-postgres.ts";
 import { startTestRelay, type TestRelay } from "../../testing/test-relay.ts";
@@ -35,6 +35,8 @@ export interface World {
   events(): Promise<Map<string, number>>;
   /** Subjects of messages still claimed (`sending`) by a claim made before `before`. */
   claimedBefore(before: Date): Promise<string[]>;
+  /** The kept queue counts that differ from the messages (see queueCountDrift): none expected. */
+  queueCountFailures(): Promise<string[]>;
   /** The rows of these subjects: when each was accepted, and its status. */
   rowsOf(subjects: string[]): Promise<Array<{ subject: string; acceptedAt: Date; status: string }>>;
 }
@@ -122,6 +124,9 @@ export async function createWorld(ctx: ScenarioContext, serviceName: string): Pr
         select: { subject: true },
       });
       return rows.map((r) => r.subject);
+    },
+    async queueCountFailures() {
+      return (await queueCountDrift(db.sql)).map((line) => `queue counts drifted: ${line}`);
     },
     rowsOf(subjects) {
       return db.prisma.message.findMany({

@@ -154,6 +154,7 @@ export function relayDown(overrides: Partial<RelayDownOptions> = {}): Scenario {
       ctx.progress(`events: ${eventsText(events)}; ${reportNote}`);
 
       const failures: string[] = [];
+      failures.push(...(await world.queueCountFailures()));
       if (!product.alive()) failures.push(`the product died:\n${product.tail()}`);
       if (tally.accepted.size !== tally.submitted) {
         failures.push(

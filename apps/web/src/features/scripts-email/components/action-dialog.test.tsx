@@ -19,7 +19,7 @@ function setup(role: UserRole, action: "block" | "purge" | "unblock" = "block") 
       serviceName="example.org"
       action={action}
       role={role}
-      status={{ held: 4, countsCapped: false }}
+      status={{ held: 4 }}
       onClose={onClose}
       onDone={onDone}
     />,

@@ -9,14 +9,13 @@ import { Dialog } from "../../../components/dialog.tsx";
 import { ErrorAlert } from "../../../components/error-message.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { useRequestEmailAction } from "../api/request-email-action.ts";
-import { queueCount } from "./queue-count.ts";
 
 /** Confirms block, purge or unblock, saying what will happen; support must give a reason. */
 export function ActionDialog(props: {
   serviceName: string;
   action: EmailAction;
   role: UserRole;
-  status: Pick<EmailStatus, "held" | "countsCapped">;
+  status: Pick<EmailStatus, "held">;
   onClose: () => void;
   onDone: (action: EmailAction, status: EmailStatus) => void;
 }) {
@@ -57,7 +56,7 @@ export function ActionDialog(props: {
         {action !== "block" && props.status.held > 0 && (
           <p className="muted">
             {t("web.action.heldCount", {
-              count: queueCount(formatNumber, props.status, props.status.held),
+              count: formatNumber(props.status.held),
             })}
           </p>
         )}

@@ -1,6 +1,5 @@
 import type { EmailStatus } from "@scripts-email/contracts";
 import { useI18n } from "../../../lib/i18n.tsx";
-import { queueCount } from "./queue-count.ts";
 
 export function EmailCounters(props: { status: EmailStatus }) {
   const i18n = useI18n();
@@ -37,11 +36,11 @@ export function EmailCounters(props: { status: EmailStatus }) {
         </div>
         <div className="counter">
           <dt>{t("web.counters.held")}</dt>
-          <dd>{queueCount(n, status, status.held)}</dd>
+          <dd>{n(status.held)}</dd>
         </div>
         <div className="counter">
           <dt>{t("web.counters.queued")}</dt>
-          <dd>{queueCount(n, status, status.queued)}</dd>
+          <dd>{n(status.queued)}</dd>
         </div>
       </dl>
     </section>

@@ -1,7 +1,6 @@
 import type { ActorRole, EmailStatus, UserRole } from "@scripts-email/contracts";
 import { StateBadge } from "../../../components/state-badge.tsx";
 import { type MessageKey, useI18n } from "../../../lib/i18n.tsx";
-import { queueCount } from "./queue-count.ts";
 
 function blockedByKey(blockedBy: ActorRole, viewer: UserRole): MessageKey {
   if (blockedBy === "system") return "web.state.blockedBy.system";
@@ -47,7 +46,7 @@ export function StateSummary(props: { status: EmailStatus; role: UserRole }) {
           <div>
             <dt>{t("web.state.heldLabel")}</dt>
             <dd>
-              {queueCount(i18n.formatNumber, status, status.held)}
+              {i18n.formatNumber(status.held)}
               {status.nextExpiry &&
                 ` — ${t("web.state.nextExpiry", { date: i18n.formatDateTime(status.nextExpiry) })}`}
             </dd>
