@@ -4,7 +4,7 @@ import { SYSTEM } from "../actor.ts";
 import { createServices, type Services } from "../index.ts";
 
 // Which index each hot query reads, from PostgreSQL's own counters, with the repositories' real
-// SQL. The partial indexes must serve their own query and never the panel's counters: a planner
+// SQL. The partial indexes must serve their own query and never the panel's reads: a planner
 // that counted one hosting's queued mail through Message_due_idx read every due message of every
 // hosting (4.4 s for a purge request after a million messages were held).
 let db: TestDatabase;
@@ -59,28 +59,32 @@ afterAll(async () => {
   await db?.dispose();
 });
 
-/** Index scans of "Message" by index while `action` runs. */
-async function indexScans(action: () => Promise<unknown>): Promise<Record<string, number>> {
+/** Index scans (and index entries read) of `table` by index while `action` runs. */
+async function indexScans(
+  action: () => Promise<unknown>,
+  table = "Message",
+): Promise<Record<string, { scans: number; read: number }>> {
   const read = async () => {
     await db.sql.query("SELECT pg_stat_force_next_flush()");
-    const rows = await db.sql.query<{ name: string; scans: number }>(
-      `SELECT indexrelname AS name, idx_scan::int AS scans FROM pg_stat_user_indexes
-        WHERE relname = 'Message'`,
+    const rows = await db.sql.query<{ name: string; scans: number; read: number }>(
+      `SELECT indexrelname AS name, idx_scan::int AS scans, idx_tup_read::int AS read
+         FROM pg_stat_user_indexes WHERE relname = $1`,
+      [table],
     );
-    return new Map(rows.map((r) => [r.name, r.scans]));
+    return new Map(rows.map((r) => [r.name, r]));
   };
   const before = await read();
   await action();
   const after = await read();
-  const used: Record<string, number> = {};
+  const used: Record<string, { scans: number; read: number }> = {};
   for (const [name, n] of after) {
-    const delta = n - (before.get(name) ?? 0);
-    if (delta > 0) used[name] = delta;
+    const scans = n.scans - (before.get(name)?.scans ?? 0);
+    if (scans > 0) used[name] = { scans, read: n.read - (before.get(name)?.read ?? 0) };
   }
   return used;
 }
 
-it("counts a hosting's held and queued mail through its own index, never a partial one", async () => {
+it("reads a hosting's next held expiry through its own index, never a partial one", async () => {
   const used = await indexScans(() => services.email.status(SYSTEM, "big.example"));
   expect(Object.keys(used)).toContain("Message_hostingId_status_acceptedAt_id_idx");
   expect(used).not.toHaveProperty("Message_due_idx");
@@ -100,4 +104,22 @@ it("expires held mail through Message_held_expiry_idx", async () => {
 it("drops old content through Message_content_kept_idx", async () => {
   const used = await indexScans(() => services.mail.delivery.dropOldContent());
   expect(used).toHaveProperty("Message_content_kept_idx");
+});
+
+it("lists a hosting's latest failures by reading only as many index entries as it shows", async () => {
+  // a delivery round records its failures with one timestamp: 5,000 share the latest one, so an
+  // index that ends at "at" would read them all to order them by id
+  await db.sql.query(
+    `INSERT INTO "DeliveryEvent" (id, "messageId", "hostingId", recipient, at, outcome,
+                                  "smtpCode", text)
+     SELECT gen_random_uuid(), (SELECT id FROM "Message" LIMIT 1), $1::uuid, 'r' || i || '@y.example',
+            now(), 'failed', 550, 'unknown user'
+       FROM generate_series(1, 5000) i`,
+    [big],
+  );
+  await db.sql.query(`ANALYZE "DeliveryEvent"`);
+  const used = await indexScans(async () => {
+    expect(await services.email.errors(SYSTEM, "big.example", 20)).toHaveLength(20);
+  }, "DeliveryEvent");
+  expect(used.DeliveryEvent_hostingId_outcome_at_id_idx?.read).toBeLessThanOrEqual(21);
 });
