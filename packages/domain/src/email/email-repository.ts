@@ -167,10 +167,10 @@ export class EmailRepository extends BaseRepository {
   }
 
   /**
-   * On block: the mail waiting for delivery is held too (its expiresAt was set at ingest), and
-   * counted in the day's held volume like mail held at ingest.
+   * Blocked or purging hostings whose queued mail is still to be marked held. On block, the mail
+   * waiting for delivery is held too (its expiresAt was set at ingest), and counted in the day's
+   * held volume like mail held at ingest.
    */
-  /** Blocked or purging hostings whose queued mail is still to be marked held. */
   async hostingsWithQueuedMailWhileBlocked(): Promise<string[]> {
     const rows = await this.db.$queryRaw<{ id: string }[]>`
       SELECT h.id::text AS id FROM "Hosting" h
@@ -277,11 +277,14 @@ export class EmailRepository extends BaseRepository {
     return left.length === 0 ? hosting.stateChangedAt : null;
   }
 
-  /** Active hostings that still have held mail to release (one index probe per hosting). */
+  /**
+   * Active hostings that still have held mail to release: only those whose kept count says they
+   * hold some are probed (the scheduler asks every few seconds, whatever the number of hostings).
+   */
   async hostingsWithHeldMail(now: Date): Promise<string[]> {
     const rows = await this.db.$queryRaw<{ id: string }[]>`
-      SELECT h.id::text AS id FROM "Hosting" h
-      WHERE h.state = 'active' AND EXISTS (
+      SELECT h.id::text AS id FROM "Hosting" h JOIN "QueueCount" q ON q."hostingId" = h.id
+      WHERE h.state = 'active' AND q.held > 0 AND EXISTS (
         SELECT 1 FROM "Message" m
         WHERE m."hostingId" = h.id AND m.status = 'held' AND m."expiresAt" > ${now})`;
     return rows.map((r) => r.id);
