@@ -20,31 +20,30 @@ ALTER TABLE "QueueCount" ADD CONSTRAINT "QueueCount_hostingId_fkey" FOREIGN KEY 
 -- that also touch DailyVolume take it first (in the same statement, or an earlier one of their
 -- transaction), so every transaction locks day counters before queue counts, and each in
 -- hostingId order, and two writers cannot wait for each other.
-CREATE FUNCTION "queue_count_add"(hosting_ids uuid[], held_deltas int[], queued_deltas int[]) RETURNS void
-LANGUAGE sql AS $$
-  INSERT INTO "QueueCount" ("hostingId", held, queued)
-  SELECT d.h, d.held, d.queued FROM unnest(hosting_ids, held_deltas, queued_deltas) AS d(h, held, queued)
-   WHERE (d.held <> 0 OR d.queued <> 0) AND EXISTS (SELECT 1 FROM "Hosting" x WHERE x.id = d.h)
-   ORDER BY d.h
-  ON CONFLICT ("hostingId") DO UPDATE
-     SET held = "QueueCount".held + EXCLUDED.held, queued = "QueueCount".queued + EXCLUDED.queued;
-$$;
-
--- Only the rows each kind of statement exposes differ: new rows count up, old rows count down.
 CREATE FUNCTION "queue_count_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  hosting_ids uuid[];
+  held_deltas int[];
+  queued_deltas int[];
 BEGIN
+  -- only the rows each kind of statement exposes differ: new rows count up, old rows count down
   IF TG_OP = 'INSERT' THEN
-    PERFORM "queue_count_add"(array_agg(h), array_agg(held), array_agg(queued)) FROM (
+    SELECT array_agg(h), array_agg(held), array_agg(queued)
+      INTO hosting_ids, held_deltas, queued_deltas FROM (
       SELECT "hostingId" AS h, count(*) FILTER (WHERE status = 'held')::int AS held,
              count(*) FILTER (WHERE status IN ('queued', 'sending'))::int AS queued
-        FROM new_rows WHERE "hostingId" IS NOT NULL GROUP BY "hostingId") d;
+        FROM new_rows WHERE "hostingId" IS NOT NULL AND status IN ('held', 'queued', 'sending')
+       GROUP BY "hostingId") d;
   ELSIF TG_OP = 'DELETE' THEN
-    PERFORM "queue_count_add"(array_agg(h), array_agg(-held), array_agg(-queued)) FROM (
+    SELECT array_agg(h), array_agg(-held), array_agg(-queued)
+      INTO hosting_ids, held_deltas, queued_deltas FROM (
       SELECT "hostingId" AS h, count(*) FILTER (WHERE status = 'held')::int AS held,
              count(*) FILTER (WHERE status IN ('queued', 'sending'))::int AS queued
-        FROM old_rows WHERE "hostingId" IS NOT NULL GROUP BY "hostingId") d;
+        FROM old_rows WHERE "hostingId" IS NOT NULL AND status IN ('held', 'queued', 'sending')
+       GROUP BY "hostingId") d;
   ELSE
-    PERFORM "queue_count_add"(array_agg(h), array_agg(held), array_agg(queued)) FROM (
+    SELECT array_agg(h), array_agg(held), array_agg(queued)
+      INTO hosting_ids, held_deltas, queued_deltas FROM (
       SELECT h, sum(held)::int AS held, sum(queued)::int AS queued FROM (
         SELECT "hostingId" AS h, (status = 'held')::int AS held,
                (status IN ('queued', 'sending'))::int AS queued
@@ -52,8 +51,19 @@ BEGIN
         UNION ALL
         SELECT "hostingId", -(status = 'held')::int, -(status IN ('queued', 'sending'))::int
           FROM old_rows WHERE "hostingId" IS NOT NULL) c
-       GROUP BY h) d;
+       GROUP BY h HAVING sum(held) <> 0 OR sum(queued) <> 0) d;
   END IF;
+  -- nothing moved in or out of the queue (a claim, a recorded deferral, content dropped)
+  IF hosting_ids IS NULL THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO "QueueCount" ("hostingId", held, queued)
+  SELECT d.h, d.held, d.queued
+    FROM unnest(hosting_ids, held_deltas, queued_deltas) AS d(h, held, queued)
+   WHERE EXISTS (SELECT 1 FROM "Hosting" x WHERE x.id = d.h)
+   ORDER BY d.h
+  ON CONFLICT ("hostingId") DO UPDATE
+     SET held = "QueueCount".held + EXCLUDED.held, queued = "QueueCount".queued + EXCLUDED.queued;
   RETURN NULL;
 END $$;
 
