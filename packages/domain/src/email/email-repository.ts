@@ -1,3 +1,4 @@
+import { Prisma } from "@scripts-email/db";
 import {
   HOSTING_COLUMNS,
   type HostingRow,
@@ -188,26 +189,46 @@ export class EmailRepository extends BaseRepository {
       async (tx) => {
         const hosting = await this.lockHosting(tx, hostingId, "share");
         if (!hosting || hosting.state === "active") return null;
-        // One statement: the day's counter is locked (in a CTE) before the statement's trigger
-        // locks the queue count, the order every writer follows (see migration queue_counts).
-        const [row] = await tx.$queryRaw<{ n: number }[]>`
-          WITH moved AS (
-            UPDATE "Message" SET status = 'held' WHERE id IN (
-              SELECT id FROM "Message"
-              WHERE "hostingId" = ${hostingId}::uuid AND status = 'queued'
-              LIMIT ${batchSize}
-              FOR UPDATE SKIP LOCKED)
-            RETURNING 1),
-          n AS (SELECT count(*)::int AS n FROM moved),
-          counted AS (
-            INSERT INTO "DailyVolume" ("hostingId", day, held)
-            SELECT ${hostingId}::uuid, ${isoDay(today)}::date, n FROM n WHERE n > 0
-            ON CONFLICT ("hostingId", day) DO UPDATE SET held = "DailyVolume".held + EXCLUDED.held)
-          SELECT n FROM n`;
-        return row?.n ?? 0;
+        return this.changeAndCount(
+          tx,
+          hostingId,
+          today,
+          "held",
+          Prisma.sql`UPDATE "Message" SET status = 'held' WHERE id IN (
+            SELECT id FROM "Message"
+            WHERE "hostingId" = ${hostingId}::uuid AND status = 'queued'
+            LIMIT ${batchSize}
+            FOR UPDATE SKIP LOCKED)`,
+        );
       },
       { timeout: BATCH_TIMEOUT_MS },
     );
+  }
+
+  /**
+   * Runs `change` (an UPDATE or DELETE of one hosting's messages) and adds the rows it touched to
+   * the day's `column`, in one statement: the day's counter is locked (in a CTE) before the
+   * statement's trigger locks the queue count, the order every writer follows (see the migration
+   * queue_counts). Returns how many rows it touched.
+   */
+  private async changeAndCount(
+    tx: Tx,
+    hostingId: string,
+    today: Date,
+    column: "held" | "purged",
+    change: Prisma.Sql,
+  ): Promise<number> {
+    // the column name comes from a closed union, never from input
+    const col = Prisma.raw(`"${column}"`);
+    const [row] = await tx.$queryRaw<{ n: number }[]>`
+      WITH changed AS (${change} RETURNING 1),
+      n AS (SELECT count(*)::int AS n FROM changed),
+      counted AS (
+        INSERT INTO "DailyVolume" ("hostingId", day, ${col})
+        SELECT ${hostingId}::uuid, ${isoDay(today)}::date, n FROM n WHERE n > 0
+        ON CONFLICT ("hostingId", day) DO UPDATE SET ${col} = "DailyVolume".${col} + EXCLUDED.${col})
+      SELECT n FROM n`;
+    return row?.n ?? 0;
   }
 
   private async lockHosting(
@@ -239,24 +260,18 @@ export class EmailRepository extends BaseRepository {
       async (tx) => {
         const hosting = await this.lockHosting(tx, hostingId, "share");
         if (hosting?.state !== "purging") return null;
-        // One statement, the day's counter locked before the queue count (as in holdBatch).
-        const [row] = await tx.$queryRaw<{ n: number }[]>`
-          WITH gone AS (
-            DELETE FROM "Message" WHERE id IN (
-              SELECT id FROM "Message"
-              WHERE "hostingId" = ${hostingId}::uuid AND status IN ('held', 'queued')
-                AND "acceptedAt" <= ${hosting.stateChangedAt}
-              LIMIT ${batchSize}
-              FOR UPDATE SKIP LOCKED)
-            RETURNING 1),
-          n AS (SELECT count(*)::int AS n FROM gone),
-          counted AS (
-            INSERT INTO "DailyVolume" ("hostingId", day, purged)
-            SELECT ${hostingId}::uuid, ${isoDay(today)}::date, n FROM n WHERE n > 0
-            ON CONFLICT ("hostingId", day)
-            DO UPDATE SET purged = "DailyVolume".purged + EXCLUDED.purged)
-          SELECT n FROM n`;
-        return row?.n ?? 0;
+        return this.changeAndCount(
+          tx,
+          hostingId,
+          today,
+          "purged",
+          Prisma.sql`DELETE FROM "Message" WHERE id IN (
+            SELECT id FROM "Message"
+            WHERE "hostingId" = ${hostingId}::uuid AND status IN ('held', 'queued')
+              AND "acceptedAt" <= ${hosting.stateChangedAt}
+            LIMIT ${batchSize}
+            FOR UPDATE SKIP LOCKED)`,
+        );
       },
       { timeout: BATCH_TIMEOUT_MS },
     );
