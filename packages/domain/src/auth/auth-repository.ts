@@ -104,6 +104,7 @@ export class AuthRepository extends BaseRepository {
     prefix: string;
     userId: string;
     createdAt: Date;
+    expiresAt: Date;
   }): Promise<ApiToken> {
     return this.db.apiToken.create({ data });
   }

@@ -102,6 +102,8 @@ export function createAuthService(deps: {
         prefix: token.slice(0, STORED_PREFIX_LENGTH),
         userId: actor.userId,
         createdAt: clock.now(),
+        // Replaced by the token work of issue 12 (a chosen expiry); 90 days meanwhile.
+        expiresAt: new Date(clock.now().getTime() + 90 * 86_400_000),
       });
       return { id: row.id, name: row.name, token, createdAt: row.createdAt.toISOString() };
     },
