@@ -330,21 +330,114 @@ describe("SMTP ingest", () => {
     expect(row!.size).toBe(Buffer.byteLength(stored));
   });
 
-  it("throttles repeated AUTH failures from one address with 421 and closes", async () => {
+  it("throttles AUTH per account: one hosting's wrong passwords never stop another, nor its own right password", async () => {
+    const victim = await fx.addHosting("victim.example");
+    const bystander = await fx.addHosting("bystander.example");
     const { port: p } = await fx.startServer({
-      authThrottle: { maxFailures: 3, windowMs: 60_000 },
+      authThrottle: { maxFailures: 3, windowMs: 60_000, baseDelayMs: 1, maxDelayMs: 5 },
     });
-    const client = await RawSmtpClient.connect(p);
+    // every script of the machine connects from loopback, the guesser included
+    const guesser = await RawSmtpClient.connect(p);
     try {
+      await guesser.read();
+      await guesser.command("EHLO client.test");
+      expect((await guesser.command(plain(victim.serviceName, "guess-1")))?.code).toBe(535);
+      expect((await guesser.command(plain(victim.serviceName, "guess-2")))?.code).toBe(535);
+      expect((await guesser.command(plain(victim.serviceName, "guess-3")))?.code).toBe(421);
+      expect(await guesser.read()).toBeNull();
+    } finally {
+      guesser.close();
+    }
+    const again = await RawSmtpClient.connect(p);
+    try {
+      await again.read();
+      await again.command("EHLO client.test");
+      expect((await again.command(plain(victim.serviceName, "guess-4")))?.code).toBe(421);
+    } finally {
+      again.close();
+    }
+    // another hosting on the same address: its own count, starting at zero
+    const other = await RawSmtpClient.connect(p);
+    try {
+      await other.read();
+      await other.command("EHLO client.test");
+      expect((await other.command(plain(bystander.serviceName, "typo")))?.code).toBe(535);
+      expect((await other.command(plain(bystander.serviceName, bystander.password)))?.code).toBe(
+        235,
+      );
+    } finally {
+      other.close();
+    }
+    // and the attacked hosting's own script, with its right password, still gets in
+    const owner = await RawSmtpClient.connect(p);
+    try {
+      await owner.read();
+      await owner.command("EHLO client.test");
+      expect((await owner.command(plain(victim.serviceName, victim.password)))?.code).toBe(235);
+    } finally {
+      owner.close();
+    }
+  });
+
+  it("throttles 4 wrong + 1 right, repeated on one account: a success clears no failure", async () => {
+    const hosting = await fx.addHosting("four-and-one.example");
+    const { port: p } = await fx.startServer({
+      authThrottle: { maxFailures: 5, windowMs: 60_000, baseDelayMs: 1, maxDelayMs: 5 },
+    });
+    const round = async () => {
+      const client = await RawSmtpClient.connect(p);
+      try {
+        await client.read();
+        await client.command("EHLO client.test");
+        const codes: number[] = [];
+        for (let i = 0; i < 4; i++) {
+          const reply = await client.command(plain(hosting.serviceName, `wrong-${i}`));
+          codes.push(reply?.code ?? 0);
+          if (reply?.code !== 535) return codes;
+        }
+        codes.push((await client.command(plain(hosting.serviceName, hosting.password)))?.code ?? 0);
+        return codes;
+      } finally {
+        client.close();
+      }
+    };
+    expect(await round()).toEqual([535, 535, 535, 535, 235]);
+    expect(await round()).toEqual([421]);
+  });
+
+  it("answers wrong passwords after a growing tarpit, never the right one, and bounds the waiting", async () => {
+    const hosting = await fx.addHosting("tarpit.example");
+    const { port: p } = await fx.startServer({
+      authThrottle: {
+        maxFailures: 10,
+        windowMs: 60_000,
+        freeFailures: 1,
+        baseDelayMs: 1_000,
+        maxDelayMs: 1_000,
+        maxWaiting: 1,
+      },
+    });
+    const connect = async () => {
+      const client = await RawSmtpClient.connect(p);
       await client.read();
       await client.command("EHLO client.test");
-      for (let i = 0; i < 3; i++) {
-        expect((await client.command(plain(site.serviceName, `wrong-${i}`)))?.code).toBe(535);
-      }
-      expect((await client.command(plain(site.serviceName, site.password)))?.code).toBe(421);
-      expect(await client.read()).toBeNull();
+      return client;
+    };
+    const [slow, crowded, owner] = await Promise.all([connect(), connect(), connect()]);
+    try {
+      expect((await slow.command(plain(hosting.serviceName, "free")))?.code).toBe(535);
+      const started = performance.now();
+      const delayed = slow.command(plain(hosting.serviceName, "delayed"));
+      expect(await slow.hasReplyWithin(300)).toBe(false);
+      // the tarpit holds one answer of this account at a time: the next wrong one is cut short
+      expect((await crowded.command(plain(hosting.serviceName, "crowded")))?.code).toBe(421);
+      // the right password is answered at once while the wrong one waits
+      expect((await owner.command(plain(hosting.serviceName, hosting.password)))?.code).toBe(235);
+      expect(performance.now() - started).toBeLessThan(900);
+      expect((await delayed)?.code).toBe(535);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(990);
     } finally {
-      client.close();
+      for (const c of [slow, crowded, owner]) c.close();
     }
   });
 

@@ -64,6 +64,12 @@ export const DEFAULT_MAX_RECIPIENTS = 100;
 
 const silentLogger: IngestLogger = { info() {}, warn() {}, error() {} };
 
+/** Waits before a wrong-password answer; unref'd so that it never holds the process open. */
+function tarpit(ms: number): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
 function smtpError(code: number, message: string): SMTPServerError {
   const error: SMTPServerError = new Error(message);
   error.responseCode = code;
@@ -86,22 +92,28 @@ export function createIngestServer(
     session: SMTPServerSession,
   ): Promise<AuthenticatedHosting> {
     const client = session.remoteAddress;
-    if (throttle.isBlocked(client)) {
-      log.warn({ client }, "smtp auth throttled");
-      throw smtpError(421, "Too many failed authentication attempts, try again later");
-    }
+    const user = auth.username ?? "";
     let hosting: AuthenticatedHosting | null;
     try {
-      hosting = await deps.authenticate(auth.username ?? "", auth.password ?? "");
+      hosting = await deps.authenticate(user, auth.password ?? "");
     } catch (error) {
       log.error({ err: error, client }, "smtp auth lookup failed");
       throw smtpError(454, "Temporary authentication failure, try again later");
     }
-    if (!hosting) {
-      throw smtpError(535, "Authentication credentials invalid");
+    // A correct password always gets in, whatever the failures: see AuthThrottle.
+    if (hosting) return hosting;
+    const verdict = throttle.recordFailure(client, user);
+    log.warn({ client, user: user.slice(0, 256), ...verdict }, "smtp auth failed");
+    const release = throttle.enterTarpit(user);
+    if (!release) throw smtpError(421, "Too many failed authentication attempts, try again later");
+    try {
+      await tarpit(verdict.delayMs);
+    } finally {
+      release();
     }
-    throttle.recordSuccess(client);
-    return hosting;
+    throw verdict.close
+      ? smtpError(421, "Too many failed authentication attempts, try again later")
+      : smtpError(535, "Authentication credentials invalid");
   }
 
   async function store(raw: Buffer, session: SMTPServerSession): Promise<string> {
@@ -209,13 +221,7 @@ export function createIngestServer(
     onAuth(auth, session, callback) {
       authenticate(auth, session).then(
         (user) => callback(null, { user }),
-        (error: SMTPServerError) => {
-          if (error.responseCode === 535) {
-            throttle.recordFailure(session.remoteAddress);
-            log.warn({ client: session.remoteAddress, user: auth.username }, "smtp auth failed");
-          }
-          callback(error);
-        },
+        (error: SMTPServerError) => callback(error),
       );
     },
     onMailFrom(address, _session, callback) {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { AuthThrottle } from "./auth-throttle.ts";
 import { splitMessage } from "./header-block.ts";
 import { takeViaHeader } from "./via-header.ts";
 
@@ -32,19 +31,5 @@ describe("splitMessage", () => {
     const noSeparator = splitMessage(Buffer.from("A: 1\nthis is body text\n"));
     expect(noSeparator.fields.map((f) => f.value)).toEqual(["1"]);
     expect(noSeparator.rest.toString()).toBe("this is body text\n");
-  });
-});
-
-describe("AuthThrottle", () => {
-  it("blocks an address after the allowed failures within the window, then forgets them", () => {
-    let now = 0;
-    const throttle = new AuthThrottle({ maxFailures: 2, windowMs: 1000 }, () => now);
-    throttle.recordFailure("127.0.0.1");
-    expect(throttle.isBlocked("127.0.0.1")).toBe(false);
-    throttle.recordFailure("127.0.0.1");
-    expect(throttle.isBlocked("127.0.0.1")).toBe(true);
-    expect(throttle.isBlocked("127.0.0.2")).toBe(false);
-    now = 1500;
-    expect(throttle.isBlocked("127.0.0.1")).toBe(false);
   });
 });
