@@ -120,7 +120,8 @@ Options:
   -o..., -B, -N, -R, -V, -bm   accepted and ignored
   --help        this text
 
-Connection and credentials (environment variables override the configuration file):
+Connection and credentials, all from the environment or all from the configuration file
+(the server and the credentials are never taken from different places; exit 78 if they would be):
   SCRIPTS_EMAIL_HOST      submission server (default 127.0.0.1)
   SCRIPTS_EMAIL_PORT      its port (default 2525)
   SCRIPTS_EMAIL_USER      the hosting's service name
@@ -132,7 +133,9 @@ Connection and credentials (environment variables override the configuration fil
                             password = ...
                           ('#' starts a comment line)
 
-Exit status (sysexits): 0 sent, 64 usage error, 65 bad message (no recipients, bad address,
-too big), 69 refused by the server, 75 temporary failure (server unreachable, 4xx reply:
-try again later), 77 authentication refused, 78 configuration error.
+Exit status (sysexits): 0 sent to every recipient, 64 usage error, 65 bad message (no
+recipients, bad address, too big), 67 some recipients refused for good (named on stderr; the
+others got it), 69 refused by the server, 75 temporary failure (server unreachable, 4xx reply:
+try again later; the recipients not reached are named), 77 authentication refused,
+78 configuration error.
 `;

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseSendmailArgs } from "./sendmail-args.ts";
-import { parseConfigFile } from "./sendmail-config.ts";
+import { loadConfig, parseConfigFile } from "./sendmail-config.ts";
 import { prepareMessage, rfc5322Date } from "./sendmail-message.ts";
 import { classify } from "./sendmail-run.ts";
 
@@ -47,6 +50,34 @@ describe("parseConfigFile", () => {
       password: "p w",
     });
     expect(() => parseConfigFile("pass = x", "f")).toThrow(/f:1/);
+  });
+});
+
+describe("loadConfig", () => {
+  it("takes the server and the credentials from one place; the default server goes with any", () => {
+    const env = { SCRIPTS_EMAIL_USER: "u", SCRIPTS_EMAIL_PASSWORD: "p" };
+    expect(loadConfig(env, null)).toEqual({
+      host: "127.0.0.1",
+      port: 2525,
+      user: "u",
+      password: "p",
+    });
+    expect(loadConfig({ ...env, SCRIPTS_EMAIL_HOST: "h", SCRIPTS_EMAIL_PORT: "25" }, null)).toEqual(
+      {
+        host: "h",
+        port: 25,
+        user: "u",
+        password: "p",
+      },
+    );
+    // the user from one place and the password from another is a mix too
+    const dir = mkdtempSync(path.join(tmpdir(), "se-conf-"));
+    const file = path.join(dir, "c.conf");
+    writeFileSync(file, "password = p\n");
+    expect(() => loadConfig({ SCRIPTS_EMAIL_USER: "u" }, file)).toThrow(
+      expect.objectContaining({ code: 78, message: expect.stringMatching(/same place/) }),
+    );
+    rmSync(dir, { recursive: true });
   });
 });
 

@@ -1,8 +1,8 @@
 import { hostname, userInfo } from "node:os";
-import { createTransport } from "nodemailer";
 import { HELP, parseSendmailArgs } from "./sendmail-args.ts";
-import { loadConfig, type SendmailConfig } from "./sendmail-config.ts";
+import { loadConfig } from "./sendmail-config.ts";
 import { prepareMessage } from "./sendmail-message.ts";
+import { submit } from "./sendmail-submit.ts";
 import {
   EX_DATAERR,
   EX_NOPERM,
@@ -40,8 +40,8 @@ export async function runSendmail(io: SendmailIo): Promise<number> {
       hostname: hostname(),
       now: io.now ?? new Date(),
     });
-    const reply = await submit(config, message);
-    if (args.verbose) io.stdout(`${reply}\n`);
+    const replies = await submit(config, message);
+    if (args.verbose) io.stdout(replies.map((reply) => `${reply}\n`).join(""));
     return EX_OK;
   } catch (error) {
     const exit = error instanceof ExitError ? error : classify(error);
@@ -62,34 +62,6 @@ function localUser(): string {
     return userInfo().username || "nobody";
   } catch {
     return "nobody";
-  }
-}
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
-
-async function submit(
-  config: SendmailConfig,
-  message: { envelopeFrom: string; recipients: string[]; raw: Buffer },
-): Promise<string> {
-  const transport = createTransport({
-    host: config.host,
-    port: config.port,
-    secure: false,
-    auth: { user: config.user, pass: config.password },
-    // STARTTLS is used when offered; on loopback a self-signed certificate is fine.
-    tls: { rejectUnauthorized: !LOOPBACK.test(config.host) },
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 60_000,
-  });
-  try {
-    const info = await transport.sendMail({
-      envelope: { from: message.envelopeFrom, to: message.recipients },
-      raw: message.raw,
-    });
-    return info.response;
-  } finally {
-    transport.close();
   }
 }
 

@@ -1,8 +1,10 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createIngestFixture,
@@ -145,6 +147,108 @@ describe("sendmail command", () => {
     const result = await sendmail(["-C", file, "z@example.org"], "Subject: conf\n\nx\n", bare);
     expect(result).toMatchObject({ code: 0, stderr: "" });
     expect((await stored("conf")).recipients).toEqual(["z@example.org"]);
+  });
+
+  it("sends 151 recipients to a server that takes 100 a message in two transactions", async () => {
+    const to = Array.from({ length: 151 }, (_, i) => `r${i}@example.org`);
+    const input = `From: web@cli.example\nTo: ${to.join(",\n ")}\nSubject: many\n\nx\n`;
+    const result = await sendmail(["-t", "-i", "-v"], input);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout.match(/^250 /gm)).toHaveLength(2);
+    const rows = await fx.db.prisma.message.findMany({
+      where: { hostingId: site.id, subject: "many" },
+    });
+    expect(rows.map((r) => r.recipients.length).sort()).toEqual([100, 51]);
+    expect(rows.flatMap((r) => r.recipients).sort()).toEqual([...to].sort());
+  });
+
+  it("exits 67 naming the recipients a server refused, 75 when it only deferred them", async () => {
+    const refusing = new SMTPServer({
+      authOptional: false,
+      allowInsecureAuth: true,
+      disabledCommands: ["STARTTLS"],
+      logger: false,
+      onAuth: (_auth, _session, callback) => callback(null, { user: "u" }),
+      onRcptTo: (address, _session, callback) => {
+        const local = address.address.split("@")[0]!;
+        if (local.startsWith("gone")) {
+          return callback(Object.assign(new Error("5.1.1 No such user"), { responseCode: 550 }));
+        }
+        if (local.startsWith("later")) {
+          return callback(Object.assign(new Error("4.2.1 Try later"), { responseCode: 450 }));
+        }
+        callback();
+      },
+      onData: (stream, _session, callback) => {
+        stream.resume();
+        stream.on("end", () => callback());
+      },
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, "127.0.0.1", resolve));
+    const at = env({ SCRIPTS_EMAIL_PORT: String((refusing.server.address() as AddressInfo).port) });
+    try {
+      const mixed = await sendmail(
+        ["ok@example.org", "gone1@example.org", "later@example.org", "gone2@example.org"],
+        "Subject: refused\n\nx\n",
+        at,
+      );
+      expect(mixed.code).toBe(67);
+      expect(mixed.stderr).toBe(
+        "sendmail: not sent to 3 of 4 recipients (sent to 1): gone1@example.org, gone2@example.org (550 5.1.1 No such user); later@example.org (450 4.2.1 Try later)\n",
+      );
+      const deferred = await sendmail(
+        ["ok@example.org", "later@example.org"],
+        "Subject: deferred\n\nx\n",
+        at,
+      );
+      expect(deferred.code).toBe(75);
+      expect(deferred.stderr).toMatch(/later@example\.org \(450 4\.2\.1 Try later\)/);
+      const none = await sendmail(["gone@example.org"], "Subject: none\n\nx\n", at);
+      expect(none.code).toBe(67);
+      expect(none.stderr).toMatch(/not sent to 1 of 1 recipients \(sent to 0\): gone@example\.org/);
+    } finally {
+      await new Promise((resolve) => refusing.close(() => resolve(undefined)));
+    }
+  });
+
+  it("refuses with 78 a server and credentials from different places, and connects nowhere", async () => {
+    let connections = 0;
+    const elsewhere = createNetServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, "127.0.0.1", resolve));
+    const otherPort = (elsewhere.address() as AddressInfo).port;
+    try {
+      const file = path.join(work, "elsewhere.conf");
+      writeFileSync(file, `host = 127.0.0.1\nport = ${otherPort}\n`);
+      // the file names the server, the password is the environment's
+      const fileServer = await sendmail(
+        ["-C", file, "a@example.org"],
+        "Subject: x\n\nx\n",
+        env({ SCRIPTS_EMAIL_HOST: undefined, SCRIPTS_EMAIL_PORT: undefined }),
+      );
+      expect(fileServer.code).toBe(78);
+      expect(fileServer.stderr).toBe(
+        `sendmail: the server and the credentials must come from the same place, not host, port from ${file} and SCRIPTS_EMAIL_USER, SCRIPTS_EMAIL_PASSWORD from the environment: put host, port, user and password all in the file, or all in the environment\n`,
+      );
+      // and the other way round: the environment names the server, the file the password
+      writeFileSync(file, `user = ${site.serviceName}\npassword = ${site.password}\n`);
+      const envServer = await sendmail(
+        ["-C", file, "a@example.org"],
+        "Subject: x\n\nx\n",
+        env({
+          SCRIPTS_EMAIL_PORT: String(otherPort),
+          SCRIPTS_EMAIL_USER: undefined,
+          SCRIPTS_EMAIL_PASSWORD: undefined,
+        }),
+      );
+      expect(envServer.code).toBe(78);
+      expect(envServer.stderr).toMatch(/must come from the same place/);
+      expect(connections).toBe(0);
+    } finally {
+      await new Promise((resolve) => elsewhere.close(resolve));
+    }
   });
 
   it("prints its help, and exits 64 on a usage error", async () => {

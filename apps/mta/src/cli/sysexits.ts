@@ -2,6 +2,8 @@
 export const EX_OK = 0;
 export const EX_USAGE = 64;
 export const EX_DATAERR = 65;
+/** A recipient was refused for good (5xx): "addressee unknown" in sysexits.h. */
+export const EX_NOUSER = 67;
 export const EX_UNAVAILABLE = 69;
 export const EX_SOFTWARE = 70;
 export const EX_TEMPFAIL = 75;
