@@ -6,4 +6,5 @@ export * from "./health.ts";
 export * from "./hostings.ts";
 export * from "./info.ts";
 export * from "./messages.ts";
+export * from "./sender-domains.ts";
 export * from "./session.ts";

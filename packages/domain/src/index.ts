@@ -32,6 +32,11 @@ export {
   nextState,
   TRANSITIONS,
 } from "./hosting/hosting-state.ts";
+export {
+  checkSenderAddress,
+  normalizeSenderDomain,
+  type SenderVerdict,
+} from "./hosting/sender-domains.ts";
 export { type Header, parseHeaders } from "./message/message-headers.ts";
 export * from "./queue/index.ts";
 export { buildReport, groupErrors, panelUrl } from "./report/report-content.ts";
@@ -115,7 +120,12 @@ export function createServices(options: ServicesOptions): Services {
         loginWindowMs: options.loginWindowMs ?? DEFAULT_LOGIN_WINDOW_MS,
       },
     }),
-    hostings: createHostingService({ hostings: hostingRepository, users: userRepository, clock }),
+    hostings: createHostingService({
+      hostings: hostingRepository,
+      users: userRepository,
+      audit,
+      clock,
+    }),
     email,
     messages: createMessageService({
       hostings: hostingRepository,

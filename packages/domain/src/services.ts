@@ -12,6 +12,7 @@ import type {
   MessageListQuery,
   MessagePage,
   ReportSummary,
+  SenderDomains,
   StateChange,
   TestEmailResult,
   UserRole,
@@ -88,6 +89,8 @@ export interface HostingRecord {
   reportRecipient: string | null;
   alertWebhookUrl: string | null;
   maxPerDay: number;
+  /** Extra sender domains added by support (the service name is always allowed). */
+  senderDomains: string[];
 }
 
 export interface HostingService {
@@ -104,6 +107,18 @@ export interface HostingService {
   /** Sets a new random SMTP password (stored hashed) and returns it. */
   resetSmtpPassword(serviceName: string): Promise<string>;
   verifySmtpPassword(serviceName: string, password: string): Promise<HostingRecord | null>;
+  /** The extra sender domains, for whoever may see the hosting (else DomainError("not_found")). */
+  senderDomains(actor: Actor, serviceName: string): Promise<SenderDomains>;
+  /**
+   * Support (with a reason) and the system only: a customer gets DomainError("forbidden") on its
+   * own hosting, "not_found" on others'. Each domain is normalised (lower case, IDNA) or refused
+   * with "validation_failed"; every change is audited.
+   */
+  changeSenderDomains(
+    actor: Actor,
+    serviceName: string,
+    change: { add?: string[]; remove?: string[]; reason?: string },
+  ): Promise<SenderDomains>;
 }
 
 export interface EmailService {

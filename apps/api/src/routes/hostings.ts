@@ -1,4 +1,10 @@
-import { hostingList, hostingListQuery } from "@scripts-email/contracts";
+import {
+  changeSenderDomains,
+  hostingList,
+  hostingListQuery,
+  senderDomains,
+  serviceNameParams,
+} from "@scripts-email/contracts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { actorOf } from "../plugins/auth.ts";
 import { SIGNED_IN } from "../plugins/openapi.ts";
@@ -18,5 +24,47 @@ export const hostingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       },
     },
     async (request) => services.hostings.list(actorOf(request), request.query.q || undefined),
+  );
+
+  app.get(
+    "/hostings/:serviceName/sender-domains",
+    {
+      schema: {
+        tags: ["hostings"],
+        summary: "The domains the hosting may send from besides its service name",
+        description:
+          "`MAIL FROM` and the `From:` header must use the service name, one of these domains, " +
+          "or a subdomain of either; other senders are refused with `553 5.7.1`.",
+        security: SIGNED_IN,
+        params: serviceNameParams,
+        response: { 200: senderDomains, ...errorResponses },
+      },
+    },
+    async (request) =>
+      services.hostings.senderDomains(actorOf(request), request.params.serviceName),
+  );
+
+  app.post(
+    "/hostings/:serviceName/sender-domains",
+    {
+      schema: {
+        tags: ["hostings"],
+        summary: "Add or remove sender domains (support only, with a reason)",
+        description:
+          "Domains are stored lower-case in ASCII (IDNA); wildcards and IP addresses are " +
+          "refused. Customers get 403 on their own hostings. Every change is audited and " +
+          "applies to new SMTP logins within seconds.",
+        security: SIGNED_IN,
+        params: serviceNameParams,
+        body: changeSenderDomains,
+        response: { 200: senderDomains, ...errorResponses },
+      },
+    },
+    async (request) =>
+      services.hostings.changeSenderDomains(
+        actorOf(request),
+        request.params.serviceName,
+        request.body,
+      ),
   );
 };

@@ -53,7 +53,7 @@ const withOwner = { owner: { select: { email: true } } } as const;
 export const HOSTING_COLUMNS = `h.id::text AS id, h."serviceName", h."ownerId"::text AS "ownerId",
   h.state::text AS state, h."blockedByRole"::text AS "blockedByRole", h."stateReason",
   h."stateChangedAt", h."reportRecipient", h."maxPerDay", h."smtpPasswordHash",
-  h."alertWebhookUrl", h."createdAt", u.email AS "ownerEmail"`;
+  h."alertWebhookUrl", h."senderDomains", h."createdAt", u.email AS "ownerEmail"`;
 
 /** A timestamptz column as `toISOString()` writes it (the columns keep milliseconds). */
 export function isoTime(column: string): string {
@@ -165,6 +165,19 @@ export class HostingRepository extends BaseRepository {
 
   async setAlertWebhookUrl(id: string, alertWebhookUrl: string | null, tx?: Tx): Promise<void> {
     await this.client(tx).hosting.update({ where: { id }, data: { alertWebhookUrl } });
+  }
+
+  /** The extra sender domains, locked until the end of `tx`: changes are read-modify-write. */
+  async lockSenderDomains(id: string, tx: Tx): Promise<string[] | null> {
+    const [row] = await prismaQuery(tx).query<{ senderDomains: string[] }>(
+      `SELECT "senderDomains" FROM "Hosting" WHERE id = $1::uuid FOR UPDATE`,
+      [id],
+    );
+    return row ? row.senderDomains : null;
+  }
+
+  async setSenderDomains(id: string, senderDomains: string[], tx?: Tx): Promise<void> {
+    await this.client(tx).hosting.update({ where: { id }, data: { senderDomains } });
   }
 
   /**

@@ -1,13 +1,19 @@
 import { serviceName as serviceNameSchema } from "@scripts-email/contracts";
-import type { Actor } from "../actor.ts";
+import { type Actor, actorRoleOf } from "../actor.ts";
+import type { InternalAuditService } from "../audit/audit-service.ts";
 import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
 import type { HostingRecord, HostingService } from "../services.ts";
 import { randomToken, sha256, verifyGeneratedSecret } from "../shared/secrets.ts";
-import { parseEmailAddress } from "../shared/validation.ts";
+import { parseEmailAddress, parseReason } from "../shared/validation.ts";
 import type { UserRepository } from "../user/user-repository.ts";
 import { loadVisibleHosting } from "./hosting-access.ts";
 import type { HostingRepository, HostingRow } from "./hosting-repository.ts";
+import {
+  applySenderDomainChanges,
+  MAX_SENDER_DOMAINS,
+  normalizeSenderDomain,
+} from "./sender-domains.ts";
 
 const LIST_LIMIT = 100;
 const DEFAULT_MAX_PER_DAY = 1000;
@@ -24,15 +30,25 @@ export function toHostingRecord(row: HostingRow): HostingRecord {
     reportRecipient: row.reportRecipient,
     alertWebhookUrl: row.alertWebhookUrl,
     maxPerDay: row.maxPerDay,
+    senderDomains: row.senderDomains ?? [],
   };
+}
+
+function parseSenderDomains(values: string[] | undefined): string[] {
+  return (values ?? []).map((value) => {
+    const domain = normalizeSenderDomain(value);
+    if (domain === null) throw new DomainError("validation_failed", { field: "domain" });
+    return domain;
+  });
 }
 
 export function createHostingService(deps: {
   hostings: HostingRepository;
   users: UserRepository;
+  audit: InternalAuditService;
   clock: Clock;
 }): HostingService {
-  const { hostings, users, clock } = deps;
+  const { hostings, users, audit, clock } = deps;
   return {
     async list(actor: Actor, q?: string) {
       const search = q?.trim() || undefined;
@@ -89,6 +105,45 @@ export function createHostingService(deps: {
       const hosting = await hostings.findByServiceName(serviceName);
       const ok = await verifyGeneratedSecret(hosting?.smtpPasswordHash ?? null, password);
       return ok && hosting ? toHostingRecord(hosting) : null;
+    },
+
+    async senderDomains(actor, serviceName) {
+      const hosting = await loadVisibleHosting(hostings, actor, serviceName);
+      return { serviceName: hosting.serviceName, domains: hosting.senderDomains ?? [] };
+    },
+
+    async changeSenderDomains(actor, serviceName, change) {
+      const hosting = await loadVisibleHosting(hostings, actor, serviceName);
+      // a customer choosing its own sender domains would defeat the rule: support checks ownership
+      if (actorRoleOf(actor) === "customer") throw new DomainError("forbidden");
+      const reason = parseReason(change.reason);
+      if (actorRoleOf(actor) === "support" && !reason) throw new DomainError("reason_required");
+      const add = parseSenderDomains(change.add);
+      const remove = parseSenderDomains(change.remove);
+      const domains = await hostings.transaction(async (tx) => {
+        const current = await hostings.lockSenderDomains(hosting.id, tx);
+        if (current === null) throw new DomainError("not_found");
+        const next = applySenderDomainChanges(current, add, remove);
+        if (next.length > MAX_SENDER_DOMAINS) {
+          throw new DomainError("validation_failed", { field: "domain" });
+        }
+        const added = next.filter((d) => !current.includes(d));
+        const removed = current.filter((d) => !next.includes(d));
+        if (added.length === 0 && removed.length === 0) return current;
+        await hostings.setSenderDomains(hosting.id, next, tx);
+        await audit.record(
+          {
+            actor,
+            action: "hosting.sender_domains",
+            hostingId: hosting.id,
+            reason,
+            details: { added, removed, domains: next },
+          },
+          tx,
+        );
+        return next;
+      });
+      return { serviceName: hosting.serviceName, domains };
     },
   };
 }
