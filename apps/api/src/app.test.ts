@@ -19,8 +19,10 @@ import {
 let t: TestApp;
 let w: World;
 
+const METRICS_TOKEN = "metrics-scraper-secret-0123456789";
+
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ config: { metricsToken: METRICS_TOKEN } });
   w = await seedWorld(t);
 });
 afterAll(() => t?.close());
@@ -74,7 +76,11 @@ describe("health and metrics", () => {
 
   it("GET /metrics speaks the Prometheus text format with per-route counters", async () => {
     await call(t.app, w.owner, "GET", `/api/hostings/${w.hosting.serviceName}/email`);
-    const res = await t.app.inject({ method: "GET", url: "/metrics" });
+    const res = await t.app.inject({
+      method: "GET",
+      url: "/metrics",
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^text\/plain/);
     expect(res.body).toContain("# TYPE http_requests_total counter");
@@ -106,8 +112,10 @@ describe("OpenAPI", () => {
       "/api/hostings/{serviceName}/email/volumes",
       "/api/info",
       "/api/me",
+      "/api/me/password",
       "/api/session",
       "/api/tokens",
+      "/api/tokens/{id}",
       "/health",
     ]);
     expect(doc.components.securitySchemes).toEqual({

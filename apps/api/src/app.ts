@@ -43,7 +43,7 @@ export async function buildApp({ services, config }: BuildAppOptions): Promise<F
 
   await registerAuth(app);
   await registerOpenApi(app);
-  registerMetrics(app, config.metricsRegistry);
+  registerMetrics(app, { shared: config.metricsRegistry, token: config.metricsToken });
   let notFoundFallback: NotFoundFallback | undefined;
   if (config.staticDir) notFoundFallback = await registerStaticSpa(app, config.staticDir);
   registerErrorHandler(app, notFoundFallback ? { notFoundFallback } : {});

@@ -15,6 +15,11 @@ export interface ApiConfig {
   deliveryMode?: "relay" | "capture";
   /** The process's metrics registry (other roles' metrics); default: one of the app's own. */
   metricsRegistry?: Registry;
+  /**
+   * Bearer credential that `/metrics` on this listener requires; unset: the API does not serve
+   * `/metrics` (the process's METRICS_PORT listener may).
+   */
+  metricsToken?: string;
 }
 
 export interface BuildAppOptions {

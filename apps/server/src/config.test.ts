@@ -23,12 +23,20 @@ describe("loadConfig", () => {
       smtpRelayUrl: undefined,
       smtpTls: undefined,
       smtpMaxSizeBytes: 10 * 1024 * 1024,
+      smtpMaxConnections: undefined,
+      smtpMaxConnectionsPerAccount: 50,
+      smtpIdleTimeoutSeconds: 300,
+      smtpSessionTimeoutSeconds: 600,
+      smtpDataMemoryBytes: 256 * 1024 * 1024,
       autoBlockBurstPerMinute: 1000,
       autoBlockBounceRatio: 0.5,
       deliveryMaxHours: 120,
+      deliveryLeaseSeconds: 30,
       retentionDays: 7,
       roles: ["api", "smtp", "worker", "scheduler"],
       cookieSecure: false,
+      metricsToken: undefined,
+      metricsPort: undefined,
       reportTime: "02:00",
       reportTimeZone: "UTC",
       reportCatchUpDays: 3,
@@ -52,11 +60,19 @@ describe("loadConfig", () => {
           SMTP_TLS_KEY_FILE: "tls/key.pem",
           SMTP_TLS_CERT_FILE: "/etc/ssl/cert.pem",
           SMTP_MAX_SIZE_MB: "25",
+          SMTP_MAX_CONNECTIONS: "300",
+          SMTP_MAX_CONNECTIONS_PER_ACCOUNT: "0",
+          SMTP_IDLE_TIMEOUT_SECONDS: "60",
+          SMTP_SESSION_TIMEOUT_SECONDS: "120",
+          SMTP_DATA_MEMORY_MB: "64",
           AUTO_BLOCK_BURST_PER_MINUTE: "0",
           AUTO_BLOCK_BOUNCE_RATIO: "0.25",
           DELIVERY_MAX_HOURS: "48",
+          DELIVERY_LEASE_SECONDS: "10",
           RETENTION_DAYS: "30",
           COOKIE_SECURE: "true",
+          METRICS_TOKEN: "0123456789abcdef0123",
+          METRICS_PORT: "9464",
           REPORT_TIME: "06:30",
           REPORT_TIME_ZONE: "Europe/Lisbon",
           REPORT_CATCH_UP_DAYS: "7",
@@ -76,12 +92,20 @@ describe("loadConfig", () => {
       smtpRelayUrl: "smtps://relay:pw@relay.internal:465",
       smtpTls: { keyFile: "/srv/app/tls/key.pem", certFile: "/etc/ssl/cert.pem" },
       smtpMaxSizeBytes: 25 * 1024 * 1024,
+      smtpMaxConnections: 300,
+      smtpMaxConnectionsPerAccount: 0,
+      smtpIdleTimeoutSeconds: 60,
+      smtpSessionTimeoutSeconds: 120,
+      smtpDataMemoryBytes: 64 * 1024 * 1024,
       autoBlockBurstPerMinute: 0,
       autoBlockBounceRatio: 0.25,
       deliveryMaxHours: 48,
+      deliveryLeaseSeconds: 10,
       retentionDays: 30,
       roles: ["worker", "scheduler"],
       cookieSecure: true,
+      metricsToken: "0123456789abcdef0123",
+      metricsPort: 9464,
       reportTime: "06:30",
       reportTimeZone: "Europe/Lisbon",
       reportCatchUpDays: 7,
@@ -114,6 +138,9 @@ describe("loadConfig", () => {
     [{ COOKIE_SECURE: "maybe" }, /COOKIE_SECURE must be true or false/],
     [{ LOG_LEVEL: "loud" }, /LOG_LEVEL must be one of fatal, error, warn, info/],
     [{ SMTP_MAX_SIZE_MB: "0" }, /SMTP_MAX_SIZE_MB must be a positive number of megabytes/],
+    [{ SMTP_MAX_CONNECTIONS: "0" }, /SMTP_MAX_CONNECTIONS must be a whole number, at least 1/],
+    [{ SMTP_IDLE_TIMEOUT_SECONDS: "2.5" }, /SMTP_IDLE_TIMEOUT_SECONDS must be a whole number/],
+    [{ SMTP_DATA_MEMORY_MB: "-1" }, /SMTP_DATA_MEMORY_MB must be a whole number, at least 1/],
     [{ AUTO_BLOCK_BOUNCE_RATIO: "2" }, /AUTO_BLOCK_BOUNCE_RATIO must be a share between 0 and 1/],
     [{ AUTO_BLOCK_BURST_PER_MINUTE: "-1" }, /AUTO_BLOCK_BURST_PER_MINUTE must be 0 or more/],
     [{ REPORT_TIME: "2:00" }, /REPORT_TIME must be a time of day HH:MM \(24-hour\)/],
@@ -124,6 +151,7 @@ describe("loadConfig", () => {
       /REPORT_CATCH_UP_DAYS must be a whole number of days between 1 and 31/,
     ],
     [{ REPORT_CATCH_UP_DAYS: "1.5" }, /REPORT_CATCH_UP_DAYS must be a whole number of days/],
+    [{ DELIVERY_LEASE_SECONDS: "1" }, /DELIVERY_LEASE_SECONDS must be a whole number of seconds/],
     [{ PUBLIC_URL: "mail.hoster.example" }, /PUBLIC_URL must be a URL like https:\/\//],
     [
       { SYSTEM_MAIL_FROM: "Reports <r@x.example>" },
@@ -141,6 +169,13 @@ describe("loadConfig", () => {
     const message = problemOf({ PORT: "x", LOG_LEVEL: "y" });
     expect(message).toContain("PORT");
     expect(message).toContain("LOG_LEVEL");
+  });
+
+  it("refuses a short metrics token and never echoes it", () => {
+    const message = problemOf({ METRICS_TOKEN: "hunter2", METRICS_PORT: "0" });
+    expect(message).toMatch(/METRICS_TOKEN must be at least 16 characters/);
+    expect(message).toMatch(/METRICS_PORT must be a port number between 1 and 65535/);
+    expect(message).not.toContain("hunter2");
   });
 
   it("never echoes a password from a URL", () => {

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { isReportTime, isTimeZone } from "@scripts-email/domain";
+import { isReportTime, isTimeZone, parseWebhookNetworks } from "@scripts-email/domain";
 import { z } from "zod";
 
 export const ROLE_NAMES = ["api", "smtp", "worker", "scheduler"] as const;
@@ -23,6 +23,12 @@ const boolean = (fallback: boolean) =>
     })
     .transform((v) => v === "true" || v === "1" || v === "yes")
     .default(fallback);
+
+const wholeNumber = (min: number) =>
+  z.coerce
+    .number({ message: `must be a whole number, at least ${min}` })
+    .int({ message: `must be a whole number, at least ${min}` })
+    .min(min, { message: `must be a whole number, at least ${min}` });
 
 const urlWithProtocols = (protocols: string[], example: string) =>
   z.string().refine(
@@ -66,6 +72,11 @@ const configSchema = z.object({
     .positive({ message: "must be a positive number of megabytes" })
     .max(100, { message: "must be at most 100 (MB)" })
     .default(10),
+  SMTP_MAX_CONNECTIONS: wholeNumber(1).optional(),
+  SMTP_MAX_CONNECTIONS_PER_ACCOUNT: wholeNumber(0).default(50),
+  SMTP_IDLE_TIMEOUT_SECONDS: wholeNumber(1).default(300),
+  SMTP_SESSION_TIMEOUT_SECONDS: wholeNumber(1).default(600),
+  SMTP_DATA_MEMORY_MB: wholeNumber(1).default(256),
   AUTO_BLOCK_BURST_PER_MINUTE: z.coerce
     .number({ message: "must be a whole number (0 turns the rule off)" })
     .int({ message: "must be a whole number (0 turns the rule off)" })
@@ -80,11 +91,45 @@ const configSchema = z.object({
     .number({ message: "must be a number of hours" })
     .positive({ message: "must be a positive number of hours" })
     .default(120),
+  DELIVERY_LEASE_SECONDS: z.coerce
+    .number({ message: "must be a whole number of seconds between 3 and 3600" })
+    .int({ message: "must be a whole number of seconds between 3 and 3600" })
+    .min(3, { message: "must be a whole number of seconds between 3 and 3600" })
+    .max(3600, { message: "must be a whole number of seconds between 3 and 3600" })
+    .default(30),
   RETENTION_DAYS: z.coerce
     .number({ message: "must be a number of days" })
     .positive({ message: "must be a positive number of days" })
     .default(7),
   COOKIE_SECURE: boolean(false),
+  ALERT_WEBHOOK_ALLOW_NETWORKS: z
+    .string()
+    .transform((value) => value.split(/[\s,]+/).filter((item) => item !== ""))
+    .refine(
+      (list) => {
+        try {
+          parseWebhookNetworks(list);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: "must be CIDR networks separated by commas, e.g. 127.0.0.0/8,::1/128" },
+    )
+    .default([]),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, {
+      message: "must be at least 16 characters (a random secret, e.g. openssl rand -hex 32)",
+    })
+    .regex(/^\S+$/, { message: "must not contain spaces" })
+    .optional(),
+  METRICS_PORT: z.coerce
+    .number({ message: "must be a port number" })
+    .int({ message: "must be a whole port number" })
+    .min(1, { message: "must be a port number between 1 and 65535" })
+    .max(65535, { message: "must be a port number between 1 and 65535" })
+    .optional(),
   REPORT_TIME: z
     .string()
     .refine(isReportTime, { message: "must be a time of day HH:MM (24-hour), e.g. 02:00" })
@@ -124,16 +169,33 @@ export interface Config {
   /** PEM files; STARTTLS is offered only when both are set. */
   smtpTls: { keyFile: string; certFile: string } | undefined;
   smtpMaxSizeBytes: number;
+  /** SMTP sessions at once; unset: 1,000, or fewer when `ulimit -n` is low (session-limits.ts). */
+  smtpMaxConnections: number | undefined;
+  /** Authenticated SMTP sessions of one hosting at once (0: no cap). */
+  smtpMaxConnectionsPerAccount: number;
+  smtpIdleTimeoutSeconds: number;
+  /** Whole-session limit, however active the session. */
+  smtpSessionTimeoutSeconds: number;
+  /** Message data all SMTP sessions hold in memory; past it, data is spooled to DATA_DIR. */
+  smtpDataMemoryBytes: number;
   /** Automatic protection: more messages than this in a minute blocks a hosting (0: off). */
   autoBlockBurstPerMinute: number;
   /** Automatic protection: this share of failed recipients in an hour blocks a hosting (0: off). */
   autoBlockBounceRatio: number;
   /** Deferred mail is retried this long after acceptance, then fails. */
   deliveryMaxHours: number;
+  /** A delivery claim holds this long unless renewed (every third of it while in hand). */
+  deliveryLeaseSeconds: number;
   /** Delivered content is removed after this many days (metadata stays). */
   retentionDays: number;
   roles: RoleName[];
   cookieSecure: boolean;
+  /** Internal networks (CIDR) alert webhooks may reach; public addresses only when empty. */
+  alertWebhookAllowNetworks: string[];
+  /** `/metrics` on the API's port needs `Authorization: Bearer` this; unset: not served there. */
+  metricsToken: string | undefined;
+  /** A listener on 127.0.0.1 serving only `/metrics`, whatever the roles; unset: none. */
+  metricsPort: number | undefined;
   /** The nightly error report: local time "HH:MM", IANA time zone, days caught up after downtime. */
   reportTime: string;
   reportTimeZone: string;
@@ -196,12 +258,21 @@ export function loadConfig(
           }
         : undefined,
     smtpMaxSizeBytes: Math.round(c.SMTP_MAX_SIZE_MB * 1024 * 1024),
+    smtpMaxConnections: c.SMTP_MAX_CONNECTIONS,
+    smtpMaxConnectionsPerAccount: c.SMTP_MAX_CONNECTIONS_PER_ACCOUNT,
+    smtpIdleTimeoutSeconds: c.SMTP_IDLE_TIMEOUT_SECONDS,
+    smtpSessionTimeoutSeconds: c.SMTP_SESSION_TIMEOUT_SECONDS,
+    smtpDataMemoryBytes: c.SMTP_DATA_MEMORY_MB * 1024 * 1024,
     autoBlockBurstPerMinute: c.AUTO_BLOCK_BURST_PER_MINUTE,
     autoBlockBounceRatio: c.AUTO_BLOCK_BOUNCE_RATIO,
     deliveryMaxHours: c.DELIVERY_MAX_HOURS,
+    deliveryLeaseSeconds: c.DELIVERY_LEASE_SECONDS,
     retentionDays: c.RETENTION_DAYS,
     roles: c.ROLES,
     cookieSecure: c.COOKIE_SECURE,
+    alertWebhookAllowNetworks: c.ALERT_WEBHOOK_ALLOW_NETWORKS,
+    metricsToken: c.METRICS_TOKEN,
+    metricsPort: c.METRICS_PORT,
     reportTime: c.REPORT_TIME,
     reportTimeZone: c.REPORT_TIME_ZONE,
     reportCatchUpDays: c.REPORT_CATCH_UP_DAYS,
@@ -213,6 +284,7 @@ export function loadConfig(
 
 /** URLs may carry passwords: never echo those back. */
 function redact(name: string, value: string): string {
+  if (name === "METRICS_TOKEN") return "***";
   if (name !== "DATABASE_URL" && name !== "SMTP_RELAY_URL") return value;
   return value.replace(/\/\/[^@/]*@/, "//***@");
 }

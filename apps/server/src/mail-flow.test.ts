@@ -15,6 +15,7 @@ let relay: TestRelay;
 let server: RunningServer;
 let services: Services;
 let api: string;
+let metricsUrl: string;
 let smtpPort: number;
 let smtpPassword: string;
 let cookie = "";
@@ -33,14 +34,16 @@ beforeAll(async () => {
   });
   await services.hostings.create({ serviceName: SERVICE, ownerEmail: "owner@flow.test" });
   smtpPassword = await services.hostings.resetSmtpPassword(SERVICE);
-  const [port, smtp] = [await freePort(), await freePort()];
+  const [port, smtp, metrics] = [await freePort(), await freePort(), await freePort()];
   smtpPort = smtp;
   api = `http://127.0.0.1:${port}`;
+  metricsUrl = `http://127.0.0.1:${metrics}/metrics`;
   const config = loadConfig({
     DATABASE_URL: db.url,
     PORT: String(port),
     SMTP_PORT: String(smtp),
     SMTP_RELAY_URL: relay.url,
+    METRICS_PORT: String(metrics),
     LOG_LEVEL: "silent",
   });
   server = await startServer({ config, log: createLog("silent"), print: () => {} });
@@ -169,8 +172,9 @@ describe("mail through the whole product", () => {
     expect((await panel()).body.errors).toBe(1);
   });
 
-  it("exposes the mail path's metrics with the API's", async () => {
-    const text = await (await fetch(`${api}/metrics`)).text();
+  it("exposes the mail path's metrics with the API's on METRICS_PORT only", async () => {
+    expect((await fetch(`${api}/metrics`)).status).toBe(404);
+    const text = await (await fetch(metricsUrl)).text();
     expect(text).toMatch(/scripts_email_messages_accepted_total\{status="queued"\} \d+/);
     expect(text).toMatch(/scripts_email_recipients_total\{outcome="delivered"\} \d+/);
     expect(text).toMatch(/scripts_email_queue_depth\{status="held"\} 0/);

@@ -6,6 +6,7 @@ import { createMtaMetrics } from "@scripts-email/mta";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import type { Config } from "./config.ts";
 import type { Log } from "./log.ts";
+import { startMetricsListener } from "./metrics-listener.ts";
 import { builtSpaDir } from "./roles/api-role.ts";
 import { ROLES, type RunningRole, type StartRole, splitRoles } from "./roles.ts";
 import { formatCredentials, seedDemoData } from "./seed.ts";
@@ -46,6 +47,7 @@ export async function openMigratedDatabase(config: Config, log: Log): Promise<Da
 export function mailPathOptions(config: Config) {
   return {
     maxLifetimeMs: config.deliveryMaxHours * HOUR,
+    leaseMs: config.deliveryLeaseSeconds * 1000,
     retentionMs: config.retentionDays * 24 * HOUR,
     burst: { limit: config.autoBlockBurstPerMinute, windowMs: 60_000 },
     bounce: { ratio: config.autoBlockBounceRatio, minFailures: 20, windowMs: HOUR },
@@ -77,7 +79,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
   const db = await openMigratedDatabase(config, log);
   const running: RunningRole[] = [];
+  let stopMetrics: (() => Promise<void>) | null = null;
   const stop = async () => {
+    await stopMetrics?.().catch((error) => log.error("metrics listener did not stop", error));
+    stopMetrics = null;
     for (const role of running.splice(0).reverse()) {
       try {
         await role.stop();
@@ -94,6 +99,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       db,
       mail: mailPathOptions(config),
       reports: reportOptions(config),
+      webhookAllowNetworks: config.alertWebhookAllowNetworks,
       log: (message) => log.warn(message),
     });
     const metrics = new Registry();
@@ -109,6 +115,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       running.push(await start({ config, db, services, log, metrics, mta }));
       log.info(`role ${name} started`);
     }
+    stopMetrics = await startMetricsListener(config, metrics, log);
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;

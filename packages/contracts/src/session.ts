@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { emailAddress, isoDateTime, locale, singleLine, userRole } from "./common.ts";
+import { emailAddress, locale, userRole } from "./common.ts";
 
 export const loginRequest = z.object({
   email: emailAddress,
@@ -16,15 +16,3 @@ export const me = z.object({
   csrfToken: z.string().nullable(),
 });
 export type Me = z.infer<typeof me>;
-
-export const createTokenRequest = z.object({ name: singleLine(100).pipe(z.string().min(1)) });
-export type CreateTokenRequest = z.infer<typeof createTokenRequest>;
-
-export const createdToken = z.object({
-  id: z.string(),
-  name: z.string(),
-  /** Shown once: only its hash is stored. */
-  token: z.string(),
-  createdAt: isoDateTime,
-});
-export type CreatedToken = z.infer<typeof createdToken>;

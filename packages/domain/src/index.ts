@@ -1,7 +1,11 @@
 import { AlertRepository } from "./alert/alert-repository.ts";
 import { type AlertSink, createAlertService } from "./alert/alert-service.ts";
+import { parseWebhookNetworks } from "./alert/webhook-address.ts";
+import { WebhookSecretRepository } from "./alert/webhook-secret.ts";
 import { AuditRepository } from "./audit/audit-repository.ts";
 import { createAuditService } from "./audit/audit-service.ts";
+import { AccountRepository } from "./auth/account-repository.ts";
+import { createAccountService } from "./auth/account-service.ts";
 import { AuthRepository } from "./auth/auth-repository.ts";
 import { createAuthService } from "./auth/auth-service.ts";
 import { HOUR, systemClock } from "./clock.ts";
@@ -20,6 +24,14 @@ import { UserRepository } from "./user/user-repository.ts";
 import { createUserService } from "./user/user-service.ts";
 
 export { type Actor, AUTOMATIC, actorRoleOf, SYSTEM } from "./actor.ts";
+export {
+  addressRange,
+  literalAddress,
+  parseWebhookNetworks,
+  refusedAddress,
+  refusedWebhookUrl,
+  type WebhookNetworks,
+} from "./alert/webhook-address.ts";
 export { API_TOKEN_PREFIX } from "./auth/auth-service.ts";
 export { type Clock, DAY, HOUR, ManualClock, systemClock } from "./clock.ts";
 export { DEFAULT_BATCH_SIZE } from "./email/email-jobs.ts";
@@ -96,8 +108,13 @@ export function createServices(options: ServicesOptions): Services {
     clock,
     ingest: () => mail!.ingest,
     alerts: () => alertSink,
+    webhookSecrets: new WebhookSecretRepository(options.db),
+    webhookNetworks: parseWebhookNetworks(options.webhookAllowNetworks),
   });
-  mail = createMailPath({ db: options.db, clock, ...options.mail }, { email, alertSink });
+  mail = createMailPath(
+    { db: options.db, clock, ...options.mail },
+    { email, alertSink, ...(options.log ? { log: options.log } : {}) },
+  );
   const reports = createReportService({
     repo: new ReportRepository(options.db),
     hostings: hostingRepository,
@@ -118,8 +135,11 @@ export function createServices(options: ServicesOptions): Services {
         sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
         maxFailedLogins: options.maxFailedLogins ?? DEFAULT_MAX_FAILED_LOGINS,
         loginWindowMs: options.loginWindowMs ?? DEFAULT_LOGIN_WINDOW_MS,
+        loginDelayBaseMs: options.loginDelayBaseMs ?? 1_000,
+        loginDelayMaxMs: options.loginDelayMaxMs ?? 5 * 60_000,
       },
     }),
+    account: createAccountService({ account: new AccountRepository(options.db), audit, clock }),
     hostings: createHostingService({
       hostings: hostingRepository,
       users: userRepository,

@@ -1,4 +1,5 @@
 import type {
+  ApiToken,
   AuditEntry,
   AuditQuery,
   CreatedToken,
@@ -28,13 +29,25 @@ export interface ServicesOptions {
   clock?: Clock;
   /** How long a panel session lasts without being used; default 12 hours. */
   sessionTtlMs?: number;
-  /** Failed logins for one address within `loginWindowMs` before it is throttled; default 5 in 15 minutes. */
+  /**
+   * Failed logins of one (client, e-mail) within `loginWindowMs` before the next must wait;
+   * default 5 in 15 minutes (see auth/login-throttle.ts for the per-client and per-e-mail ones).
+   */
   maxFailedLogins?: number;
   loginWindowMs?: number;
+  /** The first wait after too many failures, doubled at each further one; default 1 s. */
+  loginDelayBaseMs?: number;
+  /** The longest wait; default 5 minutes. */
+  loginDelayMaxMs?: number;
   /** Hold, lease, lifetime, retention and automatic-protection settings of the mail path. */
   mail?: MailPathOptions;
   /** When the nightly report runs, the panel's address and the sender of reports and alerts. */
   reports?: Partial<ReportOptions>;
+  /**
+   * Internal networks (CIDR) alert webhooks may reach, e.g. a receiver on this machine; public
+   * addresses only by default.
+   */
+  webhookAllowNetworks?: string | readonly string[];
   /** Where the alert service reports webhook failures; default: nowhere. */
   log?: (message: string, error?: unknown) => void;
 }
@@ -67,17 +80,46 @@ export interface UserService {
 
 export interface AuthService {
   /**
-   * Checks the password (argon2id), throttles repeated failures per address
-   * (DomainError("too_many_attempts", { minutes })), and opens a new session: a new token on
-   * every login. Throws DomainError("invalid_credentials").
+   * Checks the password (argon2id) and opens a new session: a new token on every login. Throws
+   * DomainError("invalid_credentials"). Repeated failures per (client, e-mail), per client and
+   * per e-mail make the next attempt wait, growing from 1 s (DomainError("too_many_attempts",
+   * { seconds, minutes })); a correct password from a client that has not failed is never kept
+   * waiting by others' failures. `clientAddress`: the address the request came from.
    */
-  login(email: string, password: string): Promise<SessionInfo & { sessionToken: string }>;
+  login(
+    email: string,
+    password: string,
+    clientAddress?: string | null,
+  ): Promise<SessionInfo & { sessionToken: string }>;
   /** Returns null for an unknown or expired session. Extends a session that is in use. */
   authenticateSession(sessionToken: string): Promise<SessionInfo | null>;
   logout(sessionToken: string): Promise<void>;
-  /** Personal API token, returned once; only its hash is stored. */
-  createApiToken(actor: Actor, name: string): Promise<CreatedToken>;
+  /**
+   * Personal API token, returned once; only its hash is stored. It stops working after
+   * `expiresInDays` (1–365, default 90).
+   */
+  createApiToken(actor: Actor, name: string, expiresInDays?: number): Promise<CreatedToken>;
+  /** The user of a known, unexpired token; null otherwise. Read from the database every time. */
   authenticateToken(token: string): Promise<UserRecord | null>;
+}
+
+/** What signed-in users manage of their own credentials. */
+export interface AccountService {
+  /** The actor's own tokens, newest first, expired ones too until pruned; never the secret. */
+  listApiTokens(actor: Actor): Promise<ApiToken[]>;
+  /** Deletes one of the actor's own tokens at once; anyone else's is DomainError("not_found"). */
+  revokeApiToken(actor: Actor, id: string): Promise<void>;
+  /**
+   * Needs the current password (else validation_failed on `currentPassword`); the new one obeys
+   * the rule of user creation. Ends every session of the user but `keepSessionId` and every API
+   * token; audited.
+   */
+  changePassword(
+    actor: Actor,
+    input: { currentPassword: string; newPassword: string; keepSessionId: string | null },
+  ): Promise<void>;
+  /** Deletes expired sessions, and tokens a week after they expired. Returns how many. */
+  pruneExpired(): Promise<number>;
 }
 
 export interface HostingRecord {
@@ -130,7 +172,12 @@ export interface EmailService {
   updateSettings(
     actor: Actor,
     serviceName: string,
-    settings: { reportRecipient?: string; alertWebhookUrl?: string | null },
+    settings: {
+      reportRecipient?: string;
+      alertWebhookUrl?: string | null;
+      /** A new signing key for the webhook; also made when the URL changes. */
+      rotateAlertWebhookSecret?: boolean;
+    },
   ): Promise<EmailStatus>;
   /**
    * block | purge | unblock. Illegal transitions throw DomainError("invalid_transition");
@@ -224,6 +271,8 @@ export type WebhookSender = (
   url: string,
   payload: WebhookPayload,
   timeoutMs: number,
+  /** The hosting's signing key; null for a webhook set before keys existed (sent unsigned). */
+  secret: string | null,
 ) => Promise<void>;
 
 export interface AlertService {
@@ -237,6 +286,7 @@ export interface Services {
   clock: Clock;
   users: UserService;
   auth: AuthService;
+  account: AccountService;
   hostings: HostingService;
   email: EmailService;
   messages: MessageService;

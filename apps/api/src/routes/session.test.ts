@@ -99,27 +99,56 @@ describe("POST /api/session", () => {
     expect(error.fields.map((f: { path: string }) => f.path).sort()).toEqual(["email", "password"]);
   });
 
-  it("throttles repeated failures for one address with 429 and Retry-After", async () => {
+  it("makes a guesser wait, growing, with 429 and Retry-After; the user elsewhere still gets in", async () => {
     const email = "w-other@example.com";
-    // failures only count after the last successful login, which was at the current instant
-    t.clock.advance(1000);
+    const guesser = { remoteAddress: "203.0.113.66" };
+    const from = (remoteAddress: string, payload: object, headers: Record<string, string> = {}) =>
+      t.app.inject({ method: "POST", url: "/api/session", payload, headers, remoteAddress });
     for (let i = 0; i < 5; i++) {
-      expect((await postSession({ email, password: "wrong-password" })).statusCode).toBe(401);
+      const res = await from(guesser.remoteAddress, { email, password: "wrong-password" });
+      expect(res.statusCode).toBe(401);
     }
-    const throttled = await postSession({ email, password: PASSWORD });
+    const throttled = await from(guesser.remoteAddress, { email, password: PASSWORD });
     expect(throttled.statusCode).toBe(429);
     expect(errorCodeOf(throttled)).toBe("too_many_attempts");
-    expect(throttled.json().error.message).toMatch(/Try again in \d+ minutes/);
-    const retryAfter = Number(throttled.headers["retry-after"]);
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    expect(throttled.json().error.message).toBe("Too many attempts. Wait 1 s and try again.");
+    expect(throttled.headers["retry-after"]).toBe("1");
+    expect(throttled.cookies).toHaveLength(0);
 
-    // another address is not affected, and time lifts the throttle
-    expect(
-      (await postSession({ email: "w-owner@example.com", password: PASSWORD })).statusCode,
-    ).toBe(200);
-    t.clock.advance(16 * 60_000);
-    expect((await postSession({ email, password: PASSWORD })).statusCode).toBe(200);
+    // the same user, from another client, with the right password: at once
+    expect((await from("198.51.100.7", { email, password: PASSWORD })).statusCode).toBe(200);
+
+    // the guesser's waits grow with each failure: 1 s, 2 s, 4 s…
+    const retryAfters: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      t.clock.advance(Number(throttled.headers["retry-after"]) * 1000 * 2 ** i);
+      expect((await from(guesser.remoteAddress, { email, password: "wrong" })).statusCode).toBe(
+        401,
+      );
+      const res = await from(
+        guesser.remoteAddress,
+        { email, password: PASSWORD },
+        {
+          "accept-language": "pt",
+        },
+      );
+      expect(res.statusCode).toBe(429);
+      retryAfters.push(String(res.headers["retry-after"]));
+    }
+    expect(retryAfters).toEqual(["2", "4", "8"]);
+    // the wait in the asker's language
+    const pt = await from(
+      guesser.remoteAddress,
+      { email, password: PASSWORD },
+      {
+        "accept-language": "pt",
+      },
+    );
+    expect(pt.json().error.message).toBe("Demasiadas tentativas. Aguarde 8 s e tente de novo.");
+
+    // and once it has passed, the right password gets in from the guesser's client too
+    t.clock.advance(8_000);
+    expect((await from(guesser.remoteAddress, { email, password: PASSWORD })).statusCode).toBe(200);
   });
 });
 
@@ -190,7 +219,10 @@ describe("POST /api/tokens and bearer authentication", () => {
       id: expect.any(String),
       name: "deploy script",
       token: expect.stringMatching(/^se_/),
+      prefix: expect.stringMatching(/^se_/),
       createdAt: expect.any(String),
+      lastUsedAt: null,
+      expiresAt: expect.any(String),
     });
     const stored = await t.db.prisma.apiToken.findUniqueOrThrow({ where: { id: body.id } });
     expect(JSON.stringify(stored)).not.toContain(body.token);

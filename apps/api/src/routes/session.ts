@@ -1,4 +1,5 @@
-import { loginRequest, me } from "@scripts-email/contracts";
+import { changePasswordRequest, loginRequest, me } from "@scripts-email/contracts";
+import { DomainError } from "@scripts-email/domain";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorOf, clearSessionCookie, SESSION_COOKIE, setSessionCookie } from "../plugins/auth.ts";
@@ -22,7 +23,12 @@ export const loginRoutes: FastifyPluginAsyncZod<RouteOptions> = async (
       },
     },
     async (request, reply) => {
-      const session = await services.auth.login(request.body.email, request.body.password);
+      // request.ip is the peer, or the client named by a proxy the operator trusts (TRUST_PROXY)
+      const session = await services.auth.login(
+        request.body.email,
+        request.body.password,
+        request.ip,
+      );
       // a session the browser already had ends here: the new one never reuses a known token
       const previous = request.cookies[SESSION_COOKIE];
       if (previous) await services.auth.logout(previous);
@@ -79,6 +85,30 @@ export const sessionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (
         locale: actor.locale,
         csrfToken: request.auth?.kind === "cookie" ? request.auth.session.csrfToken : null,
       };
+    },
+  );
+
+  app.put(
+    "/me/password",
+    {
+      schema: {
+        tags: ["session"],
+        summary:
+          "Change your password (the current one is required); ends your other sessions and revokes all your API tokens. Needs a signed-in session",
+        security: [{ cookieAuth: [] }],
+        body: changePasswordRequest,
+        response: { 204: z.undefined(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      // a leaked API token must not be enough to take the account over
+      if (request.auth?.kind !== "cookie") throw new DomainError("forbidden");
+      await services.account.changePassword(actorOf(request), {
+        currentPassword: request.body.currentPassword,
+        newPassword: request.body.newPassword,
+        keepSessionId: request.auth.session.sessionId,
+      });
+      return reply.code(204).send();
     },
   );
 };

@@ -23,6 +23,7 @@ export async function startApiRole({
     config: {
       cookieSecure: config.cookieSecure,
       metricsRegistry: metrics,
+      ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
       deliveryMode: config.smtpRelayUrl ? "relay" : "capture",
       logger: config.logLevel === "silent" ? false : { level: config.logLevel },
       ...(staticDir ? { staticDir } : {}),

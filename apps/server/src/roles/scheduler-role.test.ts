@@ -3,7 +3,7 @@ import { afterEach, expect, it, vi } from "vitest";
 import type { Config } from "../config.ts";
 import type { Log } from "../log.ts";
 import type { RoleContext } from "../roles.ts";
-import { mailJobs, startSchedulerRole } from "./scheduler-role.ts";
+import { credentialJobs, mailJobs, startSchedulerRole } from "./scheduler-role.ts";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -25,6 +25,7 @@ function context(email: Partial<Services["email"]>): { ctx: RoleContext; errors:
       mail: { delivery: { expireHeld: async () => 0, dropOldContent: async () => 0 } },
       reports: { runDue: async () => 0 },
       alerts: { checkExpiringHeld: async () => 0, deliverWebhooks: async () => 0 },
+      account: { pruneExpired: async () => 0 },
     } as unknown as Services,
     log,
     metrics: {} as RoleContext["metrics"],
@@ -118,4 +119,23 @@ it("runs the nightly report, the expiry alerts and the alert webhooks with the m
   for (const job of jobs.slice(5)) await job.run();
   expect(calls).toEqual(["report", "expiry-alert", "webhooks"]);
   expect(jobs[5]!.report(2)).toBe("queued 2 nightly error report(s)");
+});
+
+it("prunes expired sessions and API tokens on every tick", async () => {
+  let pruned = 0;
+  const { ctx, errors } = context({ runPurges: async () => 0, runReleases: async () => 0 });
+  ctx.services.account.pruneExpired = async () => {
+    pruned++;
+    return 2;
+  };
+  vi.useFakeTimers();
+  const role = await startSchedulerRole(ctx, 60_000);
+  await vi.advanceTimersByTimeAsync(0);
+  expect(pruned).toBe(1);
+  await vi.advanceTimersByTimeAsync(60_000);
+  await role.stop();
+  expect(pruned).toBe(2);
+  expect(errors).toEqual([]);
+  const [job] = credentialJobs(ctx.services);
+  expect(job?.report(2)).toBe("deleted 2 expired session(s) and API token(s)");
 });

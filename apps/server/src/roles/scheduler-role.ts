@@ -1,5 +1,5 @@
 import type { Services, WebhookSender } from "@scripts-email/domain";
-import { postWebhook } from "../alerts/webhook-sender.ts";
+import { createWebhookSender, postWebhook } from "../alerts/webhook-sender.ts";
 import type { RoleContext, RunningRole } from "../roles.ts";
 
 export const SCHEDULER_INTERVAL_MS = 5_000;
@@ -62,14 +62,28 @@ export function mailJobs(
   ];
 }
 
+/** Housekeeping of the panel's credentials: expired sessions and API tokens are deleted. */
+export function credentialJobs(services: Pick<Services, "account">): Job[] {
+  return [
+    {
+      name: "credentials-prune",
+      run: () => services.account.pruneExpired(),
+      report: (n) => `deleted ${n} expired session(s) and API token(s)`,
+    },
+  ];
+}
+
 /**
  * Runs the jobs one after the other every few seconds. A failed job is logged and retried on
  * the next tick; stopping waits for the run in hand.
  */
 export async function startSchedulerRole(
-  { services, log }: RoleContext,
+  { services, log, config }: RoleContext,
   intervalMs = SCHEDULER_INTERVAL_MS,
-  jobs: Job[] = mailJobs(services),
+  jobs: Job[] = [
+    ...mailJobs(services, createWebhookSender({ allowNetworks: config.alertWebhookAllowNetworks })),
+    ...credentialJobs(services),
+  ],
 ): Promise<RunningRole> {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

@@ -1,6 +1,7 @@
 import type { ApiToken, Session } from "@scripts-email/db";
 import { BaseRepository } from "../shared/base-repository.ts";
 import type { UserIdentity } from "../user/user-repository.ts";
+import type { RecentFailures } from "./login-throttle.ts";
 
 /** What authenticating a request needs: never the password hash. */
 export interface SessionRow {
@@ -32,31 +33,47 @@ function userOf(row: AuthJoinRow): UserIdentity {
 }
 
 export class AuthRepository extends BaseRepository {
-  async recordLoginAttempt(email: string, succeeded: boolean, at: Date): Promise<void> {
-    await this.db.loginAttempt.create({ data: { email, succeeded, at } });
+  async recordLoginAttempt(attempt: {
+    email: string;
+    clientAddress: string;
+    succeeded: boolean;
+    at: Date;
+  }): Promise<void> {
+    await this.db.loginAttempt.create({ data: attempt });
   }
 
   /**
-   * Times of the failed logins for `email` since `since` that came after its last successful
-   * one, newest first (through the (email, at) index).
+   * Failed logins since `since`, newest first, at most `limit` of each kind: of `email` (through
+   * the (email, at) index), of `email` from `client`, and of `client` (the (clientAddress, at)
+   * index). Successes clear nothing (see login-throttle.ts).
    */
-  async recentFailures(email: string, since: Date, limit: number): Promise<Date[]> {
-    const lastSuccess = await this.db.loginAttempt.findFirst({
-      where: { email, succeeded: true, at: { gte: since } },
-      orderBy: { at: "desc" },
-      select: { at: true },
-    });
-    const rows = await this.db.loginAttempt.findMany({
-      where: {
-        email,
-        succeeded: false,
-        at: lastSuccess ? { gt: lastSuccess.at } : { gte: since },
-      },
-      orderBy: { at: "desc" },
-      take: limit,
-      select: { at: true },
-    });
-    return rows.map((r) => r.at);
+  async recentFailures(
+    email: string,
+    client: string,
+    since: Date,
+    limit: number,
+  ): Promise<RecentFailures> {
+    const failed = (where: { email?: string; clientAddress?: string }) =>
+      this.db.loginAttempt
+        .findMany({
+          where: { ...where, succeeded: false, at: { gte: since } },
+          orderBy: { at: "desc" },
+          take: limit,
+          select: { at: true },
+        })
+        .then((rows) => rows.map((r) => r.at));
+    const [byEmail, pair, byClient] = await Promise.all([
+      failed({ email }),
+      failed({ email, clientAddress: client }),
+      failed({ clientAddress: client }),
+    ]);
+    return { email: byEmail, pair, client: byClient };
+  }
+
+  /** Removes the attempts older than `before`; they no longer count for anything. */
+  async pruneLoginAttempts(before: Date): Promise<number> {
+    const { count } = await this.db.loginAttempt.deleteMany({ where: { at: { lt: before } } });
+    return count;
   }
 
   createSession(data: {
@@ -109,14 +126,18 @@ export class AuthRepository extends BaseRepository {
     return this.db.apiToken.create({ data });
   }
 
-  /** Every bearer request asks this: plain SQL, one indexed join. */
-  async findApiToken(tokenHash: string): Promise<ApiTokenRow | null> {
+  /**
+   * Every bearer request asks this: plain SQL, one indexed join. An expired token is no token,
+   * whether or not the scheduler has removed it yet. Nothing is cached: a revoked or deleted
+   * token fails on the next request.
+   */
+  async findApiToken(tokenHash: string, now: Date): Promise<ApiTokenRow | null> {
     const [row] = await this.sql.query<AuthJoinRow & { lastUsedAt: Date | null }>(
       `SELECT t.id::text AS id, t."lastUsedAt",
               u.id::text AS "userId", u.email, u.role::text AS role, u.locale
          FROM "ApiToken" t JOIN "User" u ON u.id = t."userId"
-        WHERE t."tokenHash" = $1`,
-      [tokenHash],
+        WHERE t."tokenHash" = $1 AND t."expiresAt" > $2::timestamptz`,
+      [tokenHash, now.toISOString()],
     );
     if (!row) return null;
     return {

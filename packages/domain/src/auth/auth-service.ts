@@ -1,21 +1,33 @@
+import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from "@scripts-email/contracts";
 import type { Actor } from "../actor.ts";
-import type { Clock } from "../clock.ts";
+import { type Clock, DAY } from "../clock.ts";
 import { DomainError } from "../errors.ts";
 import type { AuthService, SessionInfo } from "../services.ts";
 import { randomToken, sha256, verifyPassword } from "../shared/secrets.ts";
 import type { UserRepository } from "../user/user-repository.ts";
 import { toUserRecord } from "../user/user-service.ts";
+import { toApiToken } from "./account-service.ts";
 import type { AuthRepository, SessionRow } from "./auth-repository.ts";
+import {
+  FAILURE_HISTORY,
+  type LoginThrottleOptions,
+  loginClientKey,
+  loginWaitMs,
+  throttledError,
+} from "./login-throttle.ts";
 
 export const API_TOKEN_PREFIX = "se_";
 /** How much of a token is kept in clear, to recognise it in a list. */
 const STORED_PREFIX_LENGTH = 10;
 
-export interface AuthOptions {
+export interface AuthOptions extends LoginThrottleOptions {
   sessionTtlMs: number;
-  maxFailedLogins: number;
-  loginWindowMs: number;
 }
+
+/** Login attempts are kept this long (longer than any window: support can see why a user waited). */
+const LOGIN_ATTEMPTS_KEPT_MS = 24 * 60 * 60_000;
+/** A process prunes them at most this often. */
+const LOGIN_PRUNE_INTERVAL_MS = 10 * 60_000;
 
 function toSessionInfo(row: SessionRow): SessionInfo {
   return {
@@ -34,26 +46,42 @@ export function createAuthService(deps: {
 }): AuthService {
   const { auth, users, clock, options } = deps;
 
-  async function assertNotThrottled(email: string, now: Date): Promise<void> {
+  async function assertNotThrottled(email: string, client: string, now: Date): Promise<void> {
     const since = new Date(now.getTime() - options.loginWindowMs);
-    const failures = await auth.recentFailures(email, since, options.maxFailedLogins);
-    const oldestCounted = failures[options.maxFailedLogins - 1];
-    if (!oldestCounted) return;
-    // the address is free again once the oldest counted failure leaves the window
-    const retryAt = oldestCounted.getTime() + options.loginWindowMs;
-    const minutes = Math.max(1, Math.ceil((retryAt - now.getTime()) / 60_000));
-    throw new DomainError("too_many_attempts", { minutes });
+    const failures = await auth.recentFailures(email, client, since, FAILURE_HISTORY);
+    const waitMs = loginWaitMs(failures, now, options);
+    if (waitMs > 0) throw throttledError(waitMs);
+  }
+
+  /**
+   * Attempts older than a day count for nothing: each process deletes them while logging in, at
+   * most every 10 minutes. No scheduler job is needed: without logins no rows are added.
+   */
+  let lastPrunedAt = Number.NEGATIVE_INFINITY;
+  async function pruneOldAttempts(now: Date): Promise<void> {
+    if (now.getTime() - lastPrunedAt < LOGIN_PRUNE_INTERVAL_MS) return;
+    lastPrunedAt = now.getTime();
+    const keptMs = Math.max(LOGIN_ATTEMPTS_KEPT_MS, options.loginWindowMs);
+    await auth.pruneLoginAttempts(new Date(now.getTime() - keptMs));
   }
 
   return {
-    async login(rawEmail: string, password: string) {
+    async login(rawEmail: string, password: string, clientAddress?: string | null) {
       const email = rawEmail.trim().toLowerCase();
+      const client = loginClientKey(clientAddress);
       const now = clock.now();
-      await assertNotThrottled(email, now);
+      // a throttled attempt is neither checked nor recorded: waiting it out is all it costs
+      await assertNotThrottled(email, client, now);
       const user = await users.findByEmail(email);
       // an unknown address still costs one argon2 verification, like a wrong password
       const ok = await verifyPassword(user?.passwordHash ?? null, password);
-      await auth.recordLoginAttempt(email, ok && user !== null, now);
+      await auth.recordLoginAttempt({
+        email,
+        clientAddress: client,
+        succeeded: ok && user !== null,
+        at: now,
+      });
+      await pruneOldAttempts(now);
       if (!ok || !user) throw new DomainError("invalid_credentials");
       const sessionToken = randomToken(32);
       const session = await auth.createSession({
@@ -89,30 +117,34 @@ export function createAuthService(deps: {
       if (sessionToken) await auth.deleteSession(sha256(sessionToken));
     },
 
-    async createApiToken(actor: Actor, name: string) {
+    async createApiToken(actor: Actor, name: string, expiresInDays = TOKEN_DEFAULT_DAYS) {
       if (actor.kind !== "user") throw new DomainError("forbidden");
       const trimmed = name.trim();
       if (trimmed.length < 1 || trimmed.length > 100) {
         throw new DomainError("validation_failed", { field: "name" });
       }
+      if (!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > TOKEN_MAX_DAYS) {
+        throw new DomainError("validation_failed", { field: "expiresInDays" });
+      }
       const token = `${API_TOKEN_PREFIX}${randomToken(32)}`;
+      const now = clock.now();
       const row = await auth.createApiToken({
         name: trimmed,
         tokenHash: sha256(token),
         prefix: token.slice(0, STORED_PREFIX_LENGTH),
         userId: actor.userId,
-        createdAt: clock.now(),
-        // Replaced by the token work of issue 12 (a chosen expiry); 90 days meanwhile.
-        expiresAt: new Date(clock.now().getTime() + 90 * 86_400_000),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + expiresInDays * DAY),
       });
-      return { id: row.id, name: row.name, token, createdAt: row.createdAt.toISOString() };
+      return { ...toApiToken(row), token };
     },
 
     async authenticateToken(token: string) {
       if (!token.startsWith(API_TOKEN_PREFIX)) return null;
-      const row = await auth.findApiToken(sha256(token));
+      const now = clock.now();
+      const row = await auth.findApiToken(sha256(token), now);
       if (!row) return null;
-      await auth.touchApiToken(row, clock.now());
+      await auth.touchApiToken(row, now);
       return toUserRecord(row.user);
     },
   };
