@@ -99,8 +99,9 @@ export function registerErrorHandler(
   app.setErrorHandler((error: FastifyError | DomainError | Error, request, reply) => {
     if (error instanceof DomainError) {
       if (error.code === "too_many_attempts") {
-        const minutes = Number(error.params.minutes);
-        reply.header("retry-after", String(Number.isFinite(minutes) ? minutes * 60 : 60));
+        // the exact wait in seconds when the domain gives it, else its whole minutes
+        const seconds = Number(error.params.seconds ?? Number(error.params.minutes) * 60);
+        reply.header("retry-after", String(Number.isFinite(seconds) ? seconds : 60));
       }
       if (STATUS_BY_CODE[error.code] >= 500) request.log.error({ err: error }, "domain error");
       const field = error.params.field;

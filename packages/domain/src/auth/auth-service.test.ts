@@ -74,42 +74,118 @@ describe("login", () => {
     expect(await w.db.prisma.loginAttempt.count({ where: { succeeded: false } })).toBe(2);
   });
 
-  it("throttles an address after 5 failures in 15 minutes, even with the right password", async () => {
+  const GUESSER = "203.0.113.66";
+  const USER_CLIENT = "198.51.100.7";
+  const login = (email: string, password: string, client: string) =>
+    w.services.auth.login(email, password, client);
+  /** The wait asked of a login now, in seconds; 0 when it was checked (and refused). */
+  const waitOf = async (email: string, password: string, client: string) => {
+    const error = await login(email, password, client).catch((e) => e);
+    if (error?.code === "invalid_credentials") return 0;
+    expect(error).toMatchObject({ code: "too_many_attempts" });
+    return error.params.seconds as number;
+  };
+
+  it("makes a guesser wait 1 s, 2 s, 4 s … up to 5 minutes per (client, e-mail), never locking the user out", async () => {
     for (let i = 0; i < 5; i++) {
-      expect(await errorCode(w.services.auth.login("owner@example.org", `wrong ${i}`))).toBe(
+      expect(await errorCode(login("owner@example.org", `wrong ${i}`, GUESSER))).toBe(
         "invalid_credentials",
       );
-      w.clock.advance(MINUTE);
     }
-    // failures at 12:00..12:04; now 12:05: the first leaves the window at 12:15
-    const error = await w.services.auth.login("owner@example.org", PASSWORD).catch((e) => e);
-    expect(error).toMatchObject({ code: "too_many_attempts", params: { minutes: 10 } });
-    // other addresses are not affected
-    await expect(w.services.auth.login("other@example.net", PASSWORD)).resolves.toBeDefined();
-    // throttled attempts are not recorded, so they do not extend the lock
-    expect(await w.db.prisma.loginAttempt.count({ where: { email: "owner@example.org" } })).toBe(5);
-
-    w.clock.set("2026-03-10T12:14:59.000Z");
-    expect(await errorCode(w.services.auth.login("owner@example.org", PASSWORD))).toBe(
-      "too_many_attempts",
-    );
-    w.clock.set("2026-03-10T12:15:00.001Z");
-    await expect(w.services.auth.login("owner@example.org", PASSWORD)).resolves.toBeDefined();
+    const waits: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const seconds = await waitOf("owner@example.org", PASSWORD, GUESSER);
+      waits.push(seconds);
+      // waiting a little less is not enough, and is not recorded
+      w.clock.advance(seconds * 1000 - 1);
+      expect(await waitOf("owner@example.org", "wrong", GUESSER)).toBe(1);
+      w.clock.advance(1);
+      expect(await waitOf("owner@example.org", "wrong again", GUESSER)).toBe(0);
+    }
+    expect(waits).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 300]);
+    // 15 failures of this e-mail in 14 minutes: the user, from their own client, gets in at once
+    const session = await login("OWNER@example.org", PASSWORD, USER_CLIENT);
+    expect(session.user.email).toBe("owner@example.org");
+    // and the guesser's client is told the whole wait (error params: seconds and minutes)
+    const error = await login("owner@example.org", PASSWORD, GUESSER).catch((e) => e);
+    expect(error).toMatchObject({
+      code: "too_many_attempts",
+      params: { seconds: 300, minutes: 5 },
+    });
+    expect(error.messageKey).toBeUndefined();
+    const attempts = await w.db.prisma.loginAttempt.groupBy({
+      by: ["clientAddress", "succeeded"],
+      _count: true,
+      orderBy: { clientAddress: "asc" },
+    });
+    expect(attempts.map((a) => [a.clientAddress, a.succeeded, a._count])).toEqual([
+      [USER_CLIENT, true, 1],
+      [GUESSER, false, 15],
+    ]);
   });
 
-  it("a successful login clears the count of earlier failures", async () => {
-    for (let i = 0; i < 4; i++) {
-      await errorCode(w.services.auth.login("owner@example.org", "wrong"));
-    }
-    w.clock.advance(1);
-    await w.services.auth.login("owner@example.org", PASSWORD);
-    w.clock.advance(1);
-    for (let i = 0; i < 4; i++) {
-      expect(await errorCode(w.services.auth.login("owner@example.org", "wrong"))).toBe(
+  it("lets a user who mistyped during an attack in after their own capped wait, which the guesser cannot extend", async () => {
+    for (let i = 0; i < 12; i++)
+      await errorCode(login("owner@example.org", "guess", `192.0.2.${i}`));
+    expect(await waitOf("owner@example.org", "typo", USER_CLIENT)).toBe(0);
+    // 13 failures of the e-mail (10 free): this client, which failed on it, waits 8 s
+    expect(await waitOf("owner@example.org", PASSWORD, USER_CLIENT)).toBe(8);
+    w.clock.advance(4_000);
+    for (let i = 0; i < 20; i++)
+      await errorCode(login("owner@example.org", "guess", `192.0.2.${100 + i}`));
+    // the guesses since (33 failures) make the next wait after *this* client's failure longer,
+    // but it still counts from this client's own failure, and is capped
+    expect(await waitOf("owner@example.org", PASSWORD, USER_CLIENT)).toBe(296);
+    w.clock.advance(296_000);
+    await expect(login("owner@example.org", PASSWORD, USER_CLIENT)).resolves.toBeDefined();
+  });
+
+  it("makes one client trying many addresses wait, whatever the address, and only that client", async () => {
+    for (let i = 0; i < 10; i++) {
+      expect(await errorCode(login(`user${i}@example.org`, "guess", GUESSER))).toBe(
         "invalid_credentials",
       );
     }
-    await expect(w.services.auth.login("owner@example.org", PASSWORD)).resolves.toBeDefined();
+    const error = await login("other@example.net", PASSWORD, GUESSER).catch((e) => e);
+    expect(error).toMatchObject({
+      code: "too_many_attempts",
+      params: { seconds: 1, minutes: 1 },
+      messageKey: "error.too_many_attempts.seconds",
+    });
+    await expect(login("other@example.net", PASSWORD, USER_CLIENT)).resolves.toBeDefined();
+  });
+
+  it("clears nothing on success: 4 wrong + 1 right, repeated, gets delayed", async () => {
+    for (let i = 0; i < 4; i++) await errorCode(login("owner@example.org", "wrong", GUESSER));
+    await login("owner@example.org", PASSWORD, GUESSER);
+    expect(await waitOf("owner@example.org", "wrong", GUESSER)).toBe(0);
+    expect(await waitOf("owner@example.org", PASSWORD, GUESSER)).toBe(1);
+    // failures leave the 15-minute window, and then count for nothing
+    w.clock.advance(15 * MINUTE);
+    await expect(login("owner@example.org", PASSWORD, GUESSER)).resolves.toBeDefined();
+  });
+
+  it("counts a login without a client address under one unknown client, and an IPv6 client by its /64", async () => {
+    await errorCode(w.services.auth.login("owner@example.org", "wrong"));
+    for (let i = 0; i < 4; i++) {
+      await errorCode(login("owner@example.org", "wrong", `2001:db8:1:2::${i + 1}`));
+    }
+    const rows = await w.db.prisma.loginAttempt.findMany({ orderBy: { at: "asc" } });
+    expect(new Set(rows.map((r) => r.clientAddress))).toEqual(
+      new Set(["unknown", "2001:db8:1:2::/64"]),
+    );
+    // the fifth failure of the /64 comes from yet another of its addresses
+    await errorCode(login("owner@example.org", "wrong", "2001:db8:1:2:ffff::9"));
+    expect(await waitOf("owner@example.org", PASSWORD, "2001:db8:1:2:abcd::1")).toBe(1);
+    await expect(login("owner@example.org", PASSWORD, "2001:db8:1:3::1")).resolves.toBeDefined();
+  });
+
+  it("deletes attempts older than a day while logging in", async () => {
+    await errorCode(login("owner@example.org", "wrong", GUESSER));
+    w.clock.advance(24 * HOUR + 1);
+    await login("owner@example.org", PASSWORD, USER_CLIENT);
+    const rows = await w.db.prisma.loginAttempt.findMany();
+    expect(rows.map((r) => [r.clientAddress, r.succeeded])).toEqual([[USER_CLIENT, true]]);
   });
 });
 

@@ -3,6 +3,7 @@ import { ErrorAlert } from "../../../components/error-message.tsx";
 import { LanguageSwitch } from "../../../components/language-switch.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { loginInput, useLogin } from "../api/login.ts";
+import { isLoginWait, LoginWait } from "./login-wait.tsx";
 
 export function LoginForm() {
   const { t } = useI18n();
@@ -66,7 +67,12 @@ export function LoginForm() {
               {t(invalid === "email" ? "web.login.invalidEmail" : "web.login.missingPassword")}
             </p>
           )}
-          {!invalid && <ErrorAlert error={login.error} />}
+          {!invalid &&
+            (isLoginWait(login.error) ? (
+              <LoginWait key={login.submittedAt} error={login.error} />
+            ) : (
+              <ErrorAlert error={login.error} />
+            ))}
           <button type="submit" className="button button-primary" disabled={login.isPending}>
             {login.isPending ? t("web.login.submitting") : t("web.login.submit")}
           </button>
