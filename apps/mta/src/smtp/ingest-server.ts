@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import type { IncomingMessage } from "@scripts-email/domain";
-import { DomainError } from "@scripts-email/domain";
+import { DomainError, isUnstorableMessage } from "@scripts-email/domain";
 import type {
   SMTPServerAuthentication,
   SMTPServerDataStream,
@@ -145,6 +145,14 @@ export function createIngestServer(
       }
       if (error instanceof DomainError && error.code === "not_found") {
         throw smtpError(550, "This hosting no longer exists");
+      }
+      if (isUnstorableMessage(error)) {
+        // It failed on its own and the database refused its data: sent again, it fails again.
+        log.warn({ err: error, hosting: hosting.serviceName }, "message refused: cannot be stored");
+        throw smtpError(
+          554,
+          "5.6.0 Message refused: it cannot be stored (its header text is not valid), correct it before sending it again",
+        );
       }
       // Nothing was acknowledged: a 4xx makes the client keep the message and retry.
       log.error({ err: error, hosting: hosting.serviceName }, "message not stored");

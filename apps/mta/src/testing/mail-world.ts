@@ -44,17 +44,20 @@ export async function createMailWorld(options: MailPathOptions = {}): Promise<Ma
     services,
     mail,
     hostingId: hosting.id,
-    submit(to, subject = `Test ${++n}`) {
+    async submit(to, subject = `Test ${++n}`) {
       const raw = Buffer.from(
         `From: site@example.org\r\nTo: ${to.join(", ")}\r\nSubject: ${subject}\r\nMessage-ID: <${n}.${Date.now()}@example.org>\r\n\r\nHello.\r\n`,
       );
-      return mail.ingest.accept({
+      const accepted = await mail.ingest.accept({
         hostingId: hosting.id,
         envelopeFrom: "site@example.org",
         recipients: to,
         raw,
         source: "smtp",
       });
+      // The burst rule runs after the answer: tests look at its effect once it has run.
+      await mail.ingest.settled();
+      return accepted;
     },
     dispose: () => db.dispose(),
   };

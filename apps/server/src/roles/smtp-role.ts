@@ -48,5 +48,12 @@ export async function startSmtpRole(
   );
   const port = await server.listen();
   log.info(`smtp: submission on ${config.host}:${port}${tls ? " (STARTTLS offered)" : ""}`);
-  return { name: "smtp", stop: () => server.close() };
+  return {
+    name: "smtp",
+    // The burst rule and limit warnings of the last batches run after their answers: let them end.
+    stop: async () => {
+      await server.close();
+      await services.mail.ingest.settled();
+    },
+  };
 }

@@ -54,3 +54,43 @@ it("fails only the items whose result is an error, and every item when the batch
   away = false; // and it goes on working afterwards
   expect(await flaky.submit(3)).toBe(3);
 });
+
+it("stores a failed batch again in halves, so that only the item that fails alone gets an error", async () => {
+  const runs: number[][] = [];
+  const committed: number[] = [];
+  const batcher = new GroupCommit<number, number>(async (items) => {
+    runs.push(items);
+    if (items.includes(13)) throw new Error(`cannot store ${items.length}`);
+    committed.push(...items);
+    return items;
+  });
+  const items = Array.from({ length: 32 }, (_, i) => i);
+  const answers = await Promise.all(
+    items.map((n) => batcher.submit(n).catch((e: Error) => e.message)),
+  );
+  expect(answers).toEqual(items.map((n) => (n === 13 ? "cannot store 1" : n)));
+  expect(runs[0]).toEqual(items);
+  // 1 + 2 per halving (log2 32 = 5), not one transaction per item
+  expect(runs).toHaveLength(11);
+  expect(committed.sort((a, b) => a - b)).toEqual(items.filter((n) => n !== 13)); // each once
+});
+
+it("stops splitting on a failure of the store itself: every item left gets it", async () => {
+  let runs = 0;
+  let away = true;
+  const batcher = new GroupCommit<number, number>(
+    async (items) => {
+      runs++;
+      if (away) throw new Error("database away");
+      return items;
+    },
+    { isStoreFailure: (e) => (e as Error).message === "database away" },
+  );
+  const answers = await Promise.all(
+    [1, 2, 3, 4].map((n) => batcher.submit(n).catch((e: Error) => e.message)),
+  );
+  expect(answers).toEqual(Array(4).fill("database away"));
+  expect(runs).toBe(1);
+  away = false;
+  expect(await batcher.submit(5)).toBe(5);
+});

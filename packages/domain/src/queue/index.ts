@@ -10,6 +10,7 @@ import { ProtectionRepository } from "./protection-repository.ts";
 
 export type { DeliveryJob, RecipientResult } from "./delivery-service.ts";
 export { backoffMs, DeliveryService } from "./delivery-service.ts";
+export { isUnstorableMessage } from "./ingest-failure.ts";
 export type { AcceptedMessage, IncomingMessage, SystemMessage } from "./ingest-service.ts";
 export { IngestService } from "./ingest-service.ts";
 export { queueCountDrift } from "./queue-count.ts";
@@ -43,7 +44,11 @@ export interface MailPath {
 /** The mail path's services (ingest, delivery, automatic protection) over the same database. */
 export function createMailPath(
   options: Pick<ServicesOptions, "db" | "clock"> & MailPathOptions,
-  services: Pick<Services, "email"> & { alertSink?: AlertSink },
+  services: Pick<Services, "email"> & {
+    alertSink?: AlertSink;
+    /** Where failures that change no answer are reported (checks after a commit). */
+    log?: (message: string, error?: unknown) => void;
+  },
 ): MailPath {
   const clock = options.clock ?? systemClock;
   const o = { ...MAIL_PATH_DEFAULTS, ...options };
@@ -59,6 +64,7 @@ export function createMailPath(
       holdMs: o.holdMs,
       burst: o.burst,
       onBurst: (hostingId, reason) => protection.block(hostingId, reason),
+      ...(services.log ? { log: services.log } : {}),
       ...(services.alertSink
         ? {
             onDailyLimitNear: async (

@@ -1,5 +1,6 @@
 import { type MessageSource, prismaQuery, type SqlQuery } from "@scripts-email/db";
 import { BaseRepository, type Tx } from "../shared/base-repository.ts";
+import { storableOrNull, storableText } from "../shared/storable-text.ts";
 import { isoDay } from "../shared/time.ts";
 
 export interface NewMessageRow {
@@ -79,19 +80,21 @@ export class IngestRepository extends BaseRepository {
     additions: DailyAddition[] = [],
   ): Promise<void> {
     if (rows.length === 0) return;
+    // Every text that comes from a message is made storable here, the one way into the table:
+    // one message's bytes must never fail the statement that stores other hostings' mail.
     const columns = [
       rows.map((r) => r.id),
       rows.map((r) => r.hostingId),
-      rows.map((r) => r.envelopeFrom),
-      rows.map((r) => JSON.stringify(r.recipients)),
-      rows.map((r) => r.subject),
-      rows.map((r) => r.messageIdHeader),
+      rows.map((r) => storableText(r.envelopeFrom)),
+      rows.map((r) => JSON.stringify(r.recipients.map(storableText))),
+      rows.map((r) => storableText(r.subject)),
+      rows.map((r) => storableOrNull(r.messageIdHeader)),
       rows.map((r) => r.size),
       rows.map((r) => r.status),
       rows.map((r) => r.expiresAt.toISOString()),
       rows.map((r) => r.acceptedAt.toISOString()),
       rows.map((r) => r.source),
-      rows.map((r) => r.originatingScript),
+      rows.map((r) => storableOrNull(r.originatingScript)),
     ];
     // Each content is a parameter of its own: sent as binary, not as a hex array literal.
     const raws = rows.map((_, i) => `$${columns.length + 1 + i}`).join(", ");

@@ -3,6 +3,12 @@ import { DomainError } from "../errors.ts";
 import type { Tx } from "../shared/base-repository.ts";
 import { utcDay } from "../shared/time.ts";
 import { GroupCommit } from "./group-commit.ts";
+import {
+  AfterCommitChecks,
+  type AfterCommitOptions,
+  type BurstRule,
+} from "./ingest-after-commit.ts";
+import { isPermanentDataError, isStoreFailure, unstorableMessage } from "./ingest-failure.ts";
 import type { IngestRepository, NewMessageRow } from "./ingest-repository.ts";
 import { summarizeHeaders } from "./raw-message.ts";
 import { uuidV7 } from "./uuid-v7.ts";
@@ -13,6 +19,8 @@ export interface IncomingMessage {
   recipients: string[];
   raw: Buffer;
   source: "smtp" | "sendmail" | "panel" | "system";
+  /** The queue id (a UUID v7) when the caller already wrote it into the message (`Received:`). */
+  id?: string;
 }
 
 /** The product's own mail (reports, alerts): one recipient, already a complete message. */
@@ -27,47 +35,56 @@ export interface AcceptedMessage {
   status: "queued" | "held";
 }
 
-export interface BurstRule {
-  /** More than `limit` messages accepted within `windowMs` blocks the hosting; 0 disables. */
-  limit: number;
-  windowMs: number;
-}
+export type { BurstRule };
 
-export interface IngestOptions {
+export interface IngestOptions extends AfterCommitOptions {
   holdMs: number;
-  burst: BurstRule;
-  /** Called (outside the ingest transaction) when a hosting crosses the burst rule. */
-  onBurst(hostingId: string, reason: string): Promise<void>;
-  /** Share of the daily limit (0–1) from which `onDailyLimitNear` is called; default 0.8. */
-  dailyLimitWarning?: number;
-  /** Called (outside the ingest transaction) when a hosting has used that share of its day. */
-  onDailyLimitNear?(
-    hostingId: string,
-    day: Date,
-    figures: { used: number; limit: number },
-  ): Promise<void>;
 }
 
 /**
  * Stores incoming mail durably. `accept` resolves only after the message is committed, which is
  * when SMTP may answer 250. Concurrent calls are grouped into one transaction.
+ *
+ * One hosting's message can never cost another's: a batch that fails is stored again in parts
+ * (see GroupCommit) so that only a message that fails alone gets an error; if the database
+ * refused its data it can never be stored, and it is refused for good (`isUnstorableMessage`,
+ * SMTP 554) instead of deferred and sent again forever. The database being away is a 451 for
+ * everyone. Nothing after the commit can change a message's answer (see AfterCommitChecks).
  */
 export class IngestService {
   private readonly batcher: GroupCommit<IncomingMessage, AcceptedMessage>;
-  /** `hostingId day` pairs already reported near their limit by this process (saves queries). */
-  private readonly warned = new Set<string>();
-  private warnedDay = "";
+  private readonly afterCommit: AfterCommitChecks;
 
   constructor(
     private readonly repo: IngestRepository,
     private readonly clock: Clock,
     private readonly options: IngestOptions,
   ) {
-    this.batcher = new GroupCommit((items) => this.storeBatch(items));
+    this.afterCommit = new AfterCommitChecks(repo, options);
+    this.batcher = new GroupCommit(
+      async (items) => {
+        try {
+          return await this.storeBatch(items);
+        } catch (error) {
+          if (items.length === 1 && isPermanentDataError(error)) {
+            const text = error instanceof Error ? error.message : String(error);
+            this.options.log?.(`message refused, the database cannot store it: ${text}`, error);
+            return [unstorableMessage(error)];
+          }
+          throw error;
+        }
+      },
+      { isStoreFailure },
+    );
   }
 
   accept(message: IncomingMessage): Promise<AcceptedMessage> {
     return this.batcher.submit(message);
+  }
+
+  /** Resolves once the checks that follow commits (burst rule, limit warnings) have run. */
+  settled(): Promise<void> {
+    return this.afterCommit.settled();
   }
 
   /**
@@ -138,7 +155,7 @@ export class IngestService {
         const status = hosting.state === "active" ? "queued" : "held";
         if (status === "held") quota.held++;
         const headers = summarizeHeaders(item.raw);
-        const id = uuidV7(now);
+        const id = item.id ?? uuidV7(now);
         rows.push({
           id,
           hostingId: hosting.id,
@@ -162,54 +179,17 @@ export class IngestService {
       await this.repo.insertMessages(q, rows, day, additions);
       return { out, granted };
     });
-    await this.checkBursts(items, results.out, now);
-    await this.checkDailyLimits(results.granted, day);
-    return results.out;
-  }
-
-  private async checkDailyLimits(
-    granted: Map<string, { left: number; limit: number }>,
-    day: Date,
-  ): Promise<void> {
-    const notify = this.options.onDailyLimitNear;
-    if (!notify) return;
-    const share = this.options.dailyLimitWarning ?? 0.8;
-    const dayKey = day.toISOString();
-    if (dayKey !== this.warnedDay) {
-      this.warned.clear();
-      this.warnedDay = dayKey;
-    }
-    for (const [hostingId, q] of granted) {
-      const used = q.limit - Math.max(q.left, 0);
-      if (q.limit <= 0 || used < Math.ceil(q.limit * share)) continue;
-      if (this.warned.has(hostingId)) continue;
-      this.warned.add(hostingId);
-      // The alert itself is recorded once per hosting and day whatever the number of processes.
-      await notify(hostingId, day, { used, limit: q.limit }).catch(() =>
-        this.warned.delete(hostingId),
-      );
-    }
-  }
-
-  private async checkBursts(
-    items: IncomingMessage[],
-    results: Array<AcceptedMessage | Error>,
-    now: Date,
-  ): Promise<void> {
-    const { limit, windowMs } = this.options.burst;
-    if (limit <= 0) return;
-    const active = new Set(
-      items
-        .filter((_, i) => (results[i] as AcceptedMessage).status === "queued")
-        .map((i) => i.hostingId),
+    const queued = items
+      .filter((_, i) => (results.out[i] as AcceptedMessage).status === "queued")
+      .map((i) => i.hostingId);
+    const usage = new Map(
+      [...results.granted].map(([hostingId, g]) => [
+        hostingId,
+        { used: g.limit - Math.max(g.left, 0), limit: g.limit },
+      ]),
     );
-    for (const hostingId of active) {
-      const since = new Date(now.getTime() - windowMs);
-      const count = await this.repo.countAcceptedSince(hostingId, since, limit + 1);
-      if (count > limit) {
-        const reason = `burst: more than ${limit} messages in ${Math.round(windowMs / 1000)} s`;
-        await this.options.onBurst(hostingId, reason).catch(() => undefined);
-      }
-    }
+    // Run after the callers have their answer; it can neither fail nor delay them.
+    this.afterCommit.record({ at: now, day, queued, usage });
+    return results.out;
   }
 }

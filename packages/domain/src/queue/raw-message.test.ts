@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { storableText } from "../shared/storable-text.ts";
 import { addressesOf, decodeWords, summarizeHeaders } from "./raw-message.ts";
 
 describe("raw message headers", () => {
@@ -42,5 +43,29 @@ describe("raw message headers", () => {
       subject: "",
       messageId: null,
     });
+  });
+});
+
+describe("storable header text", () => {
+  it("replaces what decodes to NUL or to no character, in every form, with U+FFFD", () => {
+    const subject = (value: string) =>
+      summarizeHeaders(Buffer.from(`Subject: ${value}\r\n\r\n`, "latin1")).subject;
+    expect(subject("=?UTF-8?B?AA==?=")).toBe("\uFFFD");
+    expect(subject("=?UTF-8?Q?x=00y?=")).toBe("x\uFFFDy");
+    expect(subject("=?UTF-16?B?AAA=?=")).toBe("\uFFFD");
+    expect(subject("=?UTF-16BE?B?2AA=?=")).toBe("\uFFFD"); // a lone surrogate
+    expect(subject("\xff\xfe")).toBe("\uFFFD\uFFFD"); // not UTF-8
+    const long = Buffer.from(`a${"😀".repeat(600)}`).toString("base64");
+    // cut at 998 UTF-16 units, inside a pair
+    expect(subject(`=?UTF-8?B?${long}?=`)).toBe(`a${"😀".repeat(498)}\uFFFD`);
+    const headers = summarizeHeaders(
+      Buffer.from("Message-ID: <a\0b>\r\nX-PHP-Originating-Script: 1:\0.php\r\n\r\n"),
+    );
+    expect(headers).toMatchObject({ messageId: "<a\uFFFDb>", originatingScript: "1:\uFFFD.php" });
+  });
+
+  it("keeps text that was storable as it is", () => {
+    expect(storableText("Olá 😀 \t tab")).toBe("Olá 😀 \t tab");
+    expect(storableText("\uD83D\uDE00\uDE00\uD83D")).toBe("😀\uFFFD\uFFFD");
   });
 });

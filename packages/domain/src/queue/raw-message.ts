@@ -1,4 +1,5 @@
 import { parseHeaders } from "../message/message-headers.ts";
+import { storableOrNull, storableText } from "../shared/storable-text.ts";
 
 /** What ingest needs from a message's header block, read without parsing the whole MIME tree. */
 export interface HeaderSummary {
@@ -51,15 +52,20 @@ export function addressesOf(value: string): string[] {
   return found;
 }
 
+/**
+ * The header fields ingest stores, as text the database can hold: an encoded-word may decode to
+ * anything (`=?UTF-8?B?AA==?=` is a NUL), and a single message must never fail a commit it
+ * shares with other hostings' mail.
+ */
 export function summarizeHeaders(raw: Buffer): HeaderSummary {
   const headers = parseHeaders(raw, 1000);
   const all = (name: string) =>
     headers.filter((h) => h.name.toLowerCase() === name).map((h) => h.value);
   const first = (name: string) => all(name)[0] ?? null;
   return {
-    subject: decodeWords(first("subject") ?? "").slice(0, 998),
-    messageId: first("message-id")?.slice(0, 998) ?? null,
-    originatingScript: first("x-php-originating-script")?.slice(0, 1000) ?? null,
+    subject: storableText(decodeWords(first("subject") ?? "").slice(0, 998)),
+    messageId: storableOrNull(first("message-id")?.slice(0, 998) ?? null),
+    originatingScript: storableOrNull(first("x-php-originating-script")?.slice(0, 1000) ?? null),
     to: all("to").flatMap(addressesOf),
     cc: all("cc").flatMap(addressesOf),
     bcc: all("bcc").flatMap(addressesOf),

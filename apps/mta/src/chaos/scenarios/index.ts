@@ -2,6 +2,7 @@ import type { Scenario } from "../lib/harness.ts";
 import { mtaKilledDuringDelivery } from "./mta-killed-during-delivery.ts";
 import { mtaKilledDuringIngestion } from "./mta-killed-during-ingestion.ts";
 import { oversizeAndMalformed } from "./oversize-and-malformed.ts";
+import { poisonMessage } from "./poison-message.ts";
 import { postgresRestartedUnderLoad } from "./postgres-restarted-under-load.ts";
 import { relayDown } from "./relay-down.ts";
 
@@ -13,5 +14,6 @@ export function allScenarios(): Scenario[] {
     postgresRestartedUnderLoad(),
     relayDown(),
     oversizeAndMalformed(),
+    poisonMessage(),
   ];
 }

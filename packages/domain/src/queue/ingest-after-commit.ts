@@ -1,0 +1,153 @@
+import type { IngestRepository } from "./ingest-repository.ts";
+
+export interface BurstRule {
+  /** More than `limit` messages accepted within `windowMs` blocks the hosting; 0 disables. */
+  limit: number;
+  windowMs: number;
+}
+
+export interface AfterCommitOptions {
+  burst: BurstRule;
+  /** Called when a hosting crosses the burst rule. */
+  onBurst(hostingId: string, reason: string): Promise<void>;
+  /** Share of the daily limit (0–1) from which `onDailyLimitNear` is called; default 0.8. */
+  dailyLimitWarning?: number;
+  /** Called when a hosting has used that share of its day. */
+  onDailyLimitNear?(
+    hostingId: string,
+    day: Date,
+    figures: { used: number; limit: number },
+  ): Promise<void>;
+  /** Where a failed check is reported; default nowhere. */
+  log?(message: string, error?: unknown): void;
+}
+
+/** What a committed batch tells the checks. */
+export interface CommittedBatch {
+  at: Date;
+  day: Date;
+  /** Hostings that had mail queued (not held) in the batch: the burst rule looks at them. */
+  queued: Iterable<string>;
+  /** Each hosting's use of its day once the batch committed. */
+  usage: Map<string, { used: number; limit: number }>;
+}
+
+/**
+ * The work that follows a commit: the burst rule and the daily-limit warning. It runs after the
+ * callers have their answer and can never change it: a message that is committed is accepted,
+ * whatever happens here (a 4xx after a commit makes the client send the mail again, and it goes
+ * out twice). Failures are logged, never thrown.
+ *
+ * One run at a time, fed by every batch: the hostings a run has not reached yet are merged, so
+ * under load the checks cost one query per hosting per run, not one per batch, and never pile up
+ * behind a slow database.
+ */
+export class AfterCommitChecks {
+  private bursts = new Map<string, Date>();
+  private usage = new Map<string, { day: Date; used: number; limit: number }>();
+  /** `hostingId` already reported near its limit on `warnedDay` by this process (saves queries). */
+  private readonly warned = new Set<string>();
+  private warnedDay = "";
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly repo: Pick<IngestRepository, "countAcceptedSince">,
+    private readonly options: AfterCommitOptions,
+  ) {}
+
+  /** Notes what a batch committed; the checks run on a later turn. Never throws. */
+  record(batch: CommittedBatch): void {
+    try {
+      if (this.options.burst.limit > 0) {
+        for (const hostingId of batch.queued) this.bursts.set(hostingId, batch.at);
+      }
+      if (this.options.onDailyLimitNear) {
+        for (const [hostingId, u] of batch.usage)
+          this.usage.set(hostingId, { day: batch.day, ...u });
+      }
+      if (!this.running && (this.bursts.size > 0 || this.usage.size > 0)) {
+        this.running = this.runAll()
+          .catch((error: unknown) => this.report("checks", error))
+          .finally(() => {
+            this.running = null;
+          });
+      }
+    } catch (error) {
+      this.report("recording a committed batch", error);
+    }
+  }
+
+  /** Resolves once no check is running or waiting (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async runAll(): Promise<void> {
+    // The replies of the batch go out first.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.bursts.size > 0 || this.usage.size > 0) {
+      const bursts = this.bursts;
+      const usage = this.usage;
+      this.bursts = new Map();
+      this.usage = new Map();
+      for (const [hostingId, at] of bursts) {
+        await this.guard("burst check", () => this.checkBurst(hostingId, at));
+      }
+      for (const [hostingId, u] of usage) {
+        await this.guard("daily limit warning", () => this.checkDailyLimit(hostingId, u));
+      }
+    }
+  }
+
+  private async guard(what: string, check: () => Promise<void>): Promise<void> {
+    try {
+      await check();
+    } catch (error) {
+      this.report(what, error);
+    }
+  }
+
+  private report(what: string, error: unknown): void {
+    const text = error instanceof Error ? error.message : String(error);
+    try {
+      this.options.log?.(`${what} after commit failed (the mail stays accepted): ${text}`, error);
+    } catch {
+      // a logger that throws changes nothing either
+    }
+  }
+
+  private async checkBurst(hostingId: string, at: Date): Promise<void> {
+    const { limit, windowMs } = this.options.burst;
+    const since = new Date(at.getTime() - windowMs);
+    const count = await this.repo.countAcceptedSince(hostingId, since, limit + 1);
+    if (count > limit) {
+      const reason = `burst: more than ${limit} messages in ${Math.round(windowMs / 1000)} s`;
+      await this.options.onBurst(hostingId, reason);
+    }
+  }
+
+  private async checkDailyLimit(
+    hostingId: string,
+    u: { day: Date; used: number; limit: number },
+  ): Promise<void> {
+    const notify = this.options.onDailyLimitNear;
+    if (!notify) return;
+    const share = this.options.dailyLimitWarning ?? 0.8;
+    const dayKey = u.day.toISOString();
+    if (dayKey !== this.warnedDay) {
+      this.warned.clear();
+      this.warnedDay = dayKey;
+    }
+    if (u.limit <= 0 || u.used < Math.ceil(u.limit * share)) return;
+    if (this.warned.has(hostingId)) return;
+    this.warned.add(hostingId);
+    // The alert itself is recorded once per hosting and day whatever the number of processes;
+    // a failed one is tried again with the hosting's next message.
+    try {
+      await notify(hostingId, u.day, { used: u.used, limit: u.limit });
+    } catch (error) {
+      this.warned.delete(hostingId);
+      throw error;
+    }
+  }
+}
