@@ -8,7 +8,8 @@ export interface ApiConfig {
   /** Sets `Secure` on the session cookie; true everywhere but plain-HTTP development. */
   cookieSecure: boolean;
   logger?: boolean | object;
-  trustProxy?: boolean;
+  /** Proxies (addresses, CIDR networks) whose X-Forwarded-For gives `request.ip`; default none. */
+  trustProxy?: boolean | string[];
   /** Folder of a built SPA to serve, with an index.html fallback for non-API GET routes. */
   staticDir?: string;
   /** `capture` when mail is written to files instead of relayed (no SMTP_RELAY_URL). */

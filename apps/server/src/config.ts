@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 import { isReportTime, isTimeZone, parseWebhookNetworks } from "@scripts-email/domain";
 import { z } from "zod";
@@ -53,6 +54,16 @@ const roles = z
   .transform((list) => [...new Set(list)])
   .default([...ROLE_NAMES]);
 
+/** An IP address, or a network as address/prefix length. */
+function isAddressOrNetwork(item: string): boolean {
+  const [address = "", prefix, ...rest] = item.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
 /** Every setting of the process, from the environment (see the README's table). */
 const configSchema = z.object({
   PORT: port(3000),
@@ -102,6 +113,14 @@ const configSchema = z.object({
     .positive({ message: "must be a positive number of days" })
     .default(7),
   COOKIE_SECURE: boolean(false),
+  TRUST_PROXY: z
+    .string()
+    .transform((value) => value.split(/[\s,]+/).filter((item) => item !== ""))
+    .refine((list) => list.every(isAddressOrNetwork), {
+      message:
+        "must be proxy addresses or CIDR networks separated by commas, e.g. 127.0.0.1,10.0.0.0/8",
+    })
+    .default([]),
   ALERT_WEBHOOK_ALLOW_NETWORKS: z
     .string()
     .transform((value) => value.split(/[\s,]+/).filter((item) => item !== ""))
@@ -190,6 +209,8 @@ export interface Config {
   retentionDays: number;
   roles: RoleName[];
   cookieSecure: boolean;
+  /** Reverse proxies whose X-Forwarded-For names the client (login throttling); empty: none. */
+  trustProxy: string[];
   /** Internal networks (CIDR) alert webhooks may reach; public addresses only when empty. */
   alertWebhookAllowNetworks: string[];
   /** `/metrics` on the API's port needs `Authorization: Bearer` this; unset: not served there. */
@@ -270,6 +291,7 @@ export function loadConfig(
     retentionDays: c.RETENTION_DAYS,
     roles: c.ROLES,
     cookieSecure: c.COOKIE_SECURE,
+    trustProxy: c.TRUST_PROXY,
     alertWebhookAllowNetworks: c.ALERT_WEBHOOK_ALLOW_NETWORKS,
     metricsToken: c.METRICS_TOKEN,
     metricsPort: c.METRICS_PORT,

@@ -22,6 +22,7 @@ export async function startApiRole({
     services,
     config: {
       cookieSecure: config.cookieSecure,
+      ...(config.trustProxy.length > 0 ? { trustProxy: config.trustProxy } : {}),
       metricsRegistry: metrics,
       ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
       deliveryMode: config.smtpRelayUrl ? "relay" : "capture",
