@@ -5,22 +5,28 @@ export const UNSTORABLE_MESSAGE = "error.message_unstorable";
 
 interface DriverError {
   code?: unknown;
+  originalCode?: unknown;
   message?: unknown;
-  meta?: { code?: unknown };
+  meta?: { code?: unknown; driverAdapterError?: unknown };
   cause?: unknown;
 }
 
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+const PRISMA_CODE = /^P\d{4}$/;
+
 /**
- * The SQLSTATE of a database error: node-postgres puts it in `code`; Prisma's raw queries (the
- * embedded database) in `meta.code` of their own P2010, or in the cause.
+ * The SQLSTATE of a database error: node-postgres puts it in `code`; Prisma's raw queries (its
+ * P2010) in `meta.driverAdapterError.cause.originalCode`, or `meta.code` without an adapter.
  */
 export function sqlState(error: unknown): string | null {
-  for (let e = error as DriverError | undefined, depth = 0; e && depth < 4; depth++) {
-    if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code) && !/^P\d{4}$/.test(e.code)) {
-      return e.code;
+  const queue: unknown[] = [error];
+  for (let seen = 0; queue.length > 0 && seen < 8; seen++) {
+    const e = queue.shift() as DriverError | null | undefined;
+    if (!e || typeof e !== "object") continue;
+    for (const code of [e.originalCode, e.code, e.meta?.code]) {
+      if (typeof code === "string" && SQLSTATE.test(code) && !PRISMA_CODE.test(code)) return code;
     }
-    if (typeof e.meta?.code === "string" && /^[0-9A-Z]{5}$/.test(e.meta.code)) return e.meta.code;
-    e = e.cause as DriverError | undefined;
+    queue.push(e.meta?.driverAdapterError, e.cause);
   }
   return null;
 }
