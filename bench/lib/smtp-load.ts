@@ -130,7 +130,9 @@ export function messageText(index: number, bodyBytes: number, from: string, to: 
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const bodyBytes = options.bodyBytes ?? 1024;
-  const from = options.from ?? "sender@bench.invalid";
+  // Scripts-email takes only the hosting's own domain (the AUTH user is its service name)
+  const from =
+    options.from ?? (options.auth ? `sender@${options.auth.user}` : "sender@bench.invalid");
   const to = options.to ?? "rcpt@bench.invalid";
   const reuse = options.reuse ?? false;
   const result: LoadResult = {

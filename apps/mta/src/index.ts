@@ -8,6 +8,7 @@ export {
 } from "./delivery/worker.ts";
 export { createMtaMetrics, type MtaMetrics } from "./metrics.ts";
 export {
+  type AuthenticatedHosting,
   createIngestServer,
   DEFAULT_MAX_SIZE,
   type IngestLogger,

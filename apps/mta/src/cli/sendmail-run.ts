@@ -1,4 +1,4 @@
-import { hostname, userInfo } from "node:os";
+import { userInfo } from "node:os";
 import { HELP, parseSendmailArgs } from "./sendmail-args.ts";
 import { loadConfig } from "./sendmail-config.ts";
 import { prepareMessage } from "./sendmail-message.ts";
@@ -37,7 +37,8 @@ export async function runSendmail(io: SendmailIo): Promise<number> {
       fullName: args.fullName,
       recipients: args.recipients,
       localUser: localUser(),
-      hostname: hostname(),
+      // the SMTP user is the hosting's service name: the one default sender domain it may use
+      hostname: config.user,
       now: io.now ?? new Date(),
     });
     const replies = await submit(config, message);

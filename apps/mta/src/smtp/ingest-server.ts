@@ -12,11 +12,15 @@ import { AuthThrottle, type AuthThrottleOptions, DEFAULT_AUTH_THROTTLE } from ".
 import { isEnvelopeAddress } from "./envelope-address.ts";
 import { checkMessage } from "./message-hygiene.ts";
 import { PromptSmtpServer } from "./prompt-smtp-server.ts";
+import { checkEnvelopeSender } from "./sender-check.ts";
+import { prepareSubmission } from "./trace-headers.ts";
 import { takeViaHeader } from "./via-header.ts";
 
 export interface AuthenticatedHosting {
   hostingId: string;
   serviceName: string;
+  /** Sender domains support added; with the service name, what MAIL FROM and From: may use. */
+  senderDomains: readonly string[];
 }
 
 /** pino-compatible subset. */
@@ -86,6 +90,8 @@ export function createIngestServer(
   const pending = new Set<Promise<unknown>>();
 
   const hostingOf = (session: SMTPServerSession) => session.user as AuthenticatedHosting;
+  // Once here rather than by the library at every connection; also the Received: line's "by".
+  const serverName = options.name ?? hostname();
 
   async function authenticate(
     auth: SMTPServerAuthentication,
@@ -116,7 +122,7 @@ export function createIngestServer(
       : smtpError(535, "Authentication credentials invalid");
   }
 
-  async function store(raw: Buffer, session: SMTPServerSession): Promise<string> {
+  async function store(raw: Buffer, session: SMTPServerSession, id?: string): Promise<string> {
     const hosting = hostingOf(session);
     const { raw: stored, via } = takeViaHeader(raw);
     const envelope = session.envelope;
@@ -127,6 +133,7 @@ export function createIngestServer(
         recipients: envelope.rcptTo.map((r) => r.address),
         raw: stored,
         source: via ?? "smtp",
+        ...(id ? { id } : {}),
       });
       log.info(
         { messageId: accepted.id, hosting: hosting.serviceName, status: accepted.status },
@@ -194,7 +201,22 @@ export function createIngestServer(
         answer(smtpError(checked.code, checked.text));
         return;
       }
-      const work = store(checked.raw, session).then(
+      // From: against the hosting's sender domains; Received, Date, Message-ID (trace-headers.ts)
+      const prepared = prepareSubmission(checked.raw, hostingOf(session), {
+        serverName,
+        secure: session.secure,
+        envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+        now: new Date(),
+      });
+      if (!prepared.ok) {
+        log.warn(
+          { hosting: hostingOf(session).serviceName, reason: prepared.text },
+          "message refused",
+        );
+        answer(smtpError(prepared.code, prepared.text));
+        return;
+      }
+      const work = store(prepared.raw, session, prepared.id).then(
         (reply) => answer(null, reply),
         (error: Error) => answer(error),
       );
@@ -204,8 +226,7 @@ export function createIngestServer(
   }
 
   const server = new PromptSmtpServer({
-    // Once here rather than by the library at every connection.
-    name: options.name ?? hostname(),
+    name: serverName,
     banner: options.banner,
     size: maxSize,
     maxRecipients: options.maxRecipients ?? DEFAULT_MAX_RECIPIENTS,
@@ -232,9 +253,14 @@ export function createIngestServer(
         (error: SMTPServerError) => callback(error),
       );
     },
-    onMailFrom(address, _session, callback) {
-      if (isEnvelopeAddress(address.address, true)) return callback();
-      callback(smtpError(553, "5.1.7 The sender address is not valid"));
+    onMailFrom(address, session, callback) {
+      if (!isEnvelopeAddress(address.address, true)) {
+        return callback(smtpError(553, "5.1.7 The sender address is not valid"));
+      }
+      const sender = checkEnvelopeSender(address.address, hostingOf(session));
+      if (sender.ok) return callback();
+      log.warn({ hosting: hostingOf(session).serviceName, reason: sender.text }, "sender refused");
+      callback(smtpError(sender.code, sender.text));
     },
     onRcptTo(address, _session, callback) {
       if (isEnvelopeAddress(address.address)) return callback();

@@ -52,7 +52,13 @@ export async function startIngestStack(
     {
       authenticate: async (user, pass) => {
         const hosting = await services.hostings.verifySmtpPassword(user, pass);
-        return hosting && { hostingId: hosting.id, serviceName: hosting.serviceName };
+        return (
+          hosting && {
+            hostingId: hosting.id,
+            serviceName: hosting.serviceName,
+            senderDomains: hosting.senderDomains,
+          }
+        );
       },
       accept: (message) => services.mail.ingest.accept(message),
       logger,

@@ -62,7 +62,13 @@ export async function createIngestFixture(): Promise<IngestFixture> {
   const servers: IngestServer[] = [];
   const authenticate = async (user: string, pass: string): Promise<AuthenticatedHosting | null> => {
     const hosting = await services.hostings.verifySmtpPassword(user, pass);
-    return hosting ? { hostingId: hosting.id, serviceName: hosting.serviceName } : null;
+    return hosting
+      ? {
+          hostingId: hosting.id,
+          serviceName: hosting.serviceName,
+          senderDomains: hosting.senderDomains,
+        }
+      : null;
   };
   const accept = (message: IncomingMessage) => ingest.accept(message);
   return {

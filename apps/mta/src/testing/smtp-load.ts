@@ -114,12 +114,13 @@ export async function runSmtpLoad(options: SmtpLoadOptions): Promise<Submission[
 
   async function send(client: RawSmtpClient, index: number, subject: string): Promise<number> {
     const to = options.recipient?.(index) ?? "someone@dest.test";
-    await expect(client, "mail", 250, "MAIL FROM:<site@load.test>\r\n");
+    // the user is the hosting's service name: its own domain is the one it may send from
+    await expect(client, "mail", 250, `MAIL FROM:<site@${options.user}>\r\n`);
     await expect(client, "rcpt", 250, `RCPT TO:<${to}>\r\n`);
     await expect(client, "data", 354, "DATA\r\n");
     const body = rawMessage(
       {
-        From: "site@load.test",
+        From: `site@${options.user}`,
         To: to,
         Subject: subject,
         "Message-ID": `<${encodeURIComponent(subject)}@load.test>`,

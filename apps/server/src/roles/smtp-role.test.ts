@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@scripts-email/db/testing";
-import { createServices, type Services } from "@scripts-email/domain";
+import { createServices, type Services, SYSTEM } from "@scripts-email/domain";
 import { createMtaMetrics } from "@scripts-email/mta";
 import nodemailer from "nodemailer";
 import { Registry } from "prom-client";
@@ -122,6 +122,29 @@ describe("SMTP role login cache", () => {
     now += TTL;
     expect(await login(port, "cached.example", password)).toBe(235);
     expect(lookups).toEqual(["cached.example", "cached.example"]);
+  });
+
+  it("applies sender domains support adds once the remembered login expires", async () => {
+    const password = await hosting("brand-owner.example");
+    const send = async (from: string) => {
+      const t = transport(port, "brand-owner.example", password);
+      try {
+        return (await t.sendMail({ from, to: "someone@dest.test", subject: "s", text: "x" }))
+          .response;
+      } catch (error) {
+        return (error as { response?: string }).response ?? String(error);
+      } finally {
+        t.close();
+      }
+    };
+    expect(await send("news@brand.test")).toMatch(/^553 5\.7\.1 Sender domain brand\.test /);
+    await services.hostings.changeSenderDomains(SYSTEM, "brand-owner.example", {
+      add: ["brand.test"],
+    });
+    // the login (with its domains) is remembered for the TTL: at most that long to apply
+    expect(await send("news@brand.test")).toMatch(/^553 /);
+    now += TTL;
+    expect(await send("news@brand.test")).toMatch(/^250 /);
   });
 
   it("refuses a changed password once the TTL is over, and takes the new one at once", async () => {

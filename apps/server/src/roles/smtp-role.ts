@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { createIngestServer, type IngestLogger } from "@scripts-email/mta";
+import { type AuthenticatedHosting, createIngestServer, type IngestLogger } from "@scripts-email/mta";
 import { fields } from "../log.ts";
 import type { RoleContext, RunningRole } from "../roles.ts";
 import { DEFAULT_LOGIN_CACHE, LoginCache, type LoginCacheOptions } from "./smtp-login-cache.ts";
@@ -25,9 +25,16 @@ export async function startSmtpRole(
     ? { key: await readFile(config.smtpTls.keyFile), cert: await readFile(config.smtpTls.certFile) }
     : undefined;
   // Every PHP mail() is a session of its own: without the cache each one is a database lookup.
-  const logins = new LoginCache<{ hostingId: string; serviceName: string }>(async (user, pass) => {
+  // The sender domains come with the login, so a change by support applies within the cache's TTL.
+  const logins = new LoginCache<AuthenticatedHosting>(async (user, pass) => {
     const hosting = await services.hostings.verifySmtpPassword(user, pass);
-    return hosting && { hostingId: hosting.id, serviceName: hosting.serviceName };
+    return (
+      hosting && {
+        hostingId: hosting.id,
+        serviceName: hosting.serviceName,
+        senderDomains: hosting.senderDomains,
+      }
+    );
   }, options.loginCache ?? DEFAULT_LOGIN_CACHE);
   const server = createIngestServer(
     {

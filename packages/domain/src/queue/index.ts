@@ -15,6 +15,7 @@ export type { AcceptedMessage, IncomingMessage, SystemMessage } from "./ingest-s
 export { IngestService } from "./ingest-service.ts";
 export { queueCountDrift } from "./queue-count.ts";
 export { summarizeHeaders } from "./raw-message.ts";
+export { uuidV7 } from "./uuid-v7.ts";
 export type { BounceRule, BurstRule };
 
 export interface MailPathOptions {
