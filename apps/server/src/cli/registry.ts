@@ -1,8 +1,15 @@
 import type { Command } from "./command.ts";
 import { hostingCreate } from "./commands/hosting-create.ts";
+import { hostingSenderDomains } from "./commands/hosting-sender-domains.ts";
 import { hostingSmtpPassword } from "./commands/hosting-smtp-password.ts";
 import { reportRun } from "./commands/report-run.ts";
 import { userCreate } from "./commands/user-create.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: each command has its own input type
-export const COMMANDS: Command<any>[] = [userCreate, hostingCreate, hostingSmtpPassword, reportRun];
+export const COMMANDS: Command<any>[] = [
+  userCreate,
+  hostingCreate,
+  hostingSmtpPassword,
+  hostingSenderDomains,
+  reportRun,
+];
