@@ -125,7 +125,8 @@ const OPTIONS: IngestOptions = {
 describe("a message that can never be stored", () => {
   it("alone gets a permanent refusal, and every other message of its batch is stored", async () => {
     const repo = new FaultyRepository(w.db);
-    const ingest = new IngestService(repo, w.clock, OPTIONS);
+    const logged: string[] = [];
+    const ingest = new IngestService(repo, w.clock, { ...OPTIONS, log: (t) => logged.push(t) });
     const good = (n: number, hostingId: string) =>
       Array.from({ length: n }, (_, i) => message(hostingId, `Subject: ok ${hostingId} ${i}`));
     const batch = [
@@ -143,6 +144,11 @@ describe("a message that can never be stored", () => {
     expect(await rowsOf(w.hosting.id)).toHaveLength(3);
     // Split in halves, not retried one by one: 17 items cost far fewer than 17 transactions.
     expect(repo.batches).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(17)));
+    // the operator sees why
+    expect(logged[0]).toMatch(
+      /^a batch of 17 messages failed, stored again in halves: .*"not a number"/,
+    );
+    expect(logged.at(-1)).toMatch(/^message refused, the database cannot store it: /);
 
     // Sent again it is refused again, straight away: nothing is deferred forever.
     const again = await acceptAll(ingest, [message(w.hosting.id, "Subject: UNSTORABLE")]);

@@ -66,10 +66,16 @@ export class IngestService {
         try {
           return await this.storeBatch(items);
         } catch (error) {
+          const text = error instanceof Error ? error.message : String(error);
           if (items.length === 1 && isPermanentDataError(error)) {
-            const text = error instanceof Error ? error.message : String(error);
             this.options.log?.(`message refused, the database cannot store it: ${text}`, error);
             return [unstorableMessage(error)];
+          }
+          if (items.length > 1 && !isStoreFailure(error)) {
+            this.options.log?.(
+              `a batch of ${items.length} messages failed, stored again in halves: ${text}`,
+              error,
+            );
           }
           throw error;
         }
