@@ -2,6 +2,7 @@ import type { Me } from "@scripts-email/contracts";
 import { useEffect, useRef } from "react";
 import { ErrorAlert, Loading } from "./components/error-message.tsx";
 import { LanguageSwitch } from "./components/language-switch.tsx";
+import { AccountPage } from "./features/account/components/account-page.tsx";
 import { CaptureModeBanner } from "./features/app-info/components/capture-mode-banner.tsx";
 import { useMe } from "./features/auth/api/get-me.ts";
 import { LoginForm } from "./features/auth/components/login-form.tsx";
@@ -25,6 +26,8 @@ function Page(props: { route: Route; user: Me }) {
     case "audit":
       if (user.role === "support") return <AuditPage serviceName={route.serviceName} />;
       break;
+    case "account":
+      return <AccountPage user={user} />;
   }
   return (
     <>
@@ -74,6 +77,9 @@ function Layout(props: { user: Me }) {
               {t("web.nav.audit")}
             </Link>
           )}
+          <Link href={paths.account()} aria-current={route.name === "account" ? "page" : undefined}>
+            {t("web.nav.account")}
+          </Link>
         </nav>
         <div className="topbar-end">
           <LanguageSwitch />

@@ -123,23 +123,32 @@ export function createServices(options: ServicesOptions): Services {
     options: reportOptions,
   });
 
+  const authRepository = new AuthRepository(options.db);
+  // a wrong current password (password change) counts as a failed sign-in of that address
+  const loginThrottle = {
+    maxFailedLogins: options.maxFailedLogins ?? DEFAULT_MAX_FAILED_LOGINS,
+    loginWindowMs: options.loginWindowMs ?? DEFAULT_LOGIN_WINDOW_MS,
+    loginDelayBaseMs: options.loginDelayBaseMs ?? 1_000,
+    loginDelayMaxMs: options.loginDelayMaxMs ?? 5 * 60_000,
+  };
+
   return {
     clock,
     mail,
     users: createUserService({ users: userRepository, clock }),
     auth: createAuthService({
-      auth: new AuthRepository(options.db),
+      auth: authRepository,
       users: userRepository,
       clock,
-      options: {
-        sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
-        maxFailedLogins: options.maxFailedLogins ?? DEFAULT_MAX_FAILED_LOGINS,
-        loginWindowMs: options.loginWindowMs ?? DEFAULT_LOGIN_WINDOW_MS,
-        loginDelayBaseMs: options.loginDelayBaseMs ?? 1_000,
-        loginDelayMaxMs: options.loginDelayMaxMs ?? 5 * 60_000,
-      },
+      options: { sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, ...loginThrottle },
     }),
-    account: createAccountService({ account: new AccountRepository(options.db), audit, clock }),
+    account: createAccountService({
+      account: new AccountRepository(options.db),
+      auth: authRepository,
+      audit,
+      clock,
+      throttle: loginThrottle,
+    }),
     hostings: createHostingService({
       hostings: hostingRepository,
       users: userRepository,

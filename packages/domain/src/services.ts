@@ -110,14 +110,26 @@ export interface AccountService {
   /** Deletes one of the actor's own tokens at once; anyone else's is DomainError("not_found"). */
   revokeApiToken(actor: Actor, id: string): Promise<void>;
   /**
-   * Needs the current password (else validation_failed on `currentPassword`); the new one obeys
+   * Needs the current password (else validation_failed on `currentPassword`; repeated wrong
+   * ones are throttled as failed sign-ins, DomainError("too_many_attempts")); the new one obeys
    * the rule of user creation. Ends every session of the user but `keepSessionId` and every API
    * token; audited.
    */
   changePassword(
     actor: Actor,
-    input: { currentPassword: string; newPassword: string; keepSessionId: string | null },
+    input: {
+      currentPassword: string;
+      newPassword: string;
+      keepSessionId: string | null;
+      /** Where the request came from: wrong current passwords count as failed sign-ins there. */
+      clientAddress?: string | null;
+    },
   ): Promise<void>;
+  /**
+   * The operator's reset (CLI), without the current password: ends every session and API token
+   * of the user (DomainError("not_found") for an unknown address); audited as the system.
+   */
+  resetPassword(email: string, newPassword: string): Promise<{ sessions: number; tokens: number }>;
   /** Deletes expired sessions, and tokens a week after they expired. Returns how many. */
   pruneExpired(): Promise<number>;
 }

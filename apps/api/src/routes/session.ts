@@ -107,6 +107,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (
         currentPassword: request.body.currentPassword,
         newPassword: request.body.newPassword,
         keepSessionId: request.auth.session.sessionId,
+        clientAddress: request.ip,
       });
       return reply.code(204).send();
     },

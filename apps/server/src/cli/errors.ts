@@ -27,7 +27,9 @@ export function describeDomainError(error: DomainError): string {
     case "not_found":
       return field === "owner"
         ? "No user has the --owner address: create the owner first with user:create."
-        : "No hosting has this service name.";
+        : field === "email"
+          ? "No user has this --email address."
+          : "No hosting has this service name.";
     case "validation_failed":
       return flag ? `${flag} is not valid.` : "Some options are not valid.";
     default: {

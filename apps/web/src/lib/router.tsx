@@ -36,6 +36,7 @@ export type Route =
   | { name: "hostings" }
   | { name: "hosting"; serviceName: string }
   | { name: "audit"; serviceName: string | undefined }
+  | { name: "account" }
   | { name: "notFound" };
 
 export function matchRoute(location: Location): Route {
@@ -43,6 +44,7 @@ export function matchRoute(location: Location): Route {
   if (path === "/" || path === "/hostings") return { name: "hostings" };
   const hosting = /^\/hostings\/([^/]+)$/.exec(path);
   if (hosting?.[1]) return { name: "hosting", serviceName: decodeURIComponent(hosting[1]) };
+  if (path === "/account") return { name: "account" };
   if (path === "/audit") {
     return { name: "audit", serviceName: location.search.get("serviceName") ?? undefined };
   }
@@ -52,6 +54,7 @@ export function matchRoute(location: Location): Route {
 export const paths = {
   hostings: () => "/",
   hosting: (serviceName: string) => `/hostings/${encodeURIComponent(serviceName)}`,
+  account: () => "/account",
   audit: (serviceName?: string) =>
     serviceName ? `/audit?serviceName=${encodeURIComponent(serviceName)}` : "/audit",
 };

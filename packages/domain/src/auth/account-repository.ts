@@ -38,18 +38,28 @@ export class AccountRepository extends BaseRepository {
     return this.db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
   }
 
+  userByEmail(email: string): Promise<{ id: string; passwordHash: string } | null> {
+    return this.db.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
+  }
+
   /**
-   * Sets the new hash, if the old one is still `oldHash` (else null: changed meanwhile), and ends
+   * Sets the new hash, if the old one is still `oldHash` (else null: changed meanwhile; null
+   * `oldHash`: whatever it was), and ends
    * every credential made with the old password: all sessions but `keepSessionId`, all API
    * tokens. Returns how many of each ended.
    */
   async replacePassword(
     tx: Tx,
-    change: { userId: string; oldHash: string; newHash: string; keepSessionId: string | null },
+    change: {
+      userId: string;
+      oldHash: string | null;
+      newHash: string;
+      keepSessionId: string | null;
+    },
   ): Promise<{ sessions: number; tokens: number } | null> {
     const { userId, keepSessionId } = change;
     const updated = await tx.user.updateMany({
-      where: { id: userId, passwordHash: change.oldHash },
+      where: { id: userId, ...(change.oldHash === null ? {} : { passwordHash: change.oldHash }) },
       data: { passwordHash: change.newHash },
     });
     if (updated.count !== 1) return null;

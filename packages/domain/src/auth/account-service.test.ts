@@ -132,6 +132,34 @@ describe("password change", () => {
     await expect(w.services.auth.login("owner@example.org", PASSWORD)).resolves.toBeDefined();
   });
 
+  it("slows down guesses at the current password like failed sign-ins", async () => {
+    const change = (currentPassword: string) =>
+      w.services.account
+        .changePassword(w.customer, {
+          currentPassword,
+          newPassword: "a new password",
+          keepSessionId: null,
+          clientAddress: "203.0.113.9",
+        })
+        .catch((e) => e);
+    for (let i = 0; i < 5; i++) {
+      expect(await change(`guess ${i}`)).toMatchObject({ code: "validation_failed" });
+    }
+    expect(await w.db.prisma.loginAttempt.count({ where: { succeeded: false } })).toBe(5);
+    // even the right password waits now, and so does a sign-in from that client
+    expect(await change(PASSWORD)).toMatchObject({ code: "too_many_attempts" });
+    expect(
+      await errorCode(w.services.auth.login("owner@example.org", PASSWORD, "203.0.113.9")),
+    ).toBe("too_many_attempts");
+    w.clock.advance(1_000);
+    expect(await change(PASSWORD)).toBeUndefined();
+    await w.services.account.changePassword(w.customer, {
+      currentPassword: "a new password",
+      newPassword: PASSWORD,
+      keepSessionId: null,
+    });
+  });
+
   it("ends the user's other sessions and every token, keeps the current session, is audited", async () => {
     const current = await w.services.auth.login("owner@example.org", PASSWORD);
     const elsewhere = await w.services.auth.login("owner@example.org", PASSWORD);

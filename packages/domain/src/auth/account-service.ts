@@ -1,5 +1,5 @@
 import type { ApiToken } from "@scripts-email/contracts";
-import type { Actor } from "../actor.ts";
+import { type Actor, SYSTEM } from "../actor.ts";
 import type { InternalAuditService } from "../audit/audit-service.ts";
 import { type Clock, DAY } from "../clock.ts";
 import { DomainError } from "../errors.ts";
@@ -7,6 +7,14 @@ import type { AccountService } from "../services.ts";
 import { hashPassword, verifyPassword } from "../shared/secrets.ts";
 import { assertPassword } from "../user/user-service.ts";
 import type { AccountRepository } from "./account-repository.ts";
+import type { AuthRepository } from "./auth-repository.ts";
+import {
+  FAILURE_HISTORY,
+  type LoginThrottleOptions,
+  loginClientKey,
+  loginWaitMs,
+  throttledError,
+} from "./login-throttle.ts";
 
 /** An expired token stays listed (as expired) this long, so its owner can see why it stopped. */
 export const EXPIRED_TOKEN_KEPT_MS = 7 * DAY;
@@ -36,10 +44,36 @@ function userOf(actor: Actor): Extract<Actor, { kind: "user" }> {
 
 export function createAccountService(deps: {
   account: AccountRepository;
+  auth: AuthRepository;
   audit: InternalAuditService;
   clock: Clock;
+  throttle: LoginThrottleOptions;
 }): AccountService {
-  const { account, audit, clock } = deps;
+  const { account, auth, audit, clock, throttle } = deps;
+
+  /**
+   * Whoever holds a session (a borrowed computer, a stolen cookie) could otherwise guess the
+   * current password at will and then take the account: guesses here are failed sign-ins of the
+   * address from that client, slowed down like those.
+   */
+  async function checkCurrentPassword(
+    email: string,
+    clientAddress: string | null | undefined,
+    hash: string | undefined,
+    password: string,
+  ): Promise<boolean> {
+    const client = loginClientKey(clientAddress);
+    const now = clock.now();
+    const since = new Date(now.getTime() - throttle.loginWindowMs);
+    const failures = await auth.recentFailures(email, client, since, FAILURE_HISTORY);
+    const waitMs = loginWaitMs(failures, now, throttle);
+    if (waitMs > 0) throw throttledError(waitMs);
+    const ok = await verifyPassword(hash ?? null, password);
+    if (!ok)
+      await auth.recordLoginAttempt({ email, clientAddress: client, succeeded: false, at: now });
+    return ok;
+  }
+
   return {
     async listApiTokens(actor) {
       const user = userOf(actor);
@@ -61,7 +95,13 @@ export function createAccountService(deps: {
     async changePassword(actor, input) {
       const user = userOf(actor);
       const stored = await account.passwordHashOf(user.userId);
-      if (!stored || !(await verifyPassword(stored.passwordHash, input.currentPassword))) {
+      const ok = await checkCurrentPassword(
+        user.email,
+        input.clientAddress,
+        stored?.passwordHash,
+        input.currentPassword,
+      );
+      if (!stored || !ok) {
         throw new DomainError(
           "validation_failed",
           { field: "currentPassword" },
@@ -97,6 +137,35 @@ export function createAccountService(deps: {
           },
           tx,
         );
+      });
+    },
+
+    async resetPassword(email, newPassword) {
+      assertPassword(newPassword);
+      const user = await account.userByEmail(email.trim().toLowerCase());
+      if (!user) throw new DomainError("not_found", { field: "email" });
+      const newHash = await hashPassword(newPassword);
+      return account.transaction(async (tx) => {
+        const ended = await account.replacePassword(tx, {
+          userId: user.id,
+          oldHash: null,
+          newHash,
+          keepSessionId: null,
+        });
+        const counts = ended ?? { sessions: 0, tokens: 0 };
+        await audit.record(
+          {
+            actor: SYSTEM,
+            action: "account.password_reset",
+            details: {
+              email: email.trim().toLowerCase(),
+              sessionsEnded: counts.sessions,
+              tokensRevoked: counts.tokens,
+            },
+          },
+          tx,
+        );
+        return counts;
       });
     },
 
