@@ -1,5 +1,6 @@
 export { createFileCapture } from "./delivery/file-capture.ts";
 export type { Relay } from "./delivery/relay.ts";
+export { relayUrlProblem } from "./delivery/relay-tls.ts";
 export { createSmtpRelay, type SmtpRelayOptions } from "./delivery/smtp-relay.ts";
 export {
   createDeliveryWorker,

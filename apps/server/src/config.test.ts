@@ -136,6 +136,18 @@ describe("loadConfig", () => {
     [{ SMTP_PORT: "0" }, /SMTP_PORT must be a port number between 1 and 65535/],
     [{ DATABASE_URL: "mysql://x@y/z" }, /DATABASE_URL must be a URL like postgresql:\/\//],
     [{ SMTP_RELAY_URL: "relay.example.org" }, /SMTP_RELAY_URL must be a URL like smtp:\/\//],
+    [
+      { SMTP_RELAY_URL: "smtp://u:p@relay.example?tls=insecure" },
+      /SMTP_RELAY_URL tls=insecure is not a TLS policy: use tls=required, tls=opportunistic or tls=none/,
+    ],
+    [
+      { SMTP_RELAY_URL: "smtp://u:p@relay.example?tls=none" },
+      /SMTP_RELAY_URL tls=none with credentials would send the relay password in clear/,
+    ],
+    [
+      { SMTP_RELAY_URL: "smtp://relay.example?ca=/nonexistent/ca.pem" },
+      /ca=\/nonexistent\/ca\.pem cannot be read/,
+    ],
     [{ ROLES: "api,web" }, /ROLES must list roles among api, smtp, worker, scheduler/],
     [{ ROLES: " , " }, /ROLES must list roles among/],
     [{ COOKIE_SECURE: "maybe" }, /COOKIE_SECURE must be true or false/],

@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import path from "node:path";
 import { isReportTime, isTimeZone, parseWebhookNetworks } from "@scripts-email/domain";
+import { relayUrlProblem } from "@scripts-email/mta";
 import { z } from "zod";
 
 export const ROLE_NAMES = ["api", "smtp", "worker", "scheduler"] as const;
@@ -74,7 +75,14 @@ const configSchema = z.object({
   ).optional(),
   DATA_DIR: z.string().min(1).default("./data"),
   SMTP_PORT: port(2525),
-  SMTP_RELAY_URL: urlWithProtocols(["smtp:", "smtps:"], "smtp://user:password@host:587").optional(),
+  // The TLS policy and CA file ride in the URL (relay-tls.ts): one place, checked at start-up.
+  SMTP_RELAY_URL: z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = relayUrlProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .optional(),
   ROLES: roles,
   SMTP_TLS_KEY_FILE: z.string().min(1).optional(),
   SMTP_TLS_CERT_FILE: z.string().min(1).optional(),

@@ -1,6 +1,7 @@
 import net from "node:net";
 import os from "node:os";
 import tls from "node:tls";
+import { isLoopback, type RelayTlsMode } from "./relay-tls.ts";
 
 /** One reply of the server: its code and its full text (lines joined with "\n", codes kept). */
 export interface SmtpReply {
@@ -25,10 +26,12 @@ export class SmtpError extends Error {
 export interface SmtpConnectOptions {
   host: string;
   port: number;
-  /** TLS from the first byte (smtps://); otherwise STARTTLS when the server offers it. */
+  /** TLS from the first byte (smtps://); otherwise STARTTLS as `tls` says. */
   secure: boolean;
-  /** false accepts a private or self-signed certificate. */
-  rejectUnauthorized: boolean;
+  /** See RelayTlsMode; a certificate is always verified against `host` (and `ca` when given). */
+  tls: RelayTlsMode;
+  /** PEM trust anchors replacing the system's. */
+  ca?: Buffer;
   user?: string;
   pass?: string;
   /** Longest wait for connect or any reply; an idle connection is closed after it too. */
@@ -100,12 +103,7 @@ export class SmtpConnection {
   /** Connects and readies a session (greeting, EHLO, STARTTLS, AUTH); throws an SmtpError. */
   static async open(options: SmtpConnectOptions): Promise<SmtpConnection> {
     const socket = options.secure
-      ? tls.connect({
-          host: options.host,
-          port: options.port,
-          rejectUnauthorized: options.rejectUnauthorized,
-          ...(net.isIP(options.host) ? {} : { servername: options.host }),
-        })
+      ? tls.connect({ ...tlsOptions(options), port: options.port })
       : net.connect({ host: options.host, port: options.port });
     const connection = new SmtpConnection(options, socket);
     try {
@@ -124,6 +122,11 @@ export class SmtpConnection {
 
   get pipelining(): boolean {
     return this.extensions.has("PIPELINING");
+  }
+
+  /** The session runs over TLS (smtps:// or after STARTTLS), its certificate verified. */
+  get encrypted(): boolean {
+    return this.socket instanceof tls.TLSSocket;
   }
 
   /**
@@ -246,14 +249,29 @@ export class SmtpConnection {
       throw new SmtpError("EPROTOCOL", `Relay greeting: ${greeting!.text}`, greeting);
     }
     await this.hello();
-    if (!this.options.secure && this.extensions.has("STARTTLS")) {
+    const { secure, tls: mode, user } = this.options;
+    if (!secure && mode !== "none" && this.extensions.has("STARTTLS")) {
       const reply = await this.command("STARTTLS\r\n");
       if (reply.code !== 220) throw new SmtpError("ETLS", `STARTTLS: ${reply.text}`, reply);
       await this.upgrade();
       await this.hello();
+    } else if (!secure && mode === "required") {
+      // A relay that does not offer STARTTLS, or a network that strips it: mail waits.
+      throw new SmtpError(
+        "ETLS",
+        "The relay did not offer STARTTLS and SMTP_RELAY_URL requires TLS (tls=required); nothing was sent",
+      );
     }
-    if (this.options.user !== undefined)
-      await this.login(this.options.user, this.options.pass ?? "");
+    if (user === undefined) return;
+    // Whatever the policy says, a password never crosses a network in clear (the peer address
+    // is the one connected to, so a name that resolved elsewhere does not count as loopback).
+    if (!this.encrypted && !isLoopback(this.socket.remoteAddress ?? "")) {
+      throw new SmtpError(
+        "ETLS",
+        "Not authenticating to the relay in clear text: the session is not encrypted (no STARTTLS offered) and the relay is not on loopback; nothing was sent",
+      );
+    }
+    await this.login(user, this.options.pass ?? "");
   }
 
   private async hello(): Promise<void> {
@@ -303,11 +321,9 @@ export class SmtpConnection {
     plain.off("close", this.onSocketClose);
     plain.off("timeout", this.onTimeout);
     plain.setTimeout(0);
-    const secure = tls.connect({
-      socket: plain,
-      rejectUnauthorized: this.options.rejectUnauthorized,
-      ...(net.isIP(this.options.host) ? {} : { servername: this.options.host }),
-    });
+    // host given too: without it Node checks the certificate against "localhost" when the
+    // relay is named by an IP address.
+    const secure = tls.connect({ ...tlsOptions(this.options), socket: plain });
     this.socket = secure;
     this.attach(secure);
     return new Promise((resolve, reject) => {
@@ -442,6 +458,16 @@ function replyCode(line: string): number {
   const sep = line.charCodeAt(3);
   if (line.length > 3 && sep !== 32 && sep !== 45) return 0;
   return a * 100 + b * 10 + c;
+}
+
+/** Certificates verified against the relay's name (SNI when it is a name), with `ca` if given. */
+function tlsOptions(options: SmtpConnectOptions): tls.ConnectionOptions {
+  return {
+    host: options.host,
+    rejectUnauthorized: true,
+    ...(options.ca ? { ca: options.ca } : {}),
+    ...(net.isIP(options.host) ? {} : { servername: options.host }),
+  };
 }
 
 function asSmtpError(error: unknown): SmtpError {

@@ -1,5 +1,8 @@
-import type { RecipientResult } from "@scripts-email/domain";
+import type { DeliveryJob, RecipientResult } from "@scripts-email/domain";
+import { classifyRefusal, type Stage } from "./failure-kind.ts";
 import type { Relay } from "./relay.ts";
+import { fitForRelay } from "./relay-content.ts";
+import { parseRelayUrl } from "./relay-tls.ts";
 import {
   SmtpConnection,
   type SmtpConnectOptions,
@@ -10,8 +13,8 @@ import {
 
 export interface SmtpRelayOptions {
   /**
-   * `smtp://user:pass@host:port` (or `smtps://`); `?tls=insecure` accepts a private certificate.
-   * Over smtp:// the session is upgraded with STARTTLS whenever the relay offers it.
+   * `smtp://user:pass@host:port?tls=required|opportunistic|none&ca=/path/ca.pem` (or
+   * `smtps://`): see parseRelayUrl for the TLS policy and its default.
    */
   url: string;
   /** Connections kept open to the relay; 10 by default. */
@@ -25,18 +28,9 @@ const MAX_MESSAGES_PER_CONNECTION = 1000;
 
 /** Relays through the upstream server over a pool of reused SMTP connections. */
 export function createSmtpRelay(options: SmtpRelayOptions): Relay {
-  const url = new URL(options.url);
-  const secure = url.protocol === "smtps:";
   const connect: SmtpConnectOptions = {
-    host: url.hostname.replace(/^\[(.*)\]$/, "$1"),
-    port: Number(url.port || (secure ? 465 : 25)),
-    secure,
-    // A relay with a private certificate on the provider's own network is common.
-    rejectUnauthorized: url.searchParams.get("tls") !== "insecure",
+    ...parseRelayUrl(options.url),
     timeoutMs: (options.timeoutSeconds ?? 60) * 1000,
-    ...(url.username
-      ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
-      : {}),
   };
   const pool = new ConnectionPool(connect, options.maxConnections ?? 10);
   return {
@@ -54,17 +48,42 @@ export function createSmtpRelay(options: SmtpRelayOptions): Relay {
           outcome: "deferred",
           code: e.reply?.code ?? null,
           text: e.reply?.text ?? `${e.code}: ${e.message}`,
+          kind: "relay",
         }));
       }
       try {
-        const replies = await connection.send(job.envelopeFrom, job.recipients, job.raw);
-        return recipientResults(job.recipients, replies);
+        return await deliverOn(connection, job);
       } finally {
         pool.release(connection);
       }
     },
     close: () => pool.close(),
   };
+}
+
+/** One job on an open session: made to fit what the relay offered, then sent. */
+async function deliverOn(connection: SmtpConnection, job: DeliveryJob): Promise<RecipientResult[]> {
+  let fit: Awaited<ReturnType<typeof fitForRelay>>;
+  try {
+    fit = await fitForRelay(job, connection.extensions);
+  } catch {
+    // A MIME structure mailsplit cannot read: sent as it is, as before any conversion.
+    fit = { raw: job.raw, unsendable: new Set(), text: "" };
+  }
+  const sendable = job.recipients.filter((r) => !fit.unsendable.has(r));
+  const replies =
+    sendable.length > 0 ? await connection.send(job.envelopeFrom, sendable, fit.raw) : null;
+  const results = replies ? recipientResults(sendable, replies) : [];
+  return job.recipients.map(
+    (recipient) =>
+      results.find((r) => r.recipient === recipient) ?? {
+        recipient,
+        outcome: "failed",
+        code: null,
+        text: fit.text,
+        kind: "message",
+      },
+  );
 }
 
 type Waiter = (connection: SmtpConnection | null) => void;
@@ -154,14 +173,13 @@ function asError(error: unknown): SmtpError {
   return new SmtpError("ECONNECTION", error instanceof Error ? error.message : String(error));
 }
 
-/** A refusal: 5xx fails, anything else (4xx, or a reply that makes no sense there) defers. */
-function fromReply(recipient: string, reply: SmtpReply): RecipientResult {
-  return {
-    recipient,
-    outcome: reply.code >= 500 ? "failed" : "deferred",
-    code: reply.code,
-    text: reply.text,
-  };
+/**
+ * A refusal: a 5xx fails unless it is the relay's own fault (see classifyRefusal); anything
+ * else (4xx, or a reply that makes no sense there) defers.
+ */
+function fromReply(recipient: string, stage: Stage, reply: SmtpReply): RecipientResult {
+  const { kind, outcome } = classifyRefusal(stage, reply);
+  return { recipient, outcome, code: reply.code, text: reply.text, kind };
 }
 
 /** A step that never got its reply: the session broke (connection lost, timeout, 421). */
@@ -173,26 +191,27 @@ function fromError(recipient: string, error: SmtpError | undefined): RecipientRe
     text:
       error?.reply?.text ??
       (error ? `${error.code}: ${error.message}` : "EPROTOCOL: incomplete SMTP transaction"),
+    kind: "relay",
   };
 }
 
 /**
  * Each recipient's fate: MAIL refused → all; RCPT refused → that recipient; DATA or the content
- * refused → every accepted recipient; the final 2xx → delivered with its text. 5xx fails, 4xx
- * and a broken session defer.
+ * refused → every accepted recipient; the final 2xx → delivered with its text. 5xx fails (but
+ * the relay's own refusals defer), 4xx and a broken session defer.
  */
 function recipientResults(recipients: string[], r: TransactionReplies): RecipientResult[] {
   const { mail, data, final, error } = r;
   return recipients.map((recipient, i) => {
     if (!mail) return fromError(recipient, error);
-    if (mail.code >= 300) return fromReply(recipient, mail);
+    if (mail.code >= 300) return fromReply(recipient, "mail", mail);
     const rcpt = r.rcpt[i];
     if (!rcpt) return fromError(recipient, error);
-    if (rcpt.code >= 300) return fromReply(recipient, rcpt);
+    if (rcpt.code >= 300) return fromReply(recipient, "rcpt", rcpt);
     if (!data) return fromError(recipient, error);
-    if (data.code !== 354) return fromReply(recipient, data);
+    if (data.code !== 354) return fromReply(recipient, "data", data);
     if (!final) return fromError(recipient, error);
-    if (final.code >= 300) return fromReply(recipient, final);
+    if (final.code >= 300) return fromReply(recipient, "content", final);
     return { recipient, outcome: "delivered", code: final.code, text: final.text };
   });
 }

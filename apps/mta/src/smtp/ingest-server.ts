@@ -10,6 +10,7 @@ import type {
 } from "smtp-server";
 import { AuthThrottle, type AuthThrottleOptions, DEFAULT_AUTH_THROTTLE } from "./auth-throttle.ts";
 import { isEnvelopeAddress } from "./envelope-address.ts";
+import { fitLineLength } from "./line-length.ts";
 import { checkMessage } from "./message-hygiene.ts";
 import { PromptSmtpServer } from "./prompt-smtp-server.ts";
 import { checkEnvelopeSender } from "./sender-check.ts";
@@ -216,10 +217,16 @@ export function createIngestServer(
         answer(smtpError(prepared.code, prepared.text));
         return;
       }
-      const work = store(prepared.raw, session, prepared.id).then(
-        (reply) => answer(null, reply),
-        (error: Error) => answer(error),
-      );
+      const work = fitLineLength(prepared.raw)
+        .then((fit) => {
+          if (fit.ok) return store(fit.raw, session, prepared.id);
+          log.warn({ hosting: hostingOf(session).serviceName, reason: fit.text }, "message refused");
+          throw smtpError(fit.code, fit.text);
+        })
+        .then(
+          (reply) => answer(null, reply),
+          (error: Error) => answer(error),
+        );
       pending.add(work);
       void work.finally(() => pending.delete(work));
     });

@@ -34,6 +34,8 @@ export interface EventRow {
   outcome: "delivered" | "deferred" | "failed" | "expired";
   smtpCode: number | null;
   text: string;
+  /** Failed events only: whose fault (null: unknown, counted as the recipient's). */
+  failureKind?: "recipient" | "message" | "relay" | null;
 }
 
 export type VolumeColumn = "sent" | "errors" | "expired";
@@ -96,6 +98,7 @@ export class DeliveryRepository extends BaseRepository {
       outcome: e.outcome,
       code: e.smtpCode,
       text: e.text,
+      kind: e.failureKind ?? null,
     }));
     const applied = await this.sql.query<{ id: string }>(
       `WITH applied AS (
@@ -110,11 +113,12 @@ export class DeliveryRepository extends BaseRepository {
         RETURNING m.id, m."hostingId", u.status),
       events AS (
         INSERT INTO "DeliveryEvent" (id, "messageId", "hostingId", recipient, at, outcome,
-                                     "smtpCode", text)
+                                     "smtpCode", text, "failureKind")
         SELECT e.id, e.message, a."hostingId", e.recipient, $3::timestamptz,
-               e.outcome::"DeliveryOutcome", e.code, e.text
+               e.outcome::"DeliveryOutcome", e.code, e.text, e.kind::"FailureKind"
           FROM jsonb_to_recordset($2::jsonb)
-               AS e(id uuid, message uuid, recipient text, outcome text, code int, text text)
+               AS e(id uuid, message uuid, recipient text, outcome text, code int, text text,
+                    kind text)
           JOIN applied a ON a.id = e.message
         RETURNING "hostingId", outcome),
       counts AS (

@@ -24,11 +24,16 @@ export interface DeliveryJob {
   lease: Date;
 }
 
+/** Whose fault a failure is; only `recipient` counts in the bounce ratio (see protection). */
+export type FailureKind = "recipient" | "message" | "relay";
+
 export interface RecipientResult {
   recipient: string;
   outcome: "delivered" | "deferred" | "failed";
   code: number | null;
   text: string;
+  /** For a result not delivered: whose fault (a deferral's kind is kept if it runs out of time). */
+  kind?: FailureKind;
 }
 
 export interface DeliveryOptions {
@@ -110,6 +115,7 @@ export class DeliveryService {
         outcome,
         smtpCode: r.code,
         text: text.slice(0, 1000),
+        failureKind: outcome === "failed" ? (r.kind ?? null) : null,
       });
     }
     const finished = deferred === 0;
