@@ -16,6 +16,11 @@ export const emailStatus = z.object({
   reportRecipient: z.string().nullable(),
   /** Where alerts are also posted as JSON; null when none is set. */
   alertWebhookUrl: z.string().nullable(),
+  /**
+   * The webhook's signing key, only in the answer to the change that made it (a new URL or a
+   * rotation): it is never shown again. Deliveries carry `X-Scripts-Email-Signature`.
+   */
+  alertWebhookSecret: z.string().optional(),
   sent: z.number().int(),
   sentToday: z.number().int(),
   maxPerDay: z.number().int(),
@@ -29,7 +34,10 @@ export const emailStatus = z.object({
 });
 export type EmailStatus = z.infer<typeof emailStatus>;
 
-/** Only https://, or http:// to this machine's loopback address (a local receiver). */
+/**
+ * Only https://, or http:// to this machine's loopback address (a local receiver, which the
+ * server still refuses unless its operator allows loopback in ALERT_WEBHOOK_ALLOW_NETWORKS).
+ */
 export const webhookUrl = z
   .string()
   .trim()
@@ -56,10 +64,16 @@ export const updateEmailSettings = z
     reportRecipient: emailAddress.optional(),
     /** null: no webhook. */
     alertWebhookUrl: webhookUrl.nullable().optional(),
+    /** true: a new signing key for the webhook (the old one stops working at once). */
+    rotateAlertWebhookSecret: z.literal(true).optional(),
   })
-  .refine((s) => s.reportRecipient !== undefined || s.alertWebhookUrl !== undefined, {
-    message: "must change the report recipient, the alert webhook or both",
-  });
+  .refine(
+    (s) =>
+      s.reportRecipient !== undefined ||
+      s.alertWebhookUrl !== undefined ||
+      s.rotateAlertWebhookSecret !== undefined,
+    { message: "must change the report recipient, the alert webhook or its key" },
+  );
 export type UpdateEmailSettings = z.infer<typeof updateEmailSettings>;
 
 export const reason = z

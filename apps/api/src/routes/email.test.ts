@@ -116,6 +116,57 @@ describe("PUT /api/hostings/:serviceName/email", () => {
     expect(removed.json().alertWebhookUrl).toBeNull();
   });
 
+  it("shows the webhook's signing key once, in the answer that made it, and rotates it", async () => {
+    const set = await call(t.app, w.owner, "PUT", url, {
+      alertWebhookUrl: "https://hooks.example.com/signed",
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    const first = set.json().alertWebhookSecret;
+    expect(first).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    const stored = await t.db.prisma.hosting.findUniqueOrThrow({ where: { id: w.hosting.id } });
+    expect(stored.alertWebhookSecret).toBe(first);
+    // never again: not in the page, not when something else changes, not for the same URL
+    const page = await call(t.app, w.owner, "GET", url);
+    expect(page.json()).not.toHaveProperty("alertWebhookSecret");
+    expect(page.body).not.toContain(first);
+    const other = await call(t.app, w.owner, "PUT", url, { reportRecipient: "ok@example.com" });
+    expect(other.json()).not.toHaveProperty("alertWebhookSecret");
+    const same = await call(t.app, w.owner, "PUT", url, {
+      alertWebhookUrl: "https://hooks.example.com/signed",
+    });
+    expect(same.json()).not.toHaveProperty("alertWebhookSecret");
+
+    const rotated = await call(t.app, w.owner, "PUT", url, { rotateAlertWebhookSecret: true });
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    expect(rotated.json().alertWebhookSecret).toMatch(/^whsec_/);
+    expect(rotated.json().alertWebhookSecret).not.toBe(first);
+
+    const removed = await call(t.app, w.owner, "PUT", url, { alertWebhookUrl: null });
+    expect(removed.json()).not.toHaveProperty("alertWebhookSecret");
+    const gone = await t.db.prisma.hosting.findUniqueOrThrow({ where: { id: w.hosting.id } });
+    expect(gone.alertWebhookSecret).toBeNull();
+    // no webhook, no key to rotate
+    const none = await call(t.app, w.owner, "PUT", url, { rotateAlertWebhookSecret: true });
+    expect(none.statusCode).toBe(400);
+  });
+
+  it.each([
+    "https://169.254.169.254/latest/meta-data/",
+    "https://10.0.0.8/x",
+    "https://[::ffff:127.0.0.1]/x",
+    "https://0x7f000001/x",
+    "https://127.1/x",
+    "http://127.0.0.1:8080/x",
+    "http://localhost/x",
+  ])("refuses the internal alert webhook URL %s", async (alertWebhookUrl) => {
+    const res = await call(t.app, w.owner, "PUT", url, { alertWebhookUrl });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields.map((f: { path: string }) => f.path)).toContain(
+      "alertWebhookUrl",
+    );
+    expect(res.json().error.message).toMatch(/internal network address/);
+  });
+
   it.each([
     "http://hooks.example.com/x",
     "ftp://hooks.example.com/x",

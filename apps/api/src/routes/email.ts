@@ -43,7 +43,10 @@ export const emailRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { se
         summary: "Change the address that receives the daily error report and alerts",
         description:
           "`alertWebhookUrl` (optional): alerts are also posted there as JSON " +
-          "`{kind, serviceName, at, details}`; null removes it, absent leaves it as it is.",
+          "`{kind, serviceName, at, details}`; null removes it, absent leaves it as it is. " +
+          "Internal addresses are refused (see docs/webhooks.md). A new URL, or " +
+          "`rotateAlertWebhookSecret: true`, makes a new signing key, returned once as " +
+          "`alertWebhookSecret` in this answer and never shown again.",
         security: SIGNED_IN,
         params: serviceNameParams,
         body: updateEmailSettings,

@@ -87,6 +87,7 @@ export async function runCli(
       db,
       mail: mailPathOptions(config),
       reports: reportOptions(config),
+      webhookAllowNetworks: config.alertWebhookAllowNetworks,
     });
     await command.execute(services, input, io);
     return EXIT.ok;

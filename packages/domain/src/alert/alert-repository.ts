@@ -32,6 +32,8 @@ export interface ClaimedWebhook {
   webhookUrl: string;
   webhookAttempts: number;
   lease: Date;
+  /** The hosting's signing key now (a rotation applies to alerts still waiting too). */
+  secret: string | null;
 }
 
 export class AlertRepository extends BaseRepository {
@@ -107,7 +109,8 @@ export class AlertRepository extends BaseRepository {
         FROM due, "Hosting" h
        WHERE a.id = due.id AND h.id = a."hostingId"
       RETURNING a.id::text AS id, a.kind::text AS kind, a.at, h."serviceName", a.details,
-                a."webhookUrl", a."webhookAttempts", a."webhookNextAt" AS lease`;
+                a."webhookUrl", a."webhookAttempts", a."webhookNextAt" AS lease,
+                h."alertWebhookSecret" AS secret`;
   }
 
   /** Records an attempt's result, unless the lease was lost meanwhile. */

@@ -152,7 +152,7 @@ export function createAlertService(deps: {
           details: w.details,
         };
         try {
-          await send(w.webhookUrl, payload, options.webhookTimeoutMs);
+          await send(w.webhookUrl, payload, options.webhookTimeoutMs, w.secret);
           await repo.webhookResult(w.id, w.lease, {
             status: "delivered",
             nextAt: null,

@@ -1,6 +1,8 @@
 import type { EmailAction, EmailStatus, StateChange } from "@scripts-email/contracts";
 import { type Actor, actorRoleOf } from "../actor.ts";
 import type { AlertSink } from "../alert/alert-service.ts";
+import { refusedWebhookUrl, type WebhookNetworks } from "../alert/webhook-address.ts";
+import { newWebhookSecret, type WebhookSecretRepository } from "../alert/webhook-secret.ts";
 import type { InternalAuditService } from "../audit/audit-service.ts";
 import type { Clock } from "../clock.ts";
 import { DAY } from "../clock.ts";
@@ -30,6 +32,9 @@ export interface EmailServiceDeps {
   ingest: () => IngestService;
   /** Lazy, like `ingest`: tells owners of automatic blocks and finished purges. */
   alerts?: () => AlertSink;
+  webhookSecrets: WebhookSecretRepository;
+  /** Internal networks the operator lets alert webhooks reach (none by default). */
+  webhookNetworks: WebhookNetworks;
 }
 
 export function createEmailService(deps: EmailServiceDeps): EmailService {
@@ -81,10 +86,43 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
         settings.alertWebhookUrl === undefined
           ? undefined
           : parseWebhookUrl(settings.alertWebhookUrl);
+      if (webhook) {
+        const refused = refusedWebhookUrl(webhook, deps.webhookNetworks);
+        if (refused) {
+          throw new DomainError(
+            "validation_failed",
+            { field: "alertWebhookUrl", reason: refused },
+            "error.validation_failed.webhook_address",
+          );
+        }
+      }
+      const url = webhook === undefined ? hosting.alertWebhookUrl : webhook;
+      if (settings.rotateAlertWebhookSecret && !url) {
+        throw new DomainError("validation_failed", { field: "rotateAlertWebhookSecret" });
+      }
+      let secret: string | undefined;
       await hostings.transaction(async (tx) => {
         if (address !== undefined) await hostings.setReportRecipient(hosting.id, address, tx);
         if (webhook !== undefined) await hostings.setAlertWebhookUrl(hosting.id, webhook, tx);
+        // a new URL gets a new key (the old receiver's key must not sign for the new one)
+        if (webhook === null) await deps.webhookSecrets.setSecret(hosting.id, null, tx);
+        const changed = webhook && webhook !== hosting.alertWebhookUrl;
+        if (
+          url &&
+          (changed ||
+            settings.rotateAlertWebhookSecret ||
+            !(await deps.webhookSecrets.hasSecret(hosting.id, tx)))
+        ) {
+          secret = newWebhookSecret();
+          await deps.webhookSecrets.setSecret(hosting.id, secret, tx);
+        }
         if (actorRoleOf(actor) !== "support") return;
+        if (secret !== undefined && !changed) {
+          await audit.record(
+            { actor, action: "email.alert_webhook_secret", hostingId: hosting.id, details: {} },
+            tx,
+          );
+        }
         if (address !== undefined && address !== hosting.reportRecipient) {
           await audit.record(
             {
@@ -108,7 +146,9 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
           );
         }
       });
-      return statusOf(await reload(hosting));
+      const status = await statusOf(await reload(hosting));
+      // shown this once: only the receiver keeps it
+      return secret === undefined ? status : { ...status, alertWebhookSecret: secret };
     },
 
     async request(actor: Actor, serviceName: string, action: EmailAction, reason?: string) {
