@@ -19,6 +19,9 @@ function routes(
     [`GET ${base}/volumes`]: { body: [] },
     [`GET ${base}/errors`]: { body: [] },
     [`GET ${base}/reports`]: { body: [] },
+    "GET /api/hostings/example.org/sender-domains": {
+      body: { serviceName: "example.org", domains: [] },
+    },
     [`GET ${base}/messages`]: {
       body: {
         items: [

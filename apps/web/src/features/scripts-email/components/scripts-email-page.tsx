@@ -13,6 +13,7 @@ import { EmailCounters } from "./email-counters.tsx";
 import { LastReports } from "./last-reports.tsx";
 import { MessagesList } from "./messages-list.tsx";
 import { ReportRecipient } from "./report-recipient.tsx";
+import { SenderDomains } from "./sender-domains.tsx";
 import { StateSummary } from "./state-summary.tsx";
 import { StateTimeline } from "./state-timeline.tsx";
 import { VolumeChartSection } from "./volume-chart.tsx";
@@ -116,6 +117,7 @@ export function ScriptsEmailPage(props: { serviceName: string; user: Me }) {
         <EmailActions serviceName={serviceName} status={data} user={user} onNotice={setNotice} />
         <EmailCounters status={data} />
         <ReportRecipient serviceName={serviceName} status={data} onNotice={setNotice} />
+        <SenderDomains serviceName={serviceName} role={user.role} onNotice={setNotice} />
         <div className="span-all">
           <VolumeChartSection serviceName={serviceName} />
         </div>
