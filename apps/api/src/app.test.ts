@@ -110,6 +110,7 @@ describe("OpenAPI", () => {
       "/api/hostings/{serviceName}/email/requests",
       "/api/hostings/{serviceName}/email/test",
       "/api/hostings/{serviceName}/email/volumes",
+      "/api/hostings/{serviceName}/sender-domains",
       "/api/info",
       "/api/me",
       "/api/me/password",
