@@ -16,3 +16,13 @@ export {
   type IngestServer,
   type IngestServerOptions,
 } from "./smtp/ingest-server.ts";
+export {
+  DEFAULT_SESSION_LIMITS,
+  defaultMaxConnections,
+  FD_RESERVE,
+  type LimitEvent,
+  openFileLimit,
+  REFUSAL_SLOTS,
+  type SessionLimits,
+} from "./smtp/session-limits.ts";
+export { createSmtpLimitMetrics } from "./smtp/smtp-metrics.ts";

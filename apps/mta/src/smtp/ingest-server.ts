@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
-import { hostname } from "node:os";
+import { hostname, tmpdir } from "node:os";
+import path from "node:path";
 import type { IncomingMessage } from "@scripts-email/domain";
 import { DomainError, isUnstorableMessage } from "@scripts-email/domain";
 import type {
@@ -9,11 +10,13 @@ import type {
   SMTPServerSession,
 } from "smtp-server";
 import { AuthThrottle, type AuthThrottleOptions, DEFAULT_AUTH_THROTTLE } from "./auth-throttle.ts";
+import { DataBudget, DEFAULT_DATA_MEMORY_BYTES, InsufficientStorageError } from "./data-budget.ts";
 import { isEnvelopeAddress } from "./envelope-address.ts";
 import { fitLineLength } from "./line-length.ts";
 import { checkMessage } from "./message-hygiene.ts";
 import { PromptSmtpServer } from "./prompt-smtp-server.ts";
 import { checkEnvelopeSender } from "./sender-check.ts";
+import { DEFAULT_SESSION_LIMITS, type LimitEvent, type SessionLimits } from "./session-limits.ts";
 import { prepareSubmission } from "./trace-headers.ts";
 import { takeViaHeader } from "./via-header.ts";
 
@@ -55,6 +58,14 @@ export interface IngestServerOptions {
   authThrottle?: AuthThrottleOptions;
   /** How long `close()` lets open sessions finish before cutting them; default 30 s. */
   closeTimeoutMs?: number;
+  /** Session caps and timeouts; unset fields from DEFAULT_SESSION_LIMITS (session-limits.ts). */
+  limits?: Partial<SessionLimits>;
+  /** Message data all sessions may hold in memory; past it, data is spooled. Default 256 MB. */
+  dataMemoryBytes?: number;
+  /** Where message data over the memory budget is spooled; default the OS temporary folder. */
+  spoolDir?: string;
+  /** Told of every connection turned away and every session cut by a limit (metrics). */
+  onLimit?(event: LimitEvent): void;
 }
 
 export interface IngestServer {
@@ -62,6 +73,8 @@ export interface IngestServer {
   listen(): Promise<number>;
   /** Stops accepting, lets sessions finish (up to the close timeout), waits for pending commits. */
   close(): Promise<void>;
+  /** Sessions open and bytes of message data held in memory now (metrics, tests). */
+  load(): { sessions: number; dataBytesInMemory: number };
 }
 
 export const DEFAULT_MAX_SIZE = 10 * 1024 * 1024;
@@ -89,6 +102,13 @@ export function createIngestServer(
   const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
   const throttle = new AuthThrottle(options.authThrottle ?? DEFAULT_AUTH_THROTTLE);
   const pending = new Set<Promise<unknown>>();
+  const limits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...options.limits };
+  const dataBudget = new DataBudget({
+    memoryBytes: options.dataMemoryBytes ?? DEFAULT_DATA_MEMORY_BYTES,
+    spoolDir: options.spoolDir ?? path.join(tmpdir(), "scripts-email-spool"),
+    // As Postfix: room for one and a half messages of the largest size, or refuse with 452.
+    minFreeBytes: Math.ceil(maxSize * 1.5),
+  });
 
   const hostingOf = (session: SMTPServerSession) => session.user as AuthenticatedHosting;
   // Once here rather than by the library at every connection; also the Received: line's "by".
@@ -173,63 +193,79 @@ export function createIngestServer(
     session: SMTPServerSession,
     callback: (err?: Error | null, message?: string) => void,
   ): void {
-    const chunks: Buffer[] = [];
     let answered = false;
     const answer = (error: Error | null, reply?: string) => {
       if (answered) return;
       answered = true;
       callback(error, reply);
     };
-    stream.on("data", (chunk: Buffer) => {
-      // Past the limit the rest is read and dropped rather than kept in memory.
-      if (!stream.sizeExceeded) chunks.push(chunk);
+    // In memory under the global budget, spooled to disk past it (data-budget.ts).
+    dataBudget.collect(stream).then(
+      (collected) => {
+        if (!collected) {
+          answer(smtpError(552, `Message too big: the limit is ${maxSize} bytes`));
+          return;
+        }
+        // The memory goes back to the budget once the message is answered (stored or not).
+        onMessage(collected.raw, session, (error, reply) => {
+          collected.release();
+          answer(error, reply);
+        });
+      },
+      (error: Error) => {
+        if (error instanceof InsufficientStorageError) {
+          log.error({ err: error }, "message data could not be spooled");
+          answer(smtpError(452, "4.3.1 Insufficient system storage, try again later"));
+          return;
+        }
+        log.warn({ err: error }, "message stream failed");
+        answer(smtpError(451, "Temporary failure, try again later"));
+      },
+    );
+  }
+
+  /** A whole message received: checks it, stores it, answers. */
+  function onMessage(
+    raw: Buffer,
+    session: SMTPServerSession,
+    answer: (error: Error | null, reply?: string) => void,
+  ): void {
+    const checked = checkMessage(raw);
+    if (!checked.ok) {
+      log.warn(
+        { hosting: hostingOf(session).serviceName, reason: checked.text },
+        "message refused",
+      );
+      answer(smtpError(checked.code, checked.text));
+      return;
+    }
+    // From: against the hosting's sender domains; Received, Date, Message-ID (trace-headers.ts)
+    const prepared = prepareSubmission(checked.raw, hostingOf(session), {
+      serverName,
+      secure: session.secure,
+      envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+      now: new Date(),
     });
-    stream.once("error", (error) => {
-      log.warn({ err: error }, "message stream failed");
-      answer(smtpError(451, "Temporary failure, try again later"));
-    });
-    stream.once("end", () => {
-      if (stream.sizeExceeded) {
-        answer(smtpError(552, `Message too big: the limit is ${maxSize} bytes`));
-        return;
-      }
-      const checked = checkMessage(Buffer.concat(chunks));
-      if (!checked.ok) {
-        log.warn(
-          { hosting: hostingOf(session).serviceName, reason: checked.text },
-          "message refused",
-        );
-        answer(smtpError(checked.code, checked.text));
-        return;
-      }
-      // From: against the hosting's sender domains; Received, Date, Message-ID (trace-headers.ts)
-      const prepared = prepareSubmission(checked.raw, hostingOf(session), {
-        serverName,
-        secure: session.secure,
-        envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-        now: new Date(),
-      });
-      if (!prepared.ok) {
-        log.warn(
-          { hosting: hostingOf(session).serviceName, reason: prepared.text },
-          "message refused",
-        );
-        answer(smtpError(prepared.code, prepared.text));
-        return;
-      }
-      const work = fitLineLength(prepared.raw)
-        .then((fit) => {
-          if (fit.ok) return store(fit.raw, session, prepared.id);
-          log.warn({ hosting: hostingOf(session).serviceName, reason: fit.text }, "message refused");
-          throw smtpError(fit.code, fit.text);
-        })
-        .then(
-          (reply) => answer(null, reply),
-          (error: Error) => answer(error),
-        );
-      pending.add(work);
-      void work.finally(() => pending.delete(work));
-    });
+    if (!prepared.ok) {
+      log.warn(
+        { hosting: hostingOf(session).serviceName, reason: prepared.text },
+        "message refused",
+      );
+      answer(smtpError(prepared.code, prepared.text));
+      return;
+    }
+    const work = fitLineLength(prepared.raw)
+      .then((fit) => {
+        if (fit.ok) return store(fit.raw, session, prepared.id);
+        log.warn({ hosting: hostingOf(session).serviceName, reason: fit.text }, "message refused");
+        throw smtpError(fit.code, fit.text);
+      })
+      .then(
+        (reply) => answer(null, reply),
+        (error: Error) => answer(error),
+      );
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
   }
 
   const server = new PromptSmtpServer({
@@ -250,6 +286,14 @@ export function createIngestServer(
     hide8BITMIME: false,
     closeTimeout: options.closeTimeoutMs ?? 30_000,
     logger: false,
+    // Bounded resources (session-limits.ts): caps answered 421 4.7.0, idle and whole-session
+    // timeouts answered 421; a hosting's sessions are counted from AUTH.
+    maxClients: limits.maxConnections,
+    maxClientsPerAccount: limits.maxConnectionsPerAccount,
+    socketTimeout: limits.idleTimeoutMs,
+    sessionTimeout: limits.sessionTimeoutMs,
+    accountOf: (user) => (user as AuthenticatedHosting).hostingId,
+    onLimit: options.onLimit,
     // The library's default answers on the next turn of the event loop; nothing to wait for.
     onConnect(_session, callback) {
       callback();
@@ -292,5 +336,6 @@ export function createIngestServer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.allSettled([...pending]);
     },
+    load: () => ({ sessions: server.connections.size, dataBytesInMemory: dataBudget.held }),
   };
 }

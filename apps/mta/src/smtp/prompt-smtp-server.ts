@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type net from "node:net";
 import type tls from "node:tls";
-import { SMTPServer } from "smtp-server";
+import { SMTPServer, type SMTPServerOptions } from "smtp-server";
 import { SMTPConnection, type SMTPConnectionOptions } from "smtp-server/lib/smtp-connection.js";
+import { AccountSessions, type LimitEvent, REFUSAL_SLOTS } from "./session-limits.ts";
 
 /**
  * smtp-server 3.21 waits a fixed 100 ms before the 220 greeting to catch clients that talk too
@@ -17,19 +18,69 @@ import { SMTPConnection, type SMTPConnectionOptions } from "smtp-server/lib/smtp
  * at the first reply of a turn and uncorked on the next tick: the same bytes in the same order,
  * in one write. Before a TLS upgrade and a close, the replies are flushed first, so that the
  * 220 to STARTTLS goes out in clear text before the handshake takes the socket over.
+ *
+ * It also bounds the session's length (`sessionTimeout`, see `SessionLimits`), counts it out of
+ * its account's sessions when it ends, and reports the limits it hits.
  */
 class PromptConnection extends SMTPConnection {
   private corked: net.Socket | tls.TLSSocket | null = null;
+  private sessionTimer: NodeJS.Timeout | undefined;
+
+  private get prompt(): PromptSmtpServer {
+    return this._server as PromptSmtpServer;
+  }
 
   override init(): void {
     this._setListeners(() => {
       const maxClients = this._server.options.maxClients;
       if (maxClients && this._server.connections.size > maxClients) {
-        this.send(421, `${this.name} Too many connected clients, try again in a moment`, false);
+        this.prompt.limitReached("max_connections");
+        this.send(
+          421,
+          `${this.name} 4.7.0 Too many connections to this server, try again in a moment`,
+          false,
+        );
         return;
+      }
+      const sessionTimeout = this.prompt.promptOptions.sessionTimeout;
+      if (sessionTimeout) {
+        this.sessionTimer = setTimeout(() => this.expire(sessionTimeout), sessionTimeout);
+        this.sessionTimer.unref();
       }
       this.connectionReady();
     });
+  }
+
+  /**
+   * Closes a session that lasted too long, but never while the client waits for our answer to a
+   * command or a message: a 421 then could make it send again a message we are committing.
+   */
+  private expire(sessionTimeout: number): void {
+    if (this._closing || this._closed) return;
+    const parser = this._parser;
+    if (this._handlerPending || (this._dataStream && parser && !parser._dataMode)) {
+      this.sessionTimer = setTimeout(() => this.expire(sessionTimeout), 1_000);
+      this.sessionTimer.unref();
+      return;
+    }
+    this.prompt.limitReached("session_timeout");
+    this.send(
+      421,
+      `4.4.2 Session open for more than ${Math.round(sessionTimeout / 1000)} s, closing connection`,
+    );
+  }
+
+  override _onTimeout(): void {
+    const wasClosing = this._closing;
+    super._onTimeout();
+    // The library answers 421 and closes a session idle for `socketTimeout`.
+    if (!wasClosing && this._closing) this.prompt.limitReached("idle_timeout");
+  }
+
+  override _onClose(): void {
+    clearTimeout(this.sessionTimer);
+    this.prompt.accounts.release(this.id);
+    super._onClose();
   }
 
   override send(code: number, data?: string | string[] | null, context?: string | false): void {
@@ -66,13 +117,62 @@ class PromptConnection extends SMTPConnection {
 const ID_PREFIX = randomBytes(5).readUIntBE(0, 5).toString(32).padStart(8, "0");
 let sessions = 0;
 
+export interface PromptSmtpServerOptions extends SMTPServerOptions {
+  /** Authenticated sessions of one account at once; more get `421 4.7.0` at AUTH. 0: no cap. */
+  maxClientsPerAccount?: number;
+  /** Milliseconds a session may last in all; 0 or unset: no limit. */
+  sessionTimeout?: number;
+  /** The account of an authenticated user (`onAuth`'s `response.user`); default its string. */
+  accountOf?: (user: unknown) => string;
+  /** Told of every connection turned away and every session cut by a limit. */
+  onLimit?: (event: LimitEvent) => void;
+}
+
 /**
  * `SMTPServer` whose connections greet at once; `connect` mirrors the library's own. Without a
  * PROXY header to read, the library still defers every accepted socket by a `setImmediate` and
  * draws 10 random bytes for its session id (`_handleProxy`); here such a socket gets its id from a
  * counter and goes to `connect` at once. With `useProxy` the library's own path runs.
+ *
+ * Connections are bounded twice: past `maxClients` a session gets `421 4.7.0` (the library's
+ * check), and past `maxClients + REFUSAL_SLOTS` the listener closes new sockets as it accepts
+ * them, so that a flood cannot take the descriptors the rest of the process needs. The
+ * per-account cap is checked when AUTH succeeds.
  */
 export class PromptSmtpServer extends SMTPServer {
+  readonly accounts: AccountSessions;
+  readonly promptOptions: PromptSmtpServerOptions;
+
+  constructor(options: PromptSmtpServerOptions = {}) {
+    super(options);
+    this.promptOptions = options;
+    this.accounts = new AccountSessions(options.maxClientsPerAccount ?? 0);
+    if (options.maxClients) {
+      this.server.maxConnections = options.maxClients + REFUSAL_SLOTS;
+      this.server.on("drop", () => this.limitReached("connection_ceiling"));
+    }
+    const onAuth = this.onAuth;
+    const accountOf = options.accountOf ?? ((user: unknown) => String(user));
+    this.onAuth = (auth, session, callback) => {
+      onAuth.call(this, auth, session, (err, response) => {
+        if (err || !response?.user) return callback(err, response);
+        if (this.accounts.admit(accountOf(response.user), session.id)) {
+          return callback(null, response);
+        }
+        this.limitReached("max_connections_per_account");
+        const refused: Error & { responseCode?: number } = new Error(
+          `4.7.0 Too many connections for this account (at most ${options.maxClientsPerAccount}), try again in a moment`,
+        );
+        refused.responseCode = 421;
+        callback(refused);
+      });
+    };
+  }
+
+  limitReached(event: LimitEvent): void {
+    this.promptOptions.onLimit?.(event);
+  }
+
   override _handleProxy(
     socket: net.Socket,
     callback: (err: Error | null, socketOptions?: SMTPConnectionOptions & { id: string }) => void,

@@ -38,6 +38,18 @@ export class RawSmtpClient {
     this.socket.write(data);
   }
 
+  /** Writes and waits until the socket takes more (or closes): large uploads in bounded memory. */
+  async writeDrained(data: string | Buffer): Promise<void> {
+    if (this.socket.write(data) || this.closed) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.socket.off("drain", done).off("close", done);
+        resolve();
+      };
+      this.socket.on("drain", done).on("close", done);
+    });
+  }
+
   /** The next reply; null when the server closed the connection first. */
   read(timeoutMs = 10_000): Promise<SmtpReply | null> {
     const ready = this.replies.shift();

@@ -1,5 +1,16 @@
 import { readFile } from "node:fs/promises";
-import { type AuthenticatedHosting, createIngestServer, type IngestLogger } from "@scripts-email/mta";
+import path from "node:path";
+import {
+  type AuthenticatedHosting,
+  createIngestServer,
+  createSmtpLimitMetrics,
+  DEFAULT_SESSION_LIMITS,
+  FD_RESERVE,
+  type IngestLogger,
+  type LimitEvent,
+  openFileLimit,
+  REFUSAL_SLOTS,
+} from "@scripts-email/mta";
 import { fields } from "../log.ts";
 import type { RoleContext, RunningRole } from "../roles.ts";
 import { DEFAULT_LOGIN_CACHE, LoginCache, type LoginCacheOptions } from "./smtp-login-cache.ts";
@@ -11,7 +22,7 @@ export interface SmtpRoleOptions {
 
 /** SMTP submission for the websites' scripts (and the sendmail command), on SMTP_PORT. */
 export async function startSmtpRole(
-  { config, services, log, mta }: RoleContext,
+  { config, services, log, mta, metrics }: RoleContext,
   options: SmtpRoleOptions = {},
 ): Promise<RunningRole> {
   // Per-message lines go to debug; below that level the line is not even built.
@@ -36,6 +47,16 @@ export async function startSmtpRole(
       }
     );
   }, options.loginCache ?? DEFAULT_LOGIN_CACHE);
+  const maxConnections = config.smtpMaxConnections ?? DEFAULT_SESSION_LIMITS.maxConnections;
+  // A flood must leave descriptors for the API and the database (one process runs every role).
+  const fds = openFileLimit();
+  if (fds !== null && maxConnections + REFUSAL_SLOTS + FD_RESERVE > fds) {
+    log.warn(
+      `smtp: SMTP_MAX_CONNECTIONS=${maxConnections} leaves fewer than ${FD_RESERVE} of the ` +
+        `${fds} open files (ulimit -n) to the rest of the process; raise the limit or lower the cap`,
+    );
+  }
+  let limitMetrics: { limitReached(event: LimitEvent): void } | undefined;
   const server = createIngestServer(
     {
       authenticate: (user, pass) => logins.authenticate(user, pass),
@@ -51,10 +72,23 @@ export async function startSmtpRole(
       host: config.host,
       maxSize: config.smtpMaxSizeBytes,
       ...(tls ? { tls } : {}),
+      limits: {
+        maxConnections,
+        maxConnectionsPerAccount: config.smtpMaxConnectionsPerAccount,
+        idleTimeoutMs: config.smtpIdleTimeoutSeconds * 1000,
+        sessionTimeoutMs: config.smtpSessionTimeoutSeconds * 1000,
+      },
+      dataMemoryBytes: config.smtpDataMemoryBytes,
+      spoolDir: path.join(config.dataDir, "smtp-spool"),
+      onLimit: (event) => limitMetrics?.limitReached(event),
     },
   );
+  limitMetrics = createSmtpLimitMetrics(metrics, () => server.load());
   const port = await server.listen();
-  log.info(`smtp: submission on ${config.host}:${port}${tls ? " (STARTTLS offered)" : ""}`);
+  log.info(
+    `smtp: submission on ${config.host}:${port}${tls ? " (STARTTLS offered)" : ""}, at most ` +
+      `${maxConnections} sessions (${config.smtpMaxConnectionsPerAccount || "no cap"} per hosting)`,
+  );
   return {
     name: "smtp",
     // The burst rule and limit warnings of the last batches run after their answers: let them end.

@@ -24,6 +24,8 @@ export interface ProductOptions {
   roles?: string;
   /** SMTP_MAX_SIZE_MB; default the product's own (10). */
   maxSizeMb?: number;
+  /** More settings for the product's environment (e.g. SMTP limits). */
+  env?: Record<string, string>;
   startTimeoutMs?: number;
 }
 
@@ -72,6 +74,7 @@ export async function startProduct(
     AUTO_BLOCK_BOUNCE_RATIO: "0",
   };
   if (options.maxSizeMb !== undefined) env.SMTP_MAX_SIZE_MB = String(options.maxSizeMb);
+  Object.assign(env, options.env);
   // node itself, not a wrapper script: the signal reaches the product and nothing else.
   const child = spawn(process.execPath, ["--import", "tsx", ENTRY], {
     cwd: ROOT,

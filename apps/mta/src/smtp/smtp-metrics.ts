@@ -1,0 +1,44 @@
+import { Counter, Gauge, type Registry } from "prom-client";
+import type { LimitEvent } from "./session-limits.ts";
+
+export interface SmtpLimitMetrics {
+  limitReached(event: LimitEvent): void;
+}
+
+/**
+ * The SMTP ingest's resource limits on the process's registry: connections refused and sessions
+ * cut, by reason, and (read when scraped) the sessions open and the message data in memory, so
+ * that an operator sees a flood and how close the caps are.
+ */
+export function createSmtpLimitMetrics(
+  registry: Registry,
+  load: () => { sessions: number; dataBytesInMemory: number },
+): SmtpLimitMetrics {
+  const registers = [registry];
+  const refused = new Counter({
+    name: "scripts_email_smtp_limited_total",
+    help:
+      "SMTP connections refused or sessions cut by a resource limit, by reason: max_connections " +
+      "and max_connections_per_account (421 4.7.0), connection_ceiling (dropped at accept, past " +
+      "the cap and its refusal slots), idle_timeout and session_timeout (421).",
+    labelNames: ["reason"],
+    registers,
+  });
+  new Gauge({
+    name: "scripts_email_smtp_sessions",
+    help: "SMTP sessions open now.",
+    registers,
+    collect() {
+      this.set(load().sessions);
+    },
+  });
+  new Gauge({
+    name: "scripts_email_smtp_data_memory_bytes",
+    help: "Message data SMTP sessions hold in memory now (bounded by SMTP_DATA_MEMORY_MB).",
+    registers,
+    collect() {
+      this.set(load().dataBytesInMemory);
+    },
+  });
+  return { limitReached: (reason) => refused.inc({ reason }) };
+}
