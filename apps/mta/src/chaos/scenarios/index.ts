@@ -5,6 +5,7 @@ import { oversizeAndMalformed } from "./oversize-and-malformed.ts";
 import { poisonMessage } from "./poison-message.ts";
 import { postgresRestartedUnderLoad } from "./postgres-restarted-under-load.ts";
 import { relayDown } from "./relay-down.ts";
+import { smtpFlood } from "./smtp-flood.ts";
 
 /** The full chaos run, in order. */
 export function allScenarios(): Scenario[] {
@@ -14,6 +15,7 @@ export function allScenarios(): Scenario[] {
     postgresRestartedUnderLoad(),
     relayDown(),
     oversizeAndMalformed(),
+    smtpFlood(),
     poisonMessage(),
   ];
 }
