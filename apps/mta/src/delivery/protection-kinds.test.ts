@@ -56,6 +56,19 @@ describe("bounce ratio and failure kinds", () => {
     expect(fixed.contents).toHaveLength(6);
   });
 
+  it("mail the relay kept refusing until it ran out of time fails as the relay's fault", async () => {
+    const relay = await startScripted((line) =>
+      line.startsWith("MAIL") ? "530 5.7.0 Authentication required" : ordinary(line, []),
+    );
+    for (let i = 0; i < 6; i++) await world.submit([`late${i}@dest.test`]);
+    world.clock.advance(6 * 24 * HOUR); // past the 5 days mail is retried
+    await createDeliveryWorker(world.mail.delivery, relayFor(relay.url)).runOnce();
+    const late = (await events()).filter((e) => e.smtpCode === 530 && e.outcome === "failed");
+    expect(late).toHaveLength(6);
+    expect(late.every((e) => e.failureKind === "relay")).toBe(true);
+    expect(await state()).toBe("active");
+  });
+
   it("recipients refused at RCPT still count, and so do failures of unknown kind", async () => {
     world.clock.advance(2 * HOUR);
     const relay = await startScripted((line) =>
