@@ -136,6 +136,22 @@ const endpoints: Endpoint[] = [
     perHosting: true,
   },
   {
+    name: "GET sender-domains",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/sender-domains`,
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "POST sender-domains",
+    method: "POST",
+    url: (s) => `/api/hostings/${s}/sender-domains`,
+    body: { add: ["matrix.example.net"], reason: "matrix check" },
+    ok: 200,
+    perHosting: true,
+    supportOnly: true,
+  },
+  {
     name: "GET /api/audit",
     method: "GET",
     url: (s) => `/api/audit?serviceName=${s}`,
