@@ -11,7 +11,8 @@ export interface LoginCacheOptions {
 /**
  * A few seconds: every PHP `mail()` is a new SMTP session with the same AUTH, so a busy site
  * logs in many times a second, while a changed password, a deleted or renamed hosting is
- * refused again at most this long after the change.
+ * refused again at most this long after the change. The login carries the hosting's sender
+ * domains too, so support's changes to them apply within the same delay.
  */
 export const DEFAULT_LOGIN_CACHE: LoginCacheOptions = { ttlMs: 5_000, maxEntries: 10_000 };
 
