@@ -1,4 +1,5 @@
 import type { Scenario } from "../lib/harness.ts";
+import { authGuessing } from "./auth-guessing.ts";
 import { mtaKilledDuringDelivery } from "./mta-killed-during-delivery.ts";
 import { mtaKilledDuringIngestion } from "./mta-killed-during-ingestion.ts";
 import { oversizeAndMalformed } from "./oversize-and-malformed.ts";
@@ -17,5 +18,6 @@ export function allScenarios(): Scenario[] {
     oversizeAndMalformed(),
     smtpFlood(),
     poisonMessage(),
+    authGuessing(),
   ];
 }
