@@ -168,6 +168,17 @@ describe("sender domains at SMTP", () => {
     expect(raw.replace(/^Received: [^\r]*\r\n(\t[^\r]*\r\n)*/, "")).toBe(original);
   });
 
+  it("keeps the trace on top when a long body line is re-encoded", async () => {
+    const body = `${"x".repeat(2_000)}\r\n`;
+    const reply = await send("web@example.org", rawMessage({ Subject: "long line" }, body));
+    expect(reply.code, reply.text).toBe(250);
+    const { id, raw, size } = await storedRaw("long line");
+    expect(raw).toMatch(/^Received: from example\.org \(authenticated as example\.org\)\r\n/);
+    expect(raw).toContain(` id ${id};`);
+    expect(raw).toMatch(/\r\nMessage-ID: <[0-9a-f-]{36}@example\.org>\r\n/);
+    expect(size).toBe(Buffer.byteLength(raw));
+  });
+
   it("names the sendmail path in Received, and sendmail users see the refusal", async () => {
     const out: string[] = [];
     const err: string[] = [];
