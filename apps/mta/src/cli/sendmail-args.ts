@@ -121,7 +121,8 @@ Options:
   --help        this text
 
 Connection and credentials, all from the environment or all from the configuration file
-(the server and the credentials are never taken from different places; exit 78 if they would be):
+(the server and the credentials are never taken from different places; exit 78 if they would be;
+a server off this machine must offer STARTTLS with a valid certificate, or exit 69):
   SCRIPTS_EMAIL_HOST      submission server (default 127.0.0.1)
   SCRIPTS_EMAIL_PORT      its port (default 2525)
   SCRIPTS_EMAIL_USER      the hosting's service name

@@ -1,6 +1,6 @@
 import SMTPConnection from "nodemailer/lib/smtp-connection";
 import type { SendmailConfig } from "./sendmail-config.ts";
-import { EX_NOUSER, EX_TEMPFAIL, ExitError } from "./sysexits.ts";
+import { EX_NOUSER, EX_TEMPFAIL, EX_UNAVAILABLE, ExitError } from "./sysexits.ts";
 
 export interface Submission {
   envelopeFrom: string;
@@ -34,12 +34,15 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
  * when nothing was sent at all.
  */
 export async function submit(config: SendmailConfig, message: Submission): Promise<string[]> {
+  const loopback = LOOPBACK.test(config.host);
   const connection = new SMTPConnection({
     host: config.host,
     port: config.port,
     secure: false,
-    // STARTTLS is used when offered; on loopback a self-signed certificate is fine.
-    tls: { rejectUnauthorized: !LOOPBACK.test(config.host) },
+    // On loopback nothing crosses the network: STARTTLS when offered, any certificate. Off this
+    // machine the password never goes in clear: STARTTLS with a valid certificate, or nothing.
+    requireTLS: !loopback,
+    tls: { rejectUnauthorized: !loopback },
     connectionTimeout: 15_000,
     greetingTimeout: 15_000,
     socketTimeout: 60_000,
@@ -53,6 +56,12 @@ export async function submit(config: SendmailConfig, message: Submission): Promi
         connection.removeListener("error", reject);
         resolve();
       });
+    }).catch((error: SmtpError) => {
+      if (error.code !== "ETLS" || loopback) throw error;
+      throw new ExitError(
+        EX_UNAVAILABLE,
+        `no secure connection to ${config.host} (${(error.response ?? error.message).trim()}): the password is only sent over STARTTLS with a valid certificate to a server off this machine`,
+      );
     });
     await new Promise<void>((resolve, reject) =>
       connection.login({ user: config.user, pass: config.password }, (error) =>

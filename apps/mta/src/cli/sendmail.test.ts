@@ -251,6 +251,38 @@ describe("sendmail command", () => {
     }
   });
 
+  it("never sends the password in clear to a server off this machine (69 without STARTTLS)", async () => {
+    let authTried = false;
+    const plain = new SMTPServer({
+      allowInsecureAuth: true,
+      disabledCommands: ["STARTTLS"],
+      logger: false,
+      onAuth: (_auth, _session, callback) => {
+        authTried = true;
+        callback(null, { user: "u" });
+      },
+    });
+    await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
+    try {
+      // the same listener, named by an address that is not a loopback name
+      const result = await sendmail(
+        ["a@example.org"],
+        "Subject: x\n\nx\n",
+        env({
+          SCRIPTS_EMAIL_HOST: "::ffff:127.0.0.1",
+          SCRIPTS_EMAIL_PORT: String((plain.server.address() as AddressInfo).port),
+        }),
+      );
+      expect(result.code).toBe(69);
+      expect(result.stderr).toMatch(
+        /^sendmail: no secure connection to ::ffff:127\.0\.0\.1 .*STARTTLS/,
+      );
+      expect(authTried).toBe(false);
+    } finally {
+      await new Promise((resolve) => plain.close(() => resolve(undefined)));
+    }
+  });
+
   it("prints its help, and exits 64 on a usage error", async () => {
     const help = await sendmail(["--help"], "");
     expect(help.code).toBe(0);
