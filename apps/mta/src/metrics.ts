@@ -4,6 +4,8 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 export interface MtaMetrics {
   accepted(status: "queued" | "held"): void;
   observeDelivery(results: RecipientResult[], acceptedAt: Date, seconds: number): void;
+  /** Results that came back after their claim had run out and been taken over (not recorded). */
+  lateResults(messages: number): void;
 }
 
 /**
@@ -39,6 +41,13 @@ export function createMtaMetrics(
     buckets: [0.1, 0.5, 1, 5, 30, 60, 300, 3600, 86400],
     registers,
   });
+  const late = new Counter({
+    name: "scripts_email_late_delivery_results_total",
+    help:
+      "Messages whose delivery result came back after their claim had run out and another " +
+      "worker had taken it over: ignored, and the message may have gone out twice.",
+    registers,
+  });
   if (queueDepth) {
     new Gauge({
       name: "scripts_email_queue_depth",
@@ -52,6 +61,7 @@ export function createMtaMetrics(
   }
   return {
     accepted: (status) => accepted.inc({ status }),
+    lateResults: (messages) => late.inc(messages),
     observeDelivery(results, acceptedAt, seconds) {
       relaySeconds.observe(seconds);
       const age = (Date.now() - acceptedAt.getTime()) / 1000;

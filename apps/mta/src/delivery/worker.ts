@@ -1,27 +1,44 @@
 import type { DeliveryJob, DeliveryService, RecipientResult } from "@scripts-email/domain";
 import type { MtaMetrics } from "../metrics.ts";
+import { deliverRound, type Finished } from "./delivery-round.ts";
 import type { Relay } from "./relay.ts";
+
+/**
+ * How long a finished message's result may wait for others to share its write: a few
+ * milliseconds, so that a crash finds almost nothing answered and unrecorded.
+ */
+const RECORD_GROUP_MS = 5;
 
 export interface WorkerOptions {
   /** Messages claimed per round. */
   batchSize?: number;
   /** Messages relayed at once within a round. */
   concurrency?: number;
+  /**
+   * Messages handed to the relay and not recorded yet, at most (what a crash can send twice).
+   * Default twice `concurrency`: up to `concurrency` at the relay and as many answered while the
+   * previous group of results is being written.
+   */
+  maxUnrecorded?: number;
   /** Pause when nothing is due. */
   idleMs?: number;
   /** Pause between attempts to record a round's results while the database is away. */
   recordRetryMs?: number;
-  /** How long to keep trying to record them (default 4 min, inside the default 5-min lease). */
+  /** How long to keep trying to record them (default 4 min). */
   recordRetryForMs?: number;
   metrics?: MtaMetrics;
+  /** Entries with `level: "warn"` need an operator's eye; the others are informational. */
   log?: (entry: Record<string, unknown>) => void;
 }
 
 export interface DeliveryWorker {
-  /** One round: claim, relay, record. Returns how many messages it handled. */
+  /** One round: claim, relay and record as each finishes. Returns how many messages it claimed. */
   runOnce(): Promise<number>;
   start(): void;
-  /** Finishes the round in flight, then stops. */
+  /**
+   * Lets the messages at the relay finish and records them, gives back the round's claims not
+   * started yet, then stops.
+   */
   stop(): Promise<void>;
 }
 
@@ -32,6 +49,7 @@ export function createDeliveryWorker(
 ): DeliveryWorker {
   const batchSize = options.batchSize ?? 100;
   const concurrency = options.concurrency ?? 10;
+  const maxUnrecorded = Math.max(options.maxUnrecorded ?? 2 * concurrency, 1);
   const idleMs = options.idleMs ?? 500;
   const recordRetryMs = options.recordRetryMs ?? 1_000;
   const recordRetryForMs = options.recordRetryForMs ?? 240_000;
@@ -72,36 +90,64 @@ export function createDeliveryWorker(
     return results;
   }
 
+  let sweptAt = 0;
+
   async function runOnce(): Promise<number> {
+    // Claims a dead worker left behind queue up again at their place every third of a lease
+    // (the claim alone would find them only after everything due before their lease's end).
+    if (Date.now() - sweptAt >= delivery.leaseMs / 3) {
+      sweptAt = Date.now();
+      const requeued = await delivery.requeueLapsed();
+      if (requeued > 0) {
+        log({
+          level: "warn",
+          msg: "claims of a dead worker put back in the queue",
+          count: requeued,
+        });
+      }
+    }
     const jobs = await delivery.claim(batchSize);
     if (jobs.length === 0) return 0;
-    const results: Array<{ job: DeliveryJob; recipients: RecipientResult[] }> = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, jobs.length) }, async () => {
-        while (next < jobs.length) {
-          const job = jobs[next++]!;
-          results.push({ job, recipients: await relayOne(job) });
-        }
-      }),
-    );
-    await record(results);
+    await deliverRound(jobs, {
+      delivery,
+      concurrency,
+      flushMs: RECORD_GROUP_MS,
+      maxUnrecorded,
+      relayOne,
+      record,
+      stopping: () => stopping,
+      log,
+    });
     log({ msg: "delivery round", messages: jobs.length });
     return jobs.length;
   }
 
   /**
-   * The round's mail has gone out: if its results were dropped on a database blip, the claims
+   * The group's mail has gone out: if its results were dropped on a database blip, the claims
    * would stay `sending` until their lease ran out and then go out a second time. So recording
    * is retried for a while. That is safe: it is one transaction, and each update is conditional
    * on this worker's lease, so a retry after a commit whose reply was lost, or after another
    * worker took the claim over, changes nothing. Stopping gives up, as a crash would.
    */
-  async function record(results: Array<{ job: DeliveryJob; recipients: RecipientResult[] }>) {
+  async function record(group: Finished[]): Promise<void> {
     const giveUpAt = Date.now() + recordRetryForMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        await delivery.complete(results);
+        const applied = await delivery.complete(group);
+        const late = group.filter((f) => !applied.has(f.job.id)).map((f) => f.job.id);
+        if (late.length === 0) return;
+        // After a failed attempt, a result not applied may have been by that attempt's commit.
+        if (attempt > 1) {
+          log({ msg: "results not recorded by the retry", count: late.length, messageIds: late });
+          return;
+        }
+        options.metrics?.lateResults(late.length);
+        log({
+          level: "warn",
+          msg: "late delivery results ignored: the claim ran out and was taken over by another worker",
+          count: late.length,
+          messageIds: late,
+        });
         return;
       } catch (error) {
         if (stopping || Date.now() + recordRetryMs > giveUpAt) throw error;

@@ -25,8 +25,13 @@ export async function startWorkerRole({
   );
   const worker = createDeliveryWorker(services.mail.delivery, relay, {
     metrics: mta,
-    log: ({ msg, ...rest }) => log.info(`worker: ${String(msg)} ${fields(rest)}`),
+    log: ({ msg, level, ...rest }) =>
+      (level === "warn" ? log.warn : log.info)(`worker: ${String(msg)} ${fields(rest)}`),
   });
+  log.info(
+    `worker: delivery claims last ${services.mail.delivery.leaseMs / 1000} s, renewed every ` +
+      `${Math.round(services.mail.delivery.leaseMs / 3000)} s while the mail is in hand (DELIVERY_LEASE_SECONDS)`,
+  );
   worker.start();
   return {
     name: "worker",

@@ -139,6 +139,65 @@ export class DeliveryRepository extends BaseRepository {
     return new Set(applied.map((r) => r.id));
   }
 
+  /**
+   * Extends the lease of claims still held under `lease` (one statement for a whole round, every
+   * lease/3, not one per message). Returns the ids renewed: a missing one was taken over after its
+   * lease ran out, or finished.
+   */
+  async renew(ids: string[], lease: Date, next: Date): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.sql.query<{ id: string }>(
+      `UPDATE "Message" m SET "nextAttemptAt" = $3::timestamptz
+        WHERE m.id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))
+          AND m.status = 'sending' AND m."nextAttemptAt" = $2::timestamptz
+       RETURNING m.id::text AS id`,
+      [JSON.stringify(ids), lease.toISOString(), next.toISOString()],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * Claims whose lease ran out between `since` and `now` (their worker died) go back to the queue
+   * due at their acceptance: otherwise they would wait, due at their lease's end, behind every
+   * message that was due before it. Reads only the due index's entries of that window.
+   */
+  async requeueLapsed(since: Date, now: Date, limit: number): Promise<number> {
+    const rows = await this.sql.query<{ id: string }>(
+      `WITH lapsed AS (
+        SELECT id FROM "Message"
+         WHERE status IN ('queued', 'sending') AND "nextAttemptAt" IS NOT NULL
+           AND "nextAttemptAt" > $1::timestamptz AND "nextAttemptAt" <= $2::timestamptz
+           AND status = 'sending'
+         LIMIT $3::int
+         FOR UPDATE SKIP LOCKED)
+      UPDATE "Message" m
+         SET status = 'queued', "nextAttemptAt" = m."acceptedAt", "updatedAt" = $2::timestamptz
+        FROM lapsed
+       WHERE m.id = lapsed.id
+      RETURNING m.id::text AS id`,
+      [since.toISOString(), now.toISOString(), limit],
+    );
+    return rows.length;
+  }
+
+  /**
+   * Gives back claims that were never handed to the relay (the worker is stopping, or lost the
+   * database): due at once, and the attempt the claim counted is taken back.
+   */
+  async release(ids: string[], lease: Date, now: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    const rows = await this.sql.query<{ id: string }>(
+      `UPDATE "Message" m
+          SET status = 'queued', "nextAttemptAt" = $3::timestamptz,
+              attempts = greatest(m.attempts - 1, 0), "updatedAt" = $3::timestamptz
+        WHERE m.id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))
+          AND m.status = 'sending' AND m."nextAttemptAt" = $2::timestamptz
+       RETURNING m.id::text AS id`,
+      [JSON.stringify(ids), lease.toISOString(), now.toISOString()],
+    );
+    return rows.length;
+  }
+
   async addVolume(hostingId: string, day: Date, column: VolumeColumn, n: number) {
     if (n === 0) return;
     // The column name comes from a closed union, never from input.

@@ -37,7 +37,10 @@ export interface RecipientResult {
 }
 
 export interface DeliveryOptions {
-  /** How long a claimed batch may take before another worker may take it over. */
+  /**
+   * How long a claim holds before another worker may take it over, unless its worker renews it
+   * (every third of it while the message is in hand).
+   */
   leaseMs: number;
   /** Deferred mail is retried until this long after it was accepted, then fails. */
   maxLifetimeMs: number;
@@ -45,6 +48,8 @@ export interface DeliveryOptions {
   retentionMs: number;
   /** Called after a batch with the hostings that had failures (automatic protection). */
   onFailures?(hostingIds: string[]): Promise<void>;
+  /** Where failures that change no result are reported. */
+  log?: (message: string, error?: unknown) => void;
 }
 
 const BACKOFF_MS = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 60 * 60_000, 2 * 3_600_000];
@@ -61,6 +66,11 @@ export class DeliveryService {
     private readonly options: DeliveryOptions,
   ) {}
 
+  /** How long a claim holds without renewal; the worker renews every third of it. */
+  get leaseMs(): number {
+    return this.options.leaseMs;
+  }
+
   async claim(limit: number): Promise<DeliveryJob[]> {
     const now = this.clock.now();
     const rows = await this.repo.claim(now, new Date(now.getTime() + this.options.leaseMs), limit);
@@ -68,10 +78,40 @@ export class DeliveryService {
   }
 
   /**
-   * Records the outcome of a batch in one transaction: recipients delivered are never sent
-   * again, 5xx fail at once, 4xx are retried with backoff until the maximum lifetime.
+   * Extends the claims still held under `lease` by a whole lease from now, in one statement.
+   * Returns the new lease and the ids it holds; the others were taken over (or finished).
    */
-  async complete(results: Array<{ job: DeliveryJob; recipients: RecipientResult[] }>) {
+  async renew(ids: string[], lease: Date): Promise<{ lease: Date; renewed: Set<string> }> {
+    const next = new Date(this.clock.now().getTime() + this.options.leaseMs);
+    // A clock that has not moved (tests) would make the new lease the old one: nothing to do.
+    if (next.getTime() <= lease.getTime()) return { lease, renewed: new Set(ids) };
+    return { lease: next, renewed: await this.repo.renew(ids, lease, next) };
+  }
+
+  /**
+   * Puts the claims whose lease ran out recently (within two leases: call it more often than
+   * that) back in the queue at their place, as Postfix requeues a dead process's active queue.
+   * Returns how many.
+   */
+  requeueLapsed(limit = 1000): Promise<number> {
+    const now = this.clock.now();
+    return this.repo.requeueLapsed(new Date(now.getTime() - 2 * this.options.leaseMs), now, limit);
+  }
+
+  /** Gives back claims that never reached the relay: due again at once. Returns how many. */
+  release(ids: string[], lease: Date): Promise<number> {
+    return this.repo.release(ids, lease, this.clock.now());
+  }
+
+  /**
+   * Records the outcome of a batch in one transaction: recipients delivered are never sent
+   * again, 5xx fail at once, 4xx are retried with backoff until the maximum lifetime. Each result
+   * holds only while its job's claim (`job.lease`) does. Returns the ids recorded; the others'
+   * claims had run out and been taken over (late results, ignored).
+   */
+  async complete(
+    results: Array<{ job: DeliveryJob; recipients: RecipientResult[] }>,
+  ): Promise<Set<string>> {
     const now = this.clock.now();
     const outcomes = results.map(({ job, recipients }) => ({
       job,
@@ -90,7 +130,14 @@ export class DeliveryService {
         .filter((o) => o.events.some((e) => e.outcome === "failed"))
         .map((o) => o.job.hostingId as string),
     );
-    if (failedHostings.size > 0) await this.options.onFailures?.([...failedHostings]);
+    if (failedHostings.size > 0) {
+      // The results are committed: a failed bounce check must not make the worker record them
+      // again (it would find them finished and take them for late ones).
+      await this.options.onFailures?.([...failedHostings]).catch((error: unknown) => {
+        this.options.log?.("delivery: automatic protection check failed", error);
+      });
+    }
+    return applied;
   }
 
   private outcome(job: DeliveryJob, results: RecipientResult[], now: Date) {

@@ -29,7 +29,9 @@ export interface MailPathOptions {
 
 export const MAIL_PATH_DEFAULTS = {
   holdMs: 72 * HOUR,
-  leaseMs: 5 * 60_000,
+  // Short, because the worker renews it while the mail is in hand: a crashed worker's claims
+  // come back within this long (Postfix requeues its active queue at start).
+  leaseMs: 30_000,
   maxLifetimeMs: 5 * 24 * HOUR,
   retentionMs: 7 * 24 * HOUR,
   burst: { limit: 1000, windowMs: 60_000 },
@@ -92,6 +94,7 @@ export function createMailPath(
       maxLifetimeMs: o.maxLifetimeMs,
       retentionMs: o.retentionMs,
       onFailures: (ids) => protection.checkBounces(ids),
+      ...(services.log ? { log: services.log } : {}),
     }),
   };
 }

@@ -170,8 +170,17 @@ export function rowFigures(
 }
 
 /**
- * The copies a kill may cause: only messages of the batch that was in flight go twice, none more
- * than twice, and the relay gets nothing it was not sent.
+ * The delivery worker's own bound (apps/mta/src/delivery/worker.ts defaults): at most this many
+ * messages at the relay at once, and at most twice that handed to the relay and not recorded yet
+ * (the rest of a round is recorded as each message finishes, or never started).
+ */
+export const WORKER_CONCURRENCY = 10;
+export const WORKER_MAX_UNRECORDED = 2 * WORKER_CONCURRENCY;
+
+/**
+ * The copies a kill may cause: only messages the dead process had claimed go twice, no more of
+ * them than it can have had at the relay or answered and unrecorded (not its whole round), none
+ * more than twice, and the relay gets nothing it was not sent.
  */
 export function copyFailures(
   r: Pick<Reconciliation, "duplicated" | "maxCopies" | "unexpected">,
@@ -180,7 +189,15 @@ export function copyFailures(
   const failures: string[] = [];
   const outside = r.duplicated.filter((s) => !inFlight.has(s));
   if (outside.length > 0) {
-    failures.push(`${outside.length} duplicate(s) outside the batch in flight: ${sample(outside)}`);
+    failures.push(
+      `${outside.length} duplicate(s) outside the claims in flight: ${sample(outside)}`,
+    );
+  }
+  if (r.duplicated.length > WORKER_MAX_UNRECORDED) {
+    failures.push(
+      `${r.duplicated.length} duplicates: more than the worker can have at the relay or ` +
+        `answered and unrecorded (${WORKER_MAX_UNRECORDED}, concurrency ${WORKER_CONCURRENCY})`,
+    );
   }
   if (r.maxCopies > 2) failures.push(`a message was relayed ${r.maxCopies} times`);
   if (r.unexpected.length > 0) {

@@ -9,6 +9,8 @@ import {
   RelayCounter,
   reconcile,
   rowFigures,
+  WORKER_CONCURRENCY,
+  WORKER_MAX_UNRECORDED,
   waitForDelivery,
 } from "../lib/ledger.ts";
 import type { ProductProcess } from "../lib/product-process.ts";
@@ -36,6 +38,10 @@ export const DELIVERY_KILL_DEFAULTS: DeliveryKillOptions = {
 
 /** The product's worker settings (apps/mta/src/delivery/worker.ts defaults; not configurable). */
 const WORKER_BATCH = 100;
+/** The product's default DELIVERY_LEASE_SECONDS: the dead process's claims are free after it. */
+const LEASE_MS = 30_000;
+/** Beyond the lease: the restart, the next claim and the relay. */
+const TAKEOVER_SLACK_MS = 15_000;
 
 /**
  * Queues the messages as the SMTP role does once a message is in (the same ingest service,
@@ -81,7 +87,9 @@ async function queueThroughIngest(
 /**
  * 10,000 messages are queued while a slow relay keeps delivery crawling; then the
  * relay speeds up a little and the product is SIGKILLed in the middle of delivering. Once it is
- * back, every message must reach the relay; only the claims of the dead process may go twice.
+ * back, every message must reach the relay; only what the dead process had at the relay (or
+ * answered and not yet recorded) may go twice, and its claims go out again once their lease runs
+ * out (nobody renews them): within the product's 30 s default, not minutes.
  */
 export function mtaKilledDuringDelivery(overrides: Partial<DeliveryKillOptions> = {}): Scenario {
   const o = { ...DELIVERY_KILL_DEFAULTS, ...overrides };
@@ -121,8 +129,9 @@ export function mtaKilledDuringDelivery(overrides: Partial<DeliveryKillOptions> 
       const signal = await product.kill("SIGKILL");
       const killedAt = Date.now();
       const statusAtKill = await world.statuses();
-      // Nothing of the product is alive: every claim left is the dead process's batch in flight.
-      const inFlight = new Set(await world.expireDeadLeases());
+      // Nothing of the product is alive: every claim left is the dead process's round in flight
+      // (at the relay, answered and not recorded, or not started). Left to their lease.
+      const inFlight = new Set(await world.claimedBefore(new Date(Date.now() + 1_000)));
       ctx.progress(
         `SIGKILL (${signal}) after ${fmt(relayedAtKill)} relayed, ${roundsBeforeKill} rounds ` +
           `recorded; ${inFlight.size} claims in flight; status ${JSON.stringify(statusAtKill)}`,
@@ -131,6 +140,20 @@ export function mtaKilledDuringDelivery(overrides: Partial<DeliveryKillOptions> 
       product = await world.start(relay.url);
       const restartMs = Date.now() - killedAt;
       ctx.progress(`restarted as pid ${product.pid} in ${(restartMs / 1000).toFixed(1)} s`);
+      let takeoverMs = Number.POSITIVE_INFINITY;
+      try {
+        await until(
+          "the dead process's claims delivered",
+          async () => (await world.rowsOf([...inFlight])).every((m) => m.status === "sent"),
+          { timeoutMs: LEASE_MS + TAKEOVER_SLACK_MS, everyMs: 250, signal: ctx.signal },
+        );
+        takeoverMs = Date.now() - killedAt;
+        ctx.progress(
+          `the dead process's claims went out ${(takeoverMs / 1000).toFixed(1)} s after the kill`,
+        );
+      } catch {
+        ctx.progress("the dead process's claims were not delivered in time");
+      }
 
       const stored = await world.storedSubjects();
       const expected = expectedOf(tally, stored);
@@ -145,17 +168,23 @@ export function mtaKilledDuringDelivery(overrides: Partial<DeliveryKillOptions> 
       if (tally.accepted.size !== o.messages) {
         failures.push(`only ${tally.accepted.size}/${o.messages} queued`);
       }
-      if (inFlight.size === 0) failures.push("the kill landed between batches: proves nothing");
+      if (inFlight.size === 0) failures.push("the kill landed between rounds: proves nothing");
       if (inFlight.size > WORKER_BATCH) {
-        failures.push(`${inFlight.size} claims in flight, more than one batch (${WORKER_BATCH})`);
+        failures.push(`${inFlight.size} claims in flight, more than one round (${WORKER_BATCH})`);
+      }
+      if (takeoverMs > LEASE_MS + TAKEOVER_SLACK_MS) {
+        failures.push(
+          `the dead process's claims were not delivered within ${(LEASE_MS + TAKEOVER_SLACK_MS) / 1000} s of the kill`,
+        );
       }
       failures.push(...copyFailures(r, inFlight));
       return {
         done:
           `queued ${fmt(o.messages)} through the ingest service (relay ${o.fillDelayMs}→${o.deliveryDelayMs} ms/msg); ` +
           `SIGKILL after ${fmt(relayedAtKill)} relayed with ${inFlight.size} claims in flight ` +
-          `(batch ${WORKER_BATCH}, concurrency 10); back in ${(restartMs / 1000).toFixed(1)} s; ` +
-          `${r.extraCopies} extra copies${r.duplicated.every((s) => inFlight.has(s)) ? ", all from the batch in flight" : ""}`,
+          `(round ${WORKER_BATCH}, concurrency ${WORKER_CONCURRENCY}, at most ${WORKER_MAX_UNRECORDED} unrecorded); ` +
+          `back in ${(restartMs / 1000).toFixed(1)} s; its claims out ${(takeoverMs / 1000).toFixed(1)} s after the kill; ` +
+          `${r.extraCopies} extra copies${r.duplicated.every((s) => inFlight.has(s)) ? ", all of them claims in flight" : ""}`,
         ...rowFigures(tally, r),
         failures,
       };
