@@ -84,6 +84,33 @@ describe("DataBudget", () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it("reads spooled messages back one reader at a time, each until it is released", async () => {
+    const budget = new DataBudget({
+      memoryBytes: 16 * KB,
+      spoolDir: dir,
+      minFreeBytes: 0,
+      readers: 1,
+    });
+    const inputs = [randomBytes(100 * KB), randomBytes(100 * KB)];
+    const streams = inputs.map(() => dataStream());
+    const collected = streams.map((s) => budget.collect(s));
+    await Promise.all(inputs.map((data, i) => feed(streams[i]!, data)));
+    const settled: number[] = [];
+    collected.forEach((c, n) => {
+      void c.then(() => settled.push(n));
+    });
+    while (settled.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(settled).toHaveLength(1);
+    const first = await collected[settled[0]!];
+    expect(first?.spooled).toBe(true);
+    first?.release();
+    const messages = await Promise.all(collected);
+    expect(settled).toHaveLength(2);
+    expect(messages.every((m, n) => m?.raw.equals(inputs[n]!))).toBe(true);
+    for (const m of messages) m?.release();
+  });
+
   it("gives everything back when the client goes away in the middle", async () => {
     const budget = budgetOf(64 * KB);
     const stream = dataStream();

@@ -13,7 +13,10 @@ export interface DataBudgetOptions {
   spoolDir: string;
   /** Refuse to spool when the spool's disk has less free than this (Postfix: 1.5 × size limit). */
   minFreeBytes: number;
-  /** Spooled messages read back into memory at once (their size is on top of the budget). */
+  /**
+   * Spooled messages back in memory at once, from their reading until they are released (their
+   * size is on top of the budget); default 2.
+   */
   readers?: number;
 }
 
@@ -156,7 +159,7 @@ export class DataBudget {
             });
           }
           try {
-            resolve({ raw: await this.readBack(spool), spooled: true, release() {} });
+            resolve(await this.readBack(spool));
           } catch (error) {
             reject(new InsufficientStorageError((error as Error).message));
           }
@@ -189,18 +192,36 @@ export class DataBudget {
     return new Spool(handle);
   }
 
-  /** At most `readers` spooled messages are in memory at once on top of the budget. */
-  private async readBack(spool: Spool): Promise<Buffer> {
-    if (this.reading >= (this.options.readers ?? 2)) {
-      await new Promise<void>((resolve) => this.readQueue.push(resolve));
-    }
-    this.reading++;
+  /** A spooled message back in memory; it keeps a reader's place until it is released. */
+  private async readBack(spool: Spool): Promise<CollectedMessage> {
+    await this.enterReader();
+    let left = false;
+    const leave = () => {
+      if (left) return;
+      left = true;
+      this.leaveReader();
+    };
     try {
-      return await spool.readAll();
-    } finally {
-      this.reading--;
-      this.readQueue.shift()?.();
+      return { raw: await spool.readAll(), spooled: true, release: leave };
+    } catch (error) {
+      leave();
+      throw error;
     }
+  }
+
+  private enterReader(): Promise<void> {
+    if (this.reading < (this.options.readers ?? 2)) {
+      this.reading++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.readQueue.push(resolve));
+  }
+
+  private leaveReader(): void {
+    const next = this.readQueue.shift();
+    // The place passes straight to the next in line, so that nobody overtakes it.
+    if (next) next();
+    else this.reading--;
   }
 }
 

@@ -292,6 +292,7 @@ export function createIngestServer(
     maxClientsPerAccount: limits.maxConnectionsPerAccount,
     socketTimeout: limits.idleTimeoutMs,
     sessionTimeout: limits.sessionTimeoutMs,
+    evictUnauthenticatedAfter: limits.evictUnauthenticatedAfterMs,
     accountOf: (user) => (user as AuthenticatedHosting).hostingId,
     onLimit: options.onLimit,
     // The library's default answers on the next turn of the event loop; nothing to wait for.

@@ -25,6 +25,7 @@ import { AccountSessions, type LimitEvent, REFUSAL_SLOTS } from "./session-limit
 class PromptConnection extends SMTPConnection {
   private corked: net.Socket | tls.TLSSocket | null = null;
   private sessionTimer: NodeJS.Timeout | undefined;
+  readonly openedAt = Date.now();
 
   private get prompt(): PromptSmtpServer {
     return this._server as PromptSmtpServer;
@@ -33,7 +34,11 @@ class PromptConnection extends SMTPConnection {
   override init(): void {
     this._setListeners(() => {
       const maxClients = this._server.options.maxClients;
-      if (maxClients && this._server.connections.size > maxClients) {
+      if (
+        maxClients &&
+        this._server.connections.size > maxClients &&
+        !this.prompt.evictUnauthenticated(this)
+      ) {
         this.prompt.limitReached("max_connections");
         this.send(
           421,
@@ -68,6 +73,23 @@ class PromptConnection extends SMTPConnection {
       421,
       `4.4.2 Session open for more than ${Math.round(sessionTimeout / 1000)} s, closing connection`,
     );
+  }
+
+  /** Whether the session may be evicted for a newcomer: not logged in, and not for a while. */
+  evictable(afterMs: number, now: number): boolean {
+    return (
+      !this.session.user &&
+      !this._closing &&
+      !this._closed &&
+      !this._handlerPending &&
+      now - this.openedAt >= afterMs
+    );
+  }
+
+  /** Makes room at the global cap (see SessionLimits.evictUnauthenticatedAfterMs). */
+  evict(): void {
+    this.prompt.limitReached("unauthenticated_evicted");
+    this.send(421, "4.7.0 Too many connections to this server, closing an unauthenticated session");
   }
 
   override _onTimeout(): void {
@@ -122,6 +144,8 @@ export interface PromptSmtpServerOptions extends SMTPServerOptions {
   maxClientsPerAccount?: number;
   /** Milliseconds a session may last in all; 0 or unset: no limit. */
   sessionTimeout?: number;
+  /** At `maxClients`, evict the oldest session not authenticated after this long; 0: never. */
+  evictUnauthenticatedAfter?: number;
   /** The account of an authenticated user (`onAuth`'s `response.user`); default its string. */
   accountOf?: (user: unknown) => string;
   /** Told of every connection turned away and every session cut by a limit. */
@@ -135,9 +159,10 @@ export interface PromptSmtpServerOptions extends SMTPServerOptions {
  * counter and goes to `connect` at once. With `useProxy` the library's own path runs.
  *
  * Connections are bounded twice: past `maxClients` a session gets `421 4.7.0` (the library's
- * check), and past `maxClients + REFUSAL_SLOTS` the listener closes new sockets as it accepts
- * them, so that a flood cannot take the descriptors the rest of the process needs. The
- * per-account cap is checked when AUTH succeeds.
+ * check, unless an old unauthenticated session can make room), and past
+ * `maxClients + REFUSAL_SLOTS` the listener closes new sockets as it accepts them, so that a
+ * flood cannot take the descriptors the rest of the process needs. The per-account cap is
+ * checked when AUTH succeeds.
  */
 export class PromptSmtpServer extends SMTPServer {
   readonly accounts: AccountSessions;
@@ -167,6 +192,24 @@ export class PromptSmtpServer extends SMTPServer {
         callback(refused);
       });
     };
+  }
+
+  /**
+   * Closes the oldest session that has not authenticated in `evictUnauthenticatedAfter` to make
+   * room for `newcomer`; false when there is none. The set keeps connections in arrival order.
+   */
+  evictUnauthenticated(newcomer: SMTPConnection): boolean {
+    const afterMs = this.promptOptions.evictUnauthenticatedAfter;
+    if (!afterMs) return false;
+    const now = Date.now();
+    for (const connection of this.connections) {
+      if (connection === newcomer || !(connection instanceof PromptConnection)) continue;
+      if (connection.evictable(afterMs, now)) {
+        connection.evict();
+        return true;
+      }
+    }
+    return false;
   }
 
   limitReached(event: LimitEvent): void {

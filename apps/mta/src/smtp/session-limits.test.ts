@@ -111,7 +111,7 @@ describe("session limits over SMTP", () => {
     try {
       const events: LimitEvent[] = [];
       const { port } = await fx.startServer({
-        limits: { maxConnections: 4 },
+        limits: { maxConnections: 4, evictUnauthenticatedAfterMs: 0 },
         onLimit: (e) => events.push(e),
       });
       const open: RawSmtpClient[] = [];
@@ -149,6 +149,39 @@ describe("session limits over SMTP", () => {
         if (!greeted) await new Promise((r) => setTimeout(r, 50));
       }
       expect(greeted).toBe(true);
+    } finally {
+      await fx.close();
+    }
+  });
+
+  it("at the cap, lets a newcomer take the place of an old session that never logged in, never of a logged-in one", async () => {
+    const fx = await createIngestFixture();
+    try {
+      const site = await fx.addHosting("evict.example");
+      const events: LimitEvent[] = [];
+      const { port } = await fx.startServer({
+        limits: { maxConnections: 2, evictUnauthenticatedAfterMs: 200 },
+        onLimit: (e) => events.push(e),
+      });
+      const lurker = await RawSmtpClient.connect(port);
+      expect((await lurker.read())?.code).toBe(220);
+      const script = await RawSmtpClient.connect(port);
+      await script.login(site.serviceName, site.password);
+      await new Promise((r) => setTimeout(r, 300));
+
+      const newcomer = await RawSmtpClient.connect(port);
+      expect((await newcomer.read())?.code).toBe(220);
+      const evicted = await lastWords(lurker);
+      expect(evicted?.code).toBe(421);
+      expect(evicted?.lines.join(" ")).toMatch(/^4\.7\.0 Too many connections/);
+      expect((await script.command("NOOP"))?.code).toBe(250);
+
+      // The newcomer is too young to give way, the script is logged in: the next is refused.
+      const late = await RawSmtpClient.connect(port);
+      expect((await lastWords(late))?.lines.join(" ")).toMatch(/4\.7\.0 Too many connections/);
+      expect(events).toEqual(["unauthenticated_evicted", "max_connections"]);
+      newcomer.close();
+      script.close();
     } finally {
       await fx.close();
     }

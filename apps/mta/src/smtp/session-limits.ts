@@ -17,12 +17,21 @@ export interface SessionLimits {
    * keeps itself: the idle timeout alone lets one byte every few seconds hold a session forever.
    */
   sessionTimeoutMs: number;
+  /**
+   * At the global cap, a newcomer takes the place of the oldest session that has not
+   * authenticated after this long (it gets `421 4.7.0`); only when there is none is the newcomer
+   * refused. Every site connects from loopback, so without this one script opening idle
+   * connections would shut every hosting out; scripts authenticate within milliseconds of the
+   * greeting. 0: never.
+   */
+  evictUnauthenticatedAfterMs: number;
 }
 
 /** Why the server turned a connection away or cut a session (the metrics' `reason` label). */
 export type LimitEvent =
   | "max_connections"
   | "max_connections_per_account"
+  | "unauthenticated_evicted"
   | "connection_ceiling"
   | "idle_timeout"
   | "session_timeout";
@@ -52,6 +61,7 @@ export const DEFAULT_SESSION_LIMITS: SessionLimits = {
   maxConnectionsPerAccount: DEFAULT_MAX_CONNECTIONS_PER_ACCOUNT,
   idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS,
   sessionTimeoutMs: DEFAULT_SESSION_TIMEOUT_MS,
+  evictUnauthenticatedAfterMs: 1_000,
 };
 
 /**

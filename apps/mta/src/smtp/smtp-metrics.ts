@@ -19,8 +19,9 @@ export function createSmtpLimitMetrics(
     name: "scripts_email_smtp_limited_total",
     help:
       "SMTP connections refused or sessions cut by a resource limit, by reason: max_connections " +
-      "and max_connections_per_account (421 4.7.0), connection_ceiling (dropped at accept, past " +
-      "the cap and its refusal slots), idle_timeout and session_timeout (421).",
+      "and max_connections_per_account (421 4.7.0), unauthenticated_evicted (an old session not " +
+      "logged in, closed with 421 4.7.0 to make room at the cap), connection_ceiling (dropped " +
+      "at accept, past the cap and its refusal slots), idle_timeout and session_timeout (421).",
     labelNames: ["reason"],
     registers,
   });

@@ -43,8 +43,7 @@ export const SMTP_FLOOD_DEFAULTS: SmtpFloodOptions = {
   timeoutMs: 240_000,
 };
 
-/** Room for the per-account probe, the other hosting and a few of the global cap's refusals. */
-const CAP_ROOM = 20;
+/** Newcomers opened at the full cap, each taking an idle connection's place. */
 const GLOBAL_PROBES = 40;
 
 async function procField(pid: number, file: "status" | "io", field: string): Promise<number> {
@@ -102,10 +101,10 @@ async function lastWords(client: RawSmtpClient, timeoutMs: number): Promise<stri
 
 /**
  * An SMTP flood against the whole product (every role in one process, as by default): idle
- * connections and large unfinished DATAs up to the caps. The product's peak RSS stays under a
+ * connections and large unfinished DATAs filling the caps. The product's peak RSS stays under a
  * bound, the HTTP API answers throughout, one more session of the flooding hosting gets
- * `421 4.7.0` while another hosting still sends, connections past the global cap get
- * `421 4.7.0`, and idle connections are closed after the idle timeout.
+ * `421 4.7.0` while another hosting still sends, newcomers at the full cap take the places of
+ * the oldest idle connections (`421 4.7.0`), and the rest are closed after the idle timeout.
  */
 export function smtpFlood(overrides: Partial<SmtpFloodOptions> = {}): Scenario {
   const o = { ...SMTP_FLOOD_DEFAULTS, ...overrides };
@@ -118,7 +117,7 @@ export function smtpFlood(overrides: Partial<SmtpFloodOptions> = {}): Scenario {
       // hold one descriptor per connection, under the same `ulimit -n` (Node raises the soft
       // limit to the hard one at start). Scale the idle load down rather than fail on EMFILE.
       const fdLimit = openFileLimit() ?? 1_024;
-      const fitting = Math.floor((fdLimit - 1_024) / 2) - o.dataSessions - CAP_ROOM - GLOBAL_PROBES;
+      const fitting = Math.floor((fdLimit - 1_024) / 2) - o.dataSessions - GLOBAL_PROBES;
       const idle = Math.max(0, Math.min(o.idle, fitting));
       if (idle < o.idle) {
         ctx.progress(`ulimit -n is ${fdLimit}: ${idle} idle connections instead of ${o.idle}`);
@@ -132,7 +131,8 @@ export function smtpFlood(overrides: Partial<SmtpFloodOptions> = {}): Scenario {
       const otherPassword = await world.services.hostings.resetSmtpPassword(other);
       const relay = await startRelay(ctx);
       const counter = new RelayCounter(relay);
-      const maxConnections = idle + o.dataSessions + CAP_ROOM;
+      // The idle connections and the DATAs fill the cap exactly.
+      const maxConnections = idle + o.dataSessions;
       const product = await world.start(relay.url, {
         roles: "api,smtp,worker,scheduler",
         env: {
@@ -212,7 +212,9 @@ export function smtpFlood(overrides: Partial<SmtpFloodOptions> = {}): Scenario {
       clients.push(...idleClients);
       ctx.progress(`${idle} idle connections open`);
 
-      // 3. The flooding hosting is at its cap; another hosting still gets in and sends.
+      // 3. The server and the flooding hosting are at their caps. One more session of that
+      // hosting gets 421 4.7.0 at AUTH; another hosting still gets in (in place of an idle
+      // connection that never logged in) and sends.
       const extra = await RawSmtpClient.connect(world.smtpPort);
       clients.push(extra);
       await extra.read();
@@ -240,8 +242,9 @@ export function smtpFlood(overrides: Partial<SmtpFloodOptions> = {}): Scenario {
       calm.close();
       if (calmReply !== "250") failures.push(`the other hosting's message got ${calmReply}`);
 
-      // 4. Past the global cap: 421 4.7.0. The ones greeted (the cap's remaining room) stay
-      // open until every probe has its answer, so that they keep their places.
+      // 4. More newcomers at the cap: each is greeted in place of the oldest idle connection,
+      // which gets 421 4.7.0. They stay open until all are answered, so that they keep their
+      // places and nobody is counted twice.
       const probeClients: RawSmtpClient[] = [];
       const probes = await Promise.all(
         Array.from({ length: GLOBAL_PROBES }, async () => {
@@ -253,21 +256,18 @@ export function smtpFlood(overrides: Partial<SmtpFloodOptions> = {}): Scenario {
         }),
       );
       for (const c of probeClients) c.close();
-      const refusedGlobal = probes.filter((p) => p === "421 4.7.0").length;
       const greetedProbes = probes.filter((p) => p.startsWith("220")).length;
-      if (
-        refusedGlobal < GLOBAL_PROBES - CAP_ROOM ||
-        greetedProbes + refusedGlobal !== probes.length
-      ) {
-        failures.push(`past the global cap: ${probes.join(", ")}`);
+      if (greetedProbes !== GLOBAL_PROBES) {
+        failures.push(`newcomers at the cap: ${probes.join(", ")}`);
       }
       const peakKb = await procField(pid, "status", "VmHWM");
       ctx.progress(
         `at the peak: RSS ${Math.round(peakKb / 1024)} MB; per-account → ${perAccount?.code}, ` +
-          `other hosting → ${calmReply}, ${refusedGlobal}/${GLOBAL_PROBES} past the cap refused`,
+          `other hosting → ${calmReply}, ${greetedProbes}/${GLOBAL_PROBES} newcomers greeted`,
       );
 
-      // 5. The idle connections are closed, with a 421, after the idle timeout (not before).
+      // 5. The idle connections that made room were the oldest, with 421 4.7.0; the others
+      // are closed, with a 421, after the idle timeout (not before).
       const timeoutMs = o.idleTimeoutSeconds * 1000;
       const endings = await Promise.all(
         idleClients.map(async (c) => {
@@ -275,8 +275,15 @@ export function smtpFlood(overrides: Partial<SmtpFloodOptions> = {}): Scenario {
           return { words, after: Date.now() - (greetedAt.get(c) ?? 0) };
         }),
       );
-      const early = endings.filter((e) => e.after < timeoutMs - 1_000).length;
-      const not421 = endings.filter((e) => !e.words.startsWith("421")).length;
+      const made = (e: { words: string }) => e.words.startsWith("421 4.7.0");
+      const evicted = endings.filter(made).length;
+      const oldest = endings.slice(0, evicted).filter(made).length;
+      const timedOut = endings.filter((e) => !made(e));
+      const early = timedOut.filter((e) => e.after < timeoutMs - 1_000).length;
+      const not421 = timedOut.filter((e) => !e.words.startsWith("421")).length;
+      if (evicted < GLOBAL_PROBES || evicted > GLOBAL_PROBES + 2 || oldest !== evicted) {
+        failures.push(`${evicted} idle connections made room, ${oldest} of them the oldest`);
+      }
       if (early > 0) failures.push(`${early} idle connections closed before the idle timeout`);
       if (not421 > 0) failures.push(`${not421} idle connections closed without a 421`);
       for (const c of dataClients) c.close();
@@ -307,10 +314,11 @@ export function smtpFlood(overrides: Partial<SmtpFloodOptions> = {}): Scenario {
           `${Math.round(peakKb / 1024)} MB (bound ${o.rssBoundMb}; ${Math.round(rssAtStart / 1024)} at ` +
           `start, ${Math.round(rssAfterKb / 1024)} after); API ${api.ok}/${api.ok + api.failed} ` +
           `answered, slowest ${api.slowestMs} ms; per-account 421 4.7.0, other hosting ${calmReply}; ` +
-          `${refusedGlobal} refused past the cap; idle closed by 421 after ${o.idleTimeoutSeconds} s`,
+          `${evicted} oldest idle made room for newcomers at the cap (421 4.7.0), the others ` +
+          `closed by 421 after ${o.idleTimeoutSeconds} s idle`,
         submitted: o.dataSessions + 1,
         acknowledged: calmReply === "250" ? 1 : 0,
-        refused4xx: refusedGlobal + (perAccount?.code === 421 ? 1 : 0),
+        refused4xx: perAccount?.code === 421 ? 1 : 0,
         delivered: counter.update().has(subject) ? 1 : 0,
         lost: calmReply === "250" && !counter.update().has(subject) ? 1 : 0,
         duplicates: (counter.update().get(subject) ?? 1) - 1,
