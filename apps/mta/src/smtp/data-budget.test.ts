@@ -176,9 +176,18 @@ describe("message data over SMTP", () => {
       const good = await fx.startServer({ dataMemoryBytes: 32 * KB, spoolDir: dir });
       expect((await send(good.port))?.code).toBe(250);
       expect(good.server.load().dataBytesInMemory).toBe(0);
+      // A message that fits stays in memory, and its memory is given back with its answer.
+      const small = await RawSmtpClient.connect(good.port);
+      await small.login(site.serviceName, site.password);
+      await small.command("MAIL FROM:<site@big.example>");
+      await small.command("RCPT TO:<someone@dest.test>");
+      await small.command("DATA");
+      small.write(`${rawMessage({ From: "site@big.example", Subject: "small" })}.\r\n`);
+      expect((await small.read())?.code).toBe(250);
+      expect(good.server.load().dataBytesInMemory).toBe(0);
+      small.close();
       const stored = await fx.db.prisma.message.findMany({ where: { hostingId: site.id } });
-      expect(stored).toHaveLength(1);
-      expect(stored[0]?.subject).toBe("spooled");
+      expect(stored.map((m) => m.subject).sort()).toEqual(["small", "spooled"]);
 
       const file = path.join(dir, "a-file");
       await writeFile(file, "");
@@ -189,7 +198,7 @@ describe("message data over SMTP", () => {
       const refused = await send(bad.port);
       expect(refused?.code).toBe(452);
       expect(refused?.lines.join(" ")).toMatch(/^4\.3\.1 Insufficient system storage/);
-      expect(await fx.db.prisma.message.count({ where: { hostingId: site.id } })).toBe(1);
+      expect(await fx.db.prisma.message.count({ where: { hostingId: site.id } })).toBe(2);
       await rm(file);
     } finally {
       await fx.close();
