@@ -42,7 +42,7 @@ class PromptConnection extends SMTPConnection {
         this.prompt.limitReached("max_connections");
         this.send(
           421,
-          `${this.name} 4.7.0 Too many connections to this server, try again in a moment`,
+          `4.7.0 ${this.name} Too many connections to this server, try again in a moment`,
           false,
         );
         return;

@@ -123,7 +123,7 @@ describe("session limits over SMTP", () => {
       const extra = await RawSmtpClient.connect(port);
       const refused = await lastWords(extra);
       expect(refused?.code).toBe(421);
-      expect(refused?.lines.join(" ")).toMatch(/4\.7\.0 Too many connections to this server/);
+      expect(refused?.lines.join(" ")).toMatch(/^4\.7\.0 \S+ Too many connections to this server/);
 
       // Refused clients that keep their side open hold a descriptor for a few seconds; past
       // cap + REFUSAL_SLOTS of those, the listener closes new sockets as it accepts them.
@@ -178,7 +178,7 @@ describe("session limits over SMTP", () => {
 
       // The newcomer is too young to give way, the script is logged in: the next is refused.
       const late = await RawSmtpClient.connect(port);
-      expect((await lastWords(late))?.lines.join(" ")).toMatch(/4\.7\.0 Too many connections/);
+      expect((await lastWords(late))?.lines.join(" ")).toMatch(/^4\.7\.0 \S+ Too many connections/);
       expect(events).toEqual(["unauthenticated_evicted", "max_connections"]);
       newcomer.close();
       script.close();

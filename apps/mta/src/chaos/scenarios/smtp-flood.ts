@@ -252,7 +252,7 @@ export function smtpFlood(overrides: Partial<SmtpFloodOptions> = {}): Scenario {
           clients.push(c);
           probeClients.push(c);
           const r = await c.read().catch(() => null);
-          return r ? `${r.code} ${r.lines.join(" ").split(" ").slice(1, 2)}` : "closed";
+          return r ? `${r.code} ${r.lines.join(" ")}` : "closed";
         }),
       );
       for (const c of probeClients) c.close();
