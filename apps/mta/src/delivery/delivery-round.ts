@@ -13,8 +13,8 @@ export interface RoundContext {
   flushMs: number;
   /**
    * Messages handed to the relay whose results are not recorded yet, at most: what a crash can
-   * send twice. Between `concurrency` (a relay slot is freed only once its result is written) and
-   * twice that (up to `concurrency` more answered while their group is being written).
+   * send twice. `concurrency` would free a relay slot only once its result is written; more lets
+   * the relay work while a group is being written.
    */
   maxUnrecorded: number;
   relayOne(job: DeliveryJob): Promise<RecipientResult[]>;

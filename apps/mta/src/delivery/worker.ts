@@ -16,8 +16,9 @@ export interface WorkerOptions {
   concurrency?: number;
   /**
    * Messages handed to the relay and not recorded yet, at most (what a crash can send twice).
-   * Default twice `concurrency`: up to `concurrency` at the relay and as many answered while the
-   * previous group of results is being written.
+   * Default three times `concurrency`: up to `concurrency` at the relay, and answered ones while a
+   * group of results is being written and the next forms (twice `concurrency` halved the rate to
+   * a relay on loopback: every write made the relay wait). Before, a crash repeated a whole round.
    */
   maxUnrecorded?: number;
   /** Pause when nothing is due. */
@@ -49,7 +50,7 @@ export function createDeliveryWorker(
 ): DeliveryWorker {
   const batchSize = options.batchSize ?? 100;
   const concurrency = options.concurrency ?? 10;
-  const maxUnrecorded = Math.max(options.maxUnrecorded ?? 2 * concurrency, 1);
+  const maxUnrecorded = Math.max(options.maxUnrecorded ?? 3 * concurrency, 1);
   const idleMs = options.idleMs ?? 500;
   const recordRetryMs = options.recordRetryMs ?? 1_000;
   const recordRetryForMs = options.recordRetryForMs ?? 240_000;

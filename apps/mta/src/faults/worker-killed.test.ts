@@ -15,7 +15,7 @@ const MESSAGES = 300;
 const BATCH = 100;
 const CONCURRENCY = 5;
 /** At the relay, or answered and not yet recorded: the worker's bound (worker.ts maxUnrecorded). */
-const MAX_UNRECORDED = 2 * CONCURRENCY;
+const MAX_UNRECORDED = 3 * CONCURRENCY;
 const LEASE_MS = 2_000;
 /** Relayed messages before the kill: three quarters through the second round. */
 const KILL_AFTER = BATCH + (3 * BATCH) / 4;

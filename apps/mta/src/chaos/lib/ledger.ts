@@ -171,11 +171,11 @@ export function rowFigures(
 
 /**
  * The delivery worker's own bound (apps/mta/src/delivery/worker.ts defaults): at most this many
- * messages at the relay at once, and at most twice that handed to the relay and not recorded yet
- * (the rest of a round is recorded as each message finishes, or never started).
+ * messages at the relay at once, and at most three times that handed to the relay and not
+ * recorded yet (the rest of a round is recorded as each message finishes, or never started).
  */
 export const WORKER_CONCURRENCY = 10;
-export const WORKER_MAX_UNRECORDED = 2 * WORKER_CONCURRENCY;
+export const WORKER_MAX_UNRECORDED = 3 * WORKER_CONCURRENCY;
 
 /**
  * The copies a kill may cause: only messages the dead process had claimed go twice, no more of
