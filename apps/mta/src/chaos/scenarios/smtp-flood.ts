@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { openFileLimit } from "../../smtp/session-limits.ts";
 import { RawSmtpClient, rawMessage } from "../../testing/smtp-client.ts";
+import { inBatches, lastWords, procField, unfinishedData } from "../lib/flood-clients.ts";
 import {
   checkNotAborted,
   type Scenario,
@@ -45,59 +45,6 @@ export const SMTP_FLOOD_DEFAULTS: SmtpFloodOptions = {
 
 /** Newcomers opened at the full cap, each taking an idle connection's place. */
 const GLOBAL_PROBES = 40;
-
-async function procField(pid: number, file: "status" | "io", field: string): Promise<number> {
-  const text = await readFile(`/proc/${pid}/${file}`, "utf8");
-  const line = text.split("\n").find((l) => l.startsWith(`${field}:`));
-  return Number(
-    line
-      ?.slice(field.length + 1)
-      .trim()
-      .split(/\s+/)[0] ?? Number.NaN,
-  );
-}
-
-/** Runs `work` over `items`, `size` at a time. */
-async function inBatches<T, R>(items: T[], size: number, work: (item: T) => Promise<R>) {
-  const results: R[] = [];
-  for (let i = 0; i < items.length; i += size) {
-    results.push(...(await Promise.all(items.slice(i, i + size).map(work))));
-  }
-  return results;
-}
-
-/**
- * A session that sends `bytes` of a message and never ends it: then a line every 2 s, as the
- * issue's slow client did, so that only the caller (or the session timeout) ends it.
- */
-async function unfinishedData(port: number, user: string, password: string, bytes: number) {
-  const client = await RawSmtpClient.connect(port);
-  await client.login(user, password);
-  for (const [command, code] of [
-    [`MAIL FROM:<site@${user}>`, 250],
-    ["RCPT TO:<someone@dest.test>", 250],
-    ["DATA", 354],
-  ] as const) {
-    const reply = await client.command(command);
-    if (reply?.code !== code) throw new Error(`${command}: ${JSON.stringify(reply)}`);
-  }
-  await client.writeDrained(rawMessage({ From: `site@${user}`, Subject: "flood" }, ""));
-  const chunk = Buffer.from(`${"x".repeat(78)}\r\n`.repeat(800)); // 64,000 bytes
-  for (let sent = 0; sent < bytes && !client.closed; sent += chunk.length) {
-    await client.writeDrained(chunk);
-  }
-  const trickle = setInterval(() => {
-    if (client.closed) clearInterval(trickle);
-    else client.write("y\r\n");
-  }, 2_000);
-  return client;
-}
-
-/** What a client heard last before the server closed: a 421's text, or `closed`. */
-async function lastWords(client: RawSmtpClient, timeoutMs: number): Promise<string> {
-  const reply = await client.read(timeoutMs).catch(() => null);
-  return reply ? `${reply.code} ${reply.lines.join(" ")}` : "closed";
-}
 
 /**
  * An SMTP flood against the whole product (every role in one process, as by default): idle
@@ -211,6 +158,9 @@ export function smtpFlood(overrides: Partial<SmtpFloodOptions> = {}): Scenario {
       );
       clients.push(...idleClients);
       ctx.progress(`${idle} idle connections open`);
+      // Idle for more than the second after which a session that has not logged in may give
+      // its place to a newcomer at the cap (SessionLimits.evictUnauthenticatedAfterMs).
+      await sleep(1_500, ctx.signal);
 
       // 3. The server and the flooding hosting are at their caps. One more session of that
       // hosting gets 421 4.7.0 at AUTH; another hosting still gets in (in place of an idle
