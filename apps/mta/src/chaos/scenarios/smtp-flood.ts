@@ -31,7 +31,7 @@ export interface SmtpFloodOptions {
  * The issue's flood: 2,000 idle connections and 200 unfinished DATAs of 9 MB (1.8 GB, all held
  * in memory before). With a 64 MB data budget the rest goes to the spool. The bound: the
  * process's own size with every role (~190 MB), the budget, the 2,200 sessions' buffers
- * (~100 MB) and room for the garbage collector; measured peaks were 300-330 MB.
+ * (~100 MB) and room for the garbage collector; measured peaks were 300-380 MB.
  */
 export const SMTP_FLOOD_DEFAULTS: SmtpFloodOptions = {
   idle: 2_000,
