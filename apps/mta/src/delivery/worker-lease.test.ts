@@ -171,6 +171,39 @@ describe("a relay slower than the lease", () => {
   }, 30_000);
 });
 
+describe("renewing claims", () => {
+  it("does not start a message whose claim another worker took over", async () => {
+    // The first message is at the relay for two renewals (every 667 ms) before the second starts.
+    relay.delayMs = 2_000;
+    const [first, second, third] = await queue(3, "taken");
+    const entries: Array<Record<string, unknown>> = [];
+    const w = createDeliveryWorker(
+      services.mail.delivery,
+      createSmtpRelay({ url: relay.url, timeoutSeconds: 10 }),
+      { batchSize: 3, concurrency: 1, log: (e) => entries.push(e) },
+    );
+    const round = w.runOnce();
+    await until("the round claimed", async () => (await statuses()).sending === 3, 2_000);
+    // Another worker's claim of the second message, as after a lease that ran out.
+    await db.prisma.message.updateMany({
+      where: { subject: second },
+      data: { nextAttemptAt: new Date(Date.now() + 60_000) },
+    });
+    expect(await round).toBe(3);
+    expect(relay.received.map((m) => subjectOf(m.raw))).toEqual([first, third]);
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        level: "warn",
+        msg: expect.stringMatching(/^claims taken over/),
+        count: 1,
+      }),
+    );
+    expect((await db.prisma.message.findFirstOrThrow({ where: { subject: second } })).status).toBe(
+      "sending",
+    );
+  }, 20_000);
+});
+
 describe("a worker that died", () => {
   it("leaves claims that go back in the queue at their place once their lease runs out", async () => {
     const dead = await queue(2, "dead");
