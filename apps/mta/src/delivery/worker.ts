@@ -73,6 +73,8 @@ export function createDeliveryWorker(
         outcome: "deferred",
         code: null,
         text,
+        // our side's fault: if it outlasts DELIVERY_MAX_HOURS it must not count as a bounce
+        kind: "relay",
       }));
     }
     options.metrics?.observeDelivery(results, job.acceptedAt, (performance.now() - started) / 1000);

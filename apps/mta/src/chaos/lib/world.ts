@@ -27,7 +27,7 @@ export interface World {
   unfinished(): Promise<number>;
   /**
    * Gives back the claims of a process that is dead (status `sending`): what its lease running
-   * out would do, without waiting the product's fixed 5 minutes. Only call while no product
+   * out would do, without waiting for the lease. Only call while no product
    * process is alive, so that no live worker's claim is touched. Returns their subjects.
    */
   expireDeadLeases(): Promise<string[]>;

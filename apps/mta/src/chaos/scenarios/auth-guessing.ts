@@ -60,7 +60,9 @@ async function guess(
       while (!stop()) {
         const user = ++n % 5 === 0 ? `invented-${n}.example` : victim;
         // the tarpit may hold an answer longer than the client's 10 s: it gives up, as bots do
-        const reply = await client.command(plain(user, `guess-${n}`)).catch(() => "timeout");
+        const reply = await client
+          .command(plain(user, `guess-${n}`))
+          .catch(() => "timeout" as const);
         const key = reply === "timeout" ? reply : reply ? String(reply.code) : "closed";
         into.answers.set(key, (into.answers.get(key) ?? 0) + 1);
         if (typeof reply === "string" || !reply || reply.code === 421 || reply.code === 235) break;

@@ -106,7 +106,7 @@ export function postgresRestartedUnderLoad(
       const stored = await world.storedSubjects();
       const expected = expectedOf(tally, stored);
       // A batch whose results could not be recorded while the database was away stays claimed
-      // until its 5-minute lease runs out: it reached the relay, so do not wait for its row.
+      // until its lease (DELIVERY_LEASE_SECONDS) runs out: it reached the relay, so do not wait for its row.
       const wait = await waitForDelivery(ctx, world, counter, expected, { timeoutMs: 60_000 });
       const r = reconcile(tally, await world.storedSubjects(), counter.update());
       const statuses = await world.statuses();
