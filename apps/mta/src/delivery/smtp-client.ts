@@ -1,7 +1,7 @@
 import net from "node:net";
 import os from "node:os";
 import tls from "node:tls";
-import { isLoopback, type RelayTlsMode } from "./relay-tls.ts";
+import { isLoopback, type RelayEndpoint } from "./relay-tls.ts";
 
 /** One reply of the server: its code and its full text (lines joined with "\n", codes kept). */
 export interface SmtpReply {
@@ -23,17 +23,8 @@ export class SmtpError extends Error {
   }
 }
 
-export interface SmtpConnectOptions {
-  host: string;
-  port: number;
-  /** TLS from the first byte (smtps://); otherwise STARTTLS as `tls` says. */
-  secure: boolean;
-  /** See RelayTlsMode; a certificate is always verified against `host` (and `ca` when given). */
-  tls: RelayTlsMode;
-  /** PEM trust anchors replacing the system's. */
-  ca?: Buffer;
-  user?: string;
-  pass?: string;
+/** The relay's endpoint (see RelayEndpoint; a certificate is always verified against `host`). */
+export interface SmtpConnectOptions extends RelayEndpoint {
   /** Longest wait for connect or any reply; an idle connection is closed after it too. */
   timeoutMs: number;
   /** EHLO name; the host name when it is qualified, else the local address literal. */
