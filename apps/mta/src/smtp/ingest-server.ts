@@ -2,7 +2,6 @@ import type { AddressInfo } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import type { IncomingMessage } from "@scripts-email/domain";
-import { DomainError, isUnstorableMessage } from "@scripts-email/domain";
 import type {
   SMTPServerAuthentication,
   SMTPServerDataStream,
@@ -12,6 +11,7 @@ import type {
 import { AuthThrottle, type AuthThrottleOptions, DEFAULT_AUTH_THROTTLE } from "./auth-throttle.ts";
 import { DataBudget, DEFAULT_DATA_MEMORY_BYTES, InsufficientStorageError } from "./data-budget.ts";
 import { isEnvelopeAddress } from "./envelope-address.ts";
+import { smtpError, storeFailureReply } from "./ingest-replies.ts";
 import { fitLineLength } from "./line-length.ts";
 import { checkMessage } from "./message-hygiene.ts";
 import { PromptSmtpServer } from "./prompt-smtp-server.ts";
@@ -88,12 +88,6 @@ function tarpit(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-function smtpError(code: number, message: string): SMTPServerError {
-  const error: SMTPServerError = new Error(message);
-  error.responseCode = code;
-  return error;
-}
-
 export function createIngestServer(
   deps: IngestServerDeps,
   options: IngestServerOptions,
@@ -164,27 +158,13 @@ export function createIngestServer(
         ? `Held as ${accepted.id}: sending is blocked for this hosting`
         : `Queued as ${accepted.id}`;
     } catch (error) {
-      if (error instanceof DomainError && error.code === "daily_limit_reached") {
-        const limit = error.params.limit;
-        throw smtpError(
-          452,
-          `Daily sending limit${limit === undefined ? "" : ` of ${limit} messages`} reached for this hosting, try again tomorrow`,
-        );
+      const reply = storeFailureReply(error);
+      if (reply.permanent) {
+        log.warn({ err: error, hosting: hosting.serviceName }, "message refused");
+      } else {
+        log.error({ err: error, hosting: hosting.serviceName }, "message not stored");
       }
-      if (error instanceof DomainError && error.code === "not_found") {
-        throw smtpError(550, "This hosting no longer exists");
-      }
-      if (isUnstorableMessage(error)) {
-        // It failed on its own and the database refused its data: sent again, it fails again.
-        log.warn({ err: error, hosting: hosting.serviceName }, "message refused: cannot be stored");
-        throw smtpError(
-          554,
-          "5.6.0 Message refused: it cannot be stored (its header text is not valid), correct it before sending it again",
-        );
-      }
-      // Nothing was acknowledged: a 4xx makes the client keep the message and retry.
-      log.error({ err: error, hosting: hosting.serviceName }, "message not stored");
-      throw smtpError(451, "Temporary failure, try again later");
+      throw reply.error;
     }
   }
 
