@@ -1,33 +1,16 @@
-import type { Database } from "@scripts-email/db";
-import type { Services } from "@scripts-email/domain";
-import type { MtaMetrics } from "@scripts-email/mta";
-import type { Registry } from "prom-client";
-import type { Config, RoleName } from "./config.ts";
-import type { Log } from "./log.ts";
+import type { RoleName } from "./config.ts";
 import { startApiRole } from "./roles/api-role.ts";
+import type { StartRole } from "./roles/role.ts";
 import { startSchedulerRole } from "./roles/scheduler-role.ts";
 import { startSmtpRole } from "./roles/smtp-role.ts";
 import { startWorkerRole } from "./roles/worker-role.ts";
 
-export interface RoleContext {
-  config: Config;
-  db: Database;
-  services: Services;
-  log: Log;
-  /** The process's Prometheus registry, served at /metrics by the api role. */
-  metrics: Registry;
-  mta: MtaMetrics;
-}
+export type { RoleContext, RunningRole, StartRole } from "./roles/role.ts";
 
-export interface RunningRole {
-  name: RoleName;
-  /** Stops taking new work and waits for the work in hand. */
-  stop(): Promise<void>;
-}
-
-export type StartRole = (context: RoleContext) => Promise<RunningRole>;
-
-/** What each role runs. `null` marks a role this build lacks; asking for it is reported. */
+/**
+ * What each role runs. Every role ships in this build; a caller (a test) may pass a table with
+ * `null` for a role it leaves out, and asking for that role is then reported.
+ */
 export const ROLES: Record<RoleName, StartRole | null> = {
   api: startApiRole,
   smtp: startSmtpRole,

@@ -68,12 +68,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { config, log } = options;
   const print = options.print ?? ((text: string) => process.stdout.write(`${text}\n`));
   const { available, missing } = splitRoles(config.roles, options.roles ?? ROLES);
+  // Every role ships; only a caller's own role table (a test's) can leave one out.
   for (const name of missing) {
-    log.warn(`role "${name}" is not available in this version yet: not started`);
+    log.warn(`role "${name}" is left out of this process's role table: not started`);
   }
   if (available.length === 0) {
     throw new Error(
-      `None of the requested roles (${config.roles.join(", ")}) can run yet. Set ROLES to include api or scheduler.`,
+      `None of the requested roles (${config.roles.join(", ")}) can run: the role table leaves them all out.`,
     );
   }
 

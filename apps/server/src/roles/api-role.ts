@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { buildApp } from "@scripts-email/api";
-import type { RoleContext, RunningRole } from "../roles.ts";
+import type { RoleContext, RunningRole } from "./role.ts";
 
 /** The SPA that `pnpm --filter @scripts-email/web build` produces, served when it exists. */
 export const WEB_DIST = path.resolve(import.meta.dirname, "../../../web/dist");

@@ -1,6 +1,6 @@
 import type { Services, WebhookSender } from "@scripts-email/domain";
 import { createWebhookSender, postWebhook } from "../alerts/webhook-sender.ts";
-import type { RoleContext, RunningRole } from "../roles.ts";
+import type { RoleContext, RunningRole } from "./role.ts";
 
 export const SCHEDULER_INTERVAL_MS = 5_000;
 

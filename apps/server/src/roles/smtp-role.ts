@@ -12,7 +12,7 @@ import {
   REFUSAL_SLOTS,
 } from "@scripts-email/mta";
 import { fields } from "../log.ts";
-import type { RoleContext, RunningRole } from "../roles.ts";
+import type { RoleContext, RunningRole } from "./role.ts";
 import { DEFAULT_LOGIN_CACHE, LoginCache, type LoginCacheOptions } from "./smtp-login-cache.ts";
 
 export interface SmtpRoleOptions {

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { createDeliveryWorker, createFileCapture, createSmtpRelay } from "@scripts-email/mta";
 import { fields } from "../log.ts";
-import type { RoleContext, RunningRole } from "../roles.ts";
+import type { RoleContext, RunningRole } from "./role.ts";
 
 /** The folder where mail goes when no SMTP_RELAY_URL is set. */
 export function captureFolder(dataDir: string): string {
