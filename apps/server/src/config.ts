@@ -120,6 +120,12 @@ const configSchema = z.object({
     .number({ message: "must be a number of days" })
     .positive({ message: "must be a positive number of days" })
     .default(7),
+  MIGRATION_LOCK_WAIT_SECONDS: z.coerce
+    .number({ message: "must be a whole number of seconds between 1 and 3600" })
+    .int({ message: "must be a whole number of seconds between 1 and 3600" })
+    .min(1, { message: "must be a whole number of seconds between 1 and 3600" })
+    .max(3600, { message: "must be a whole number of seconds between 1 and 3600" })
+    .default(60),
   COOKIE_SECURE: boolean(false),
   TRUST_PROXY: z
     .string()
@@ -215,6 +221,8 @@ export interface Config {
   deliveryLeaseSeconds: number;
   /** Delivered content is removed after this many days (metadata stays). */
   retentionDays: number;
+  /** Start-up waits this long for another process's migration, then fails. */
+  migrationLockWaitSeconds: number;
   roles: RoleName[];
   cookieSecure: boolean;
   /** Reverse proxies whose X-Forwarded-For names the client (login throttling); empty: none. */
@@ -297,6 +305,7 @@ export function loadConfig(
     deliveryMaxHours: c.DELIVERY_MAX_HOURS,
     deliveryLeaseSeconds: c.DELIVERY_LEASE_SECONDS,
     retentionDays: c.RETENTION_DAYS,
+    migrationLockWaitSeconds: c.MIGRATION_LOCK_WAIT_SECONDS,
     roles: c.ROLES,
     cookieSecure: c.COOKIE_SECURE,
     trustProxy: c.TRUST_PROXY,

@@ -34,7 +34,9 @@ export async function openMigratedDatabase(config: Config, log: Log): Promise<Da
   );
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    const applied = await migrate(db);
+    const applied = await migrate(db, undefined, {
+      lockWaitMs: config.migrationLockWaitSeconds * 1000,
+    });
     if (applied.length > 0) log.info(`migrations applied: ${applied.join(", ")}`);
     else log.info("migrations: up to date");
     return db;

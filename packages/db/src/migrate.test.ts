@@ -204,3 +204,99 @@ describe("the migration lock", () => {
     await expect(migrate(db, dir)).resolves.toEqual(["20260101000000_bad"]);
   });
 });
+
+describe("a migration that controls transactions itself", () => {
+  it("is refused before anything runs, naming the file and the statements", async () => {
+    const dir = await tempDir();
+    await writeMigrations(dir, {
+      "20260101000000_fine": "CREATE TABLE fine (id INT);",
+      "20260102000000_own_tx": `BEGIN;
+CREATE TABLE own_tx (id INT);
+COMMIT;`,
+    });
+    const { db } = await emptyDb();
+
+    const error = await migrate(db, dir).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(MigrationError);
+    expect((error as Error).message).toContain("20260102000000_own_tx/migration.sql");
+    expect((error as Error).message).toContain("controls transactions itself (BEGIN, COMMIT)");
+    expect(await tableExists(db, "fine")).toBe(false);
+    expect(await tableExists(db, "own_tx")).toBe(false);
+  });
+
+  it("is accepted with savepoints, and with BEGIN inside a function body or a comment", async () => {
+    const dir = await tempDir();
+    await writeMigrations(dir, {
+      "20260101000000_fine": `-- BEGIN; is only a comment here
+CREATE TABLE fine (id INT);
+SAVEPOINT before_insert;
+INSERT INTO fine VALUES (1);
+ROLLBACK TO SAVEPOINT before_insert;
+RELEASE SAVEPOINT before_insert;
+CREATE FUNCTION fine_count() RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN (SELECT count(*) FROM fine);
+END;
+$$;`,
+    });
+    const { db } = await emptyDb();
+
+    expect(await migrate(db, dir)).toEqual(["20260101000000_fine"]);
+    expect(await db.withSql((sql) => sql.query("SELECT fine_count() AS n"))).toEqual([{ n: "0" }]);
+  });
+});
+
+describe("waiting for another process's migration", () => {
+  it("gives up after the configured time, saying another process is migrating", async () => {
+    const { url, db } = await emptyDb();
+    const other = await openDatabase({ databaseUrl: url, dataDir: "", poolSize: 1 });
+    opened.push(other);
+    const dir = await tempDir();
+    await writeMigrations(dir, { "20260101000000_one": "CREATE TABLE one (id INT);" });
+
+    await other.withSql(async (holder) => {
+      await holder.query("SELECT pg_advisory_lock(7345112001)");
+      try {
+        const started = Date.now();
+        const error = await migrate(db, dir, { lockWaitMs: 300, lockPollMs: 50 }).catch(
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(MigrationError);
+        expect((error as Error).message).toMatch(/Another process is migrating this database/);
+        expect(Date.now() - started).toBeLessThan(5_000);
+        expect(await tableExists(db, "one")).toBe(false);
+      } finally {
+        await holder.query("SELECT pg_advisory_unlock(7345112001)");
+      }
+    });
+
+    // once the other process is done, the runner goes ahead
+    expect(await migrate(db, dir, { lockWaitMs: 300, lockPollMs: 50 })).toEqual([
+      "20260101000000_one",
+    ]);
+  });
+
+  it("goes ahead as soon as the other process lets go within the time", async () => {
+    const { url, db } = await emptyDb();
+    const other = await openDatabase({ databaseUrl: url, dataDir: "", poolSize: 1 });
+    opened.push(other);
+    const dir = await tempDir();
+    await writeMigrations(dir, { "20260101000000_one": "CREATE TABLE one (id INT);" });
+
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const holding = other.withSql(async (holder) => {
+      await holder.query("SELECT pg_advisory_lock(7345112001)");
+      await released;
+      await holder.query("SELECT pg_advisory_unlock(7345112001)");
+    });
+    const running = migrate(db, dir, { lockWaitMs: 10_000, lockPollMs: 20 });
+    setTimeout(release, 100);
+
+    expect(await running).toEqual(["20260101000000_one"]);
+    await holding;
+  });
+});

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Database } from "./client.ts";
 import { MIGRATIONS_DIR } from "./schema-paths.ts";
 import type { SqlRunner } from "./sql-runner.ts";
+import { transactionControlStatements } from "./transaction-control.ts";
 
 // Any fixed number shared by every copy of the product: two processes starting together
 // queue on it instead of both migrating.
@@ -51,15 +52,29 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "applied_steps_count" INTEGER NOT NULL DEFAULT 0
 )`;
 
+export interface MigrateOptions {
+  /** How long to wait for another process's migration before giving up (default 60 s). */
+  lockWaitMs?: number;
+  /** How often to try the lock meanwhile (default 250 ms). */
+  lockPollMs?: number;
+}
+
+export const DEFAULT_MIGRATION_LOCK_WAIT_MS = 60_000;
+
 /**
  * Applies the pending migrations in name order, each in its own transaction, and records them
  * in Prisma's own `_prisma_migrations` table so that the stock Prisma CLI sees them as applied.
- * Returns the names it applied.
+ * Returns the names it applied. Waits at most `lockWaitMs` for a process that is migrating the
+ * same database, then throws: a migration stuck behind a lock must not hang start-up unseen.
  */
-export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<string[]> {
+export async function migrate(
+  db: Database,
+  dir = MIGRATIONS_DIR,
+  options: MigrateOptions = {},
+): Promise<string[]> {
   const files = await readMigrations(dir);
   return db.withSql(async (sql) => {
-    await sql.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+    await takeLock(sql, options);
     try {
       return await applyPending(sql, files);
     } finally {
@@ -67,6 +82,35 @@ export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<strin
       await sql.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => undefined);
     }
   });
+}
+
+async function takeLock(sql: SqlRunner, options: MigrateOptions): Promise<void> {
+  const waitMs = options.lockWaitMs ?? DEFAULT_MIGRATION_LOCK_WAIT_MS;
+  const pollMs = options.lockPollMs ?? 250;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const [row] = await sql.query("SELECT pg_try_advisory_lock($1) AS locked", [
+      MIGRATION_LOCK_KEY,
+    ]);
+    if (row?.locked === true) return;
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw new MigrationError(
+        `Another process is migrating this database (it holds the migration lock, advisory lock ${MIGRATION_LOCK_KEY}); gave up after ${Math.round(waitMs / 1000)} s. Start again once it has finished, or find the process holding the lock (pg_locks, locktype 'advisory').`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, left)));
+  }
+}
+
+/** Refuses a file that controls transactions itself: the runner's one transaction is the promise. */
+function checkNoTransactionControl(file: MigrationFile): void {
+  const found = transactionControlStatements(file.sql);
+  if (found.length > 0) {
+    throw new MigrationError(
+      `Migration ${file.name}/migration.sql controls transactions itself (${[...new Set(found)].join(", ")}). The runner applies each file in one transaction of its own: remove these statements (SAVEPOINT is fine).`,
+    );
+  }
 }
 
 async function applyPending(sql: SqlRunner, files: MigrationFile[]): Promise<string[]> {
@@ -84,6 +128,8 @@ async function applyPending(sql: SqlRunner, files: MigrationFile[]): Promise<str
     );
   }
   const applied = new Map(rows.map((r) => [String(r.migration_name), String(r.checksum)]));
+  // every pending file is checked before the first one runs
+  for (const file of files) if (!applied.has(file.name)) checkNoTransactionControl(file);
   const done: string[] = [];
   for (const file of files) {
     const known = applied.get(file.name);
