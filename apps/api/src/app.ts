@@ -22,7 +22,9 @@ import type { BuildAppOptions } from "./types.ts";
 
 export async function buildApp({ services, config }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: config.logger ?? false,
+    ...(config.loggerInstance
+      ? { loggerInstance: config.loggerInstance }
+      : { logger: config.logger ?? false }),
     trustProxy: config.trustProxy ?? false,
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,

@@ -7,7 +7,10 @@ import type { Registry } from "prom-client";
 export interface ApiConfig {
   /** Sets `Secure` on the session cookie; true everywhere but plain-HTTP development. */
   cookieSecure: boolean;
+  /** Fastify's own logger options (tests); ignored when `loggerInstance` is given. */
   logger?: boolean | object;
+  /** The process's logger (a pino child): requests are logged through it, with their `reqId`. */
+  loggerInstance?: FastifyBaseLogger;
   /** Proxies (addresses, CIDR networks) whose X-Forwarded-For gives `request.ip`; default none. */
   trustProxy?: boolean | string[];
   /** Folder of a built SPA to serve, with an index.html fallback for non-API GET routes. */

@@ -12,7 +12,6 @@ export {
   type AuthenticatedHosting,
   createIngestServer,
   DEFAULT_MAX_SIZE,
-  type IngestLogger,
   type IngestServer,
   type IngestServerOptions,
 } from "./smtp/ingest-server.ts";

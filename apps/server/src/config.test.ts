@@ -46,6 +46,7 @@ describe("loadConfig", () => {
       publicUrl: "http://127.0.0.1:3000",
       systemMailFrom: "scripts-email@localhost",
       logLevel: "info",
+      logFormat: "auto",
     });
   });
 
@@ -85,6 +86,7 @@ describe("loadConfig", () => {
           PUBLIC_URL: "https://mail.hoster.example/",
           SYSTEM_MAIL_FROM: "noreply@hoster.example",
           LOG_LEVEL: "warn",
+          LOG_FORMAT: "json",
           UNRELATED: "ignored",
         },
         "/srv/app",
@@ -121,6 +123,7 @@ describe("loadConfig", () => {
       publicUrl: "https://mail.hoster.example",
       systemMailFrom: "noreply@hoster.example",
       logLevel: "warn",
+      logFormat: "json",
     });
   });
 
@@ -164,6 +167,7 @@ describe("loadConfig", () => {
     [{ TRUST_PROXY: "true" }, /TRUST_PROXY must be proxy addresses or CIDR networks/],
     [{ TRUST_PROXY: "10.0.0.0/33" }, /TRUST_PROXY must be proxy addresses/],
     [{ LOG_LEVEL: "loud" }, /LOG_LEVEL must be one of fatal, error, warn, info/],
+    [{ LOG_FORMAT: "text" }, /LOG_FORMAT must be one of auto, json, pretty/],
     [{ SMTP_MAX_SIZE_MB: "0" }, /SMTP_MAX_SIZE_MB must be a positive number of megabytes/],
     [{ SMTP_MAX_CONNECTIONS: "0" }, /SMTP_MAX_CONNECTIONS must be a whole number, at least 1/],
     [{ SMTP_IDLE_TIMEOUT_SECONDS: "2.5" }, /SMTP_IDLE_TIMEOUT_SECONDS must be a whole number/],

@@ -10,6 +10,10 @@ export type RoleName = (typeof ROLE_NAMES)[number];
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** `auto`: readable lines when stdout is a terminal, JSON lines otherwise (see log.ts). */
+export const LOG_FORMATS = ["auto", "json", "pretty"] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 const port = (fallback: number) =>
   z.coerce
     .number({ message: "must be a port number" })
@@ -187,6 +191,9 @@ const configSchema = z.object({
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` })
     .default("info"),
+  LOG_FORMAT: z
+    .enum(LOG_FORMATS, { message: `must be one of ${LOG_FORMATS.join(", ")}` })
+    .default("auto"),
 });
 
 export interface Config {
@@ -242,6 +249,7 @@ export interface Config {
   /** Sender of the product's own mail (reports, alerts). */
   systemMailFrom: string;
   logLevel: LogLevel;
+  logFormat: LogFormat;
 }
 
 export class ConfigError extends Error {
@@ -318,6 +326,7 @@ export function loadConfig(
     publicUrl: (c.PUBLIC_URL ?? `http://127.0.0.1:${c.PORT}`).replace(/\/+$/, ""),
     systemMailFrom: c.SYSTEM_MAIL_FROM,
     logLevel: c.LOG_LEVEL,
+    logFormat: c.LOG_FORMAT,
   };
 }
 

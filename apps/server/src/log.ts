@@ -1,49 +1,83 @@
-import type { LogLevel } from "./config.ts";
+import { isatty } from "node:tty";
+import pino from "pino";
+import pretty from "pino-pretty";
+import type { LogFormat, LogLevel } from "./config.ts";
 
-const ORDER: Record<LogLevel, number> = {
-  trace: 10,
-  debug: 20,
-  info: 30,
-  warn: 40,
-  error: 50,
-  fatal: 60,
-  silent: 100,
-};
+/**
+ * The process's logger: one pino logger made at start (main.ts, the CLI), handed down as children
+ * that carry their fields (`role`, `job`; Fastify adds `reqId`). The domain and the MTA see it
+ * as their `Logger` interface and never import pino.
+ */
+export type Log = pino.Logger;
 
-export interface Log {
-  error(message: string, error?: unknown): void;
-  warn(message: string): void;
-  info(message: string): void;
-  debug(message: string): void;
+/**
+ * Censored wherever they appear, whoever logs what: Fastify's request serialiser leaves headers
+ * and bodies out, so this is the net under a log call that passes a request or a login whole.
+ */
+export const REDACTED_PATHS = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  "headers.authorization",
+  "headers.cookie",
+  "password",
+  "*.password",
+  "newPassword",
+  "*.newPassword",
+  "currentPassword",
+  "*.currentPassword",
+  "pass",
+  "*.pass",
+  "token",
+  "*.token",
+  "secret",
+  "*.secret",
+];
+
+export interface LogOptions {
+  /** `json` or `pretty`; resolve `auto` first with `resolveLogFormat`. Default `json`. */
+  format?: Exclude<LogFormat, "auto">;
+  /** Where the lines go: a file descriptor (default 1, stdout) or a stream (tests). */
+  destination?: number | NodeJS.WritableStream;
 }
 
-/** The process's own lines (start-up, roles, jobs); the API logs its requests through Fastify. */
-export function createLog(level: LogLevel, out: NodeJS.WritableStream = process.stderr): Log {
-  const write = (at: LogLevel, message: string) => {
-    if (ORDER[at] < ORDER[level]) return;
-    out.write(`${new Date().toISOString()} ${at.toUpperCase().padEnd(5)} ${message}\n`);
-  };
-  return {
-    error: (message, error) =>
-      write("error", error === undefined ? message : `${message}: ${describe(error)}`),
-    warn: (message) => write("warn", message),
-    info: (message) => write("info", message),
-    debug: (message) => write("debug", message),
-  };
+/** `auto` is `pretty` for a person at a terminal, `json` for whatever collects the output. */
+export function resolveLogFormat(
+  format: LogFormat,
+  isTty: boolean = process.stdout.isTTY === true,
+): Exclude<LogFormat, "auto"> {
+  if (format !== "auto") return format;
+  return isTty ? "pretty" : "json";
 }
 
-export function describe(error: unknown): string {
-  if (error instanceof Error) return error.stack ?? error.message;
-  return String(error);
-}
-
-/** `key=value` pairs (logfmt), so that log lines can be searched by message id, code, etc. */
-export function fields(details: object): string {
-  return Object.entries(details)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => {
-      const text = typeof v === "string" ? v : JSON.stringify(v);
-      return `${k}=${/^[\w.@:/+-]*$/.test(text) ? text : JSON.stringify(text)}`;
-    })
-    .join(" ");
+/**
+ * JSON lines (pino's own, time in ISO 8601) or readable lines through pino-pretty. Both are
+ * written synchronously in this thread, so that nothing is lost on `process.exit` and no worker
+ * thread is started (pino's `transport` option would start one per process).
+ */
+export function createLog(level: LogLevel, options: LogOptions = {}): Log {
+  const destination = options.destination ?? 1;
+  const stream =
+    options.format === "pretty"
+      ? pretty({
+          destination,
+          sync: true,
+          translateTime: "SYS:yyyy-mm-dd HH:MM:ss.l",
+          ignore: "pid,hostname,role",
+          messageFormat: "{if role}{role}: {end}{msg}",
+          singleLine: true,
+          colorize: typeof destination === "number" && isatty(destination),
+        })
+      : typeof destination === "number"
+        ? pino.destination({ dest: destination, sync: true })
+        : destination;
+  return pino(
+    {
+      level,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    },
+    stream,
+  );
 }

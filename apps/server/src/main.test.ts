@@ -37,6 +37,8 @@ async function start(port: number): Promise<Started> {
     DATA_DIR: path.join(dataRoot, "data"),
     ROLES: "api",
     LOG_LEVEL: "info",
+    // as at a terminal, where the demo credentials are printed (with JSON logs, on stderr)
+    LOG_FORMAT: "pretty",
   };
   delete env.DATABASE_URL;
   // node itself (not a wrapper) so that SIGTERM reaches the process under test

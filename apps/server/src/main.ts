@@ -1,6 +1,6 @@
 // The process entry for every role: `pnpm start`. Which roles run comes from ROLES.
 import { type Config, ConfigError, loadConfig } from "./config.ts";
-import { createLog } from "./log.ts";
+import { createLog, resolveLogFormat } from "./log.ts";
 import { type RunningServer, startServer } from "./server.ts";
 
 const SHUTDOWN_TIMEOUT_MS = 15_000;
@@ -14,7 +14,12 @@ async function main(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(78);
   }
-  const log = createLog(config.logLevel);
+  const format = resolveLogFormat(config.logFormat);
+  const log = createLog(config.logLevel, { format });
+  // The one-time demo credentials are for the person who started the process, never a log
+  // record: where stdout is JSON for a collector, they go to stderr.
+  const print = (text: string) =>
+    (format === "json" ? process.stderr : process.stdout).write(`${text}\n`);
 
   let server: RunningServer | undefined;
   let stopRequested: NodeJS.Signals | undefined;
@@ -22,13 +27,13 @@ async function main(): Promise<void> {
 
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) {
-      log.warn(`${signal} again: exiting now`);
+      log.warn({ signal }, "signal again: exiting now");
       process.exit(1);
     }
     stopping = true;
-    log.info(`${signal}: shutting down`);
+    log.info({ signal }, "shutting down");
     const force = setTimeout(() => {
-      log.error(`shutdown took longer than ${SHUTDOWN_TIMEOUT_MS / 1000} s: exiting`);
+      log.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, "shutdown took too long: exiting");
       process.exit(1);
     }, SHUTDOWN_TIMEOUT_MS);
     force.unref();
@@ -38,7 +43,7 @@ async function main(): Promise<void> {
         process.exit(0);
       },
       (error: unknown) => {
-        log.error("shutdown failed", error);
+        log.error({ err: error }, "shutdown failed");
         process.exit(1);
       },
     );
@@ -48,19 +53,19 @@ async function main(): Promise<void> {
   const onSignal = (signal: NodeJS.Signals) => {
     if (server || stopping) shutdown(signal);
     else if (stopRequested) {
-      log.warn(`${signal} again: exiting now`);
+      log.warn({ signal }, "signal again: exiting now");
       process.exit(1);
     } else {
       stopRequested = signal;
-      log.info(`${signal}: will stop once started (again to exit at once)`);
+      log.info({ signal }, "will stop once started (again to exit at once)");
     }
   };
   process.on("SIGINT", onSignal).on("SIGTERM", onSignal);
 
   try {
-    server = await startServer({ config, log });
+    server = await startServer({ config, log, print });
   } catch (error) {
-    log.error("start-up failed", error);
+    log.error({ err: error }, "start-up failed");
     process.exit(1);
   }
   if (stopRequested) shutdown(stopRequested);

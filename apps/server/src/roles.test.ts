@@ -1,8 +1,8 @@
 import { expect, it } from "vitest";
 import { loadConfig } from "./config.ts";
-import type { Log } from "./log.ts";
 import { ROLES, splitRoles } from "./roles.ts";
 import { startServer } from "./server.ts";
+import { captureLog } from "./testing/capture-log.ts";
 
 it("knows every role name, and which ones a role table leaves out", () => {
   expect(Object.keys(ROLES).sort()).toEqual(["api", "scheduler", "smtp", "worker"]);
@@ -17,13 +17,7 @@ it("knows every role name, and which ones a role table leaves out", () => {
 });
 
 it("refuses to start when none of the requested roles can run, and says so", async () => {
-  const warnings: string[] = [];
-  const log: Log = {
-    error: () => undefined,
-    warn: (m) => warnings.push(m),
-    info: () => undefined,
-    debug: () => undefined,
-  };
+  const { log, records } = captureLog();
   const config = loadConfig({ ROLES: "smtp" });
   await expect(
     startServer({
@@ -32,7 +26,6 @@ it("refuses to start when none of the requested roles can run, and says so", asy
       roles: { api: null, smtp: null, worker: null, scheduler: null },
     }),
   ).rejects.toThrow(/None of the requested roles \(smtp\) can run: the role table leaves/);
-  expect(warnings).toEqual([
-    'role "smtp" is left out of this process\'s role table: not started',
-  ]);
+  const warnings = records.filter((r) => r.level === "warn").map((r) => r.msg);
+  expect(warnings).toEqual(['role "smtp" is left out of this process\'s role table: not started']);
 });

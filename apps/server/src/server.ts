@@ -20,24 +20,27 @@ export interface RunningServer {
 export interface StartOptions {
   config: Config;
   log: Log;
-  /** Where the banner and the one-time demo credentials go. */
+  /** Where the one-time demo credentials go (output for a person, never a log record). */
   print?: (text: string) => void;
   roles?: Record<Config["roles"][number], StartRole | null>;
 }
 
 /** Opens and migrates the database the configuration names; the CLI opens it the same way. */
 export async function openMigratedDatabase(config: Config, log: Log): Promise<Database> {
-  log.info(
-    config.databaseUrl
-      ? "database: PostgreSQL from DATABASE_URL"
-      : `database: embedded PostgreSQL (PGlite) in ${config.dataDir}${existsSync(path.join(embeddedFolder(config.dataDir), "PG_VERSION")) ? "" : " (creating it takes a few seconds)"}`,
-  );
+  if (config.databaseUrl) log.info("database: PostgreSQL from DATABASE_URL");
+  else {
+    const creating = !existsSync(path.join(embeddedFolder(config.dataDir), "PG_VERSION"));
+    log.info(
+      { dataDir: config.dataDir },
+      `database: embedded PostgreSQL (PGlite)${creating ? ", creating it takes a few seconds" : ""}`,
+    );
+  }
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     const applied = await migrate(db, undefined, {
       lockWaitMs: config.migrationLockWaitSeconds * 1000,
     });
-    if (applied.length > 0) log.info(`migrations applied: ${applied.join(", ")}`);
+    if (applied.length > 0) log.info({ migrations: applied }, "migrations applied");
     else log.info("migrations: up to date");
     return db;
   } catch (error) {
@@ -84,14 +87,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const running: RunningRole[] = [];
   let stopMetrics: (() => Promise<void>) | null = null;
   const stop = async () => {
-    await stopMetrics?.().catch((error) => log.error("metrics listener did not stop", error));
+    await stopMetrics?.().catch((err) => log.error({ err }, "metrics listener did not stop"));
     stopMetrics = null;
     for (const role of running.splice(0).reverse()) {
       try {
         await role.stop();
-        log.info(`role ${role.name} stopped`);
-      } catch (error) {
-        log.error(`role ${role.name} did not stop cleanly`, error);
+        log.info({ role: role.name }, "role stopped");
+      } catch (err) {
+        log.error({ err, role: role.name }, "role did not stop cleanly");
       }
     }
     await db.close();
@@ -103,7 +106,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       mail: mailPathOptions(config),
       reports: reportOptions(config),
       webhookAllowNetworks: config.alertWebhookAllowNetworks,
-      log: (message) => log.warn(message),
+      log,
     });
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
@@ -115,8 +118,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       if (credentials) print(formatCredentials(credentials));
     }
     for (const [name, start] of available) {
-      running.push(await start({ config, db, services, log, metrics, mta }));
-      log.info(`role ${name} started`);
+      running.push(
+        await start({ config, db, services, log: log.child({ role: name }), metrics, mta }),
+      );
+      log.info({ role: name }, "role started");
     }
     stopMetrics = await startMetricsListener(config, metrics, log);
   } catch (error) {
@@ -128,9 +133,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
     const base = `http://${host.includes(":") ? `[${host}]` : host}:${config.port}`;
     const panel = builtSpaDir() ? `panel ${base}/  ` : "";
-    print(`Scripts-email is running: ${panel}API docs ${base}/api/docs`);
+    log.info(
+      { roles: running.map((r) => r.name) },
+      `Scripts-email is running: ${panel}API docs ${base}/api/docs`,
+    );
   } else {
-    print(`Scripts-email is running roles: ${running.map((r) => r.name).join(", ")}`);
+    log.info(
+      { roles: running.map((r) => r.name) },
+      `Scripts-email is running roles: ${running.map((r) => r.name).join(", ")}`,
+    );
   }
   return { roles: running, stop };
 }

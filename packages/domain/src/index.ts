@@ -55,6 +55,12 @@ export { buildReport, groupErrors, panelUrl } from "./report/report-content.ts";
 export type { ReportOptions } from "./report/report-service.ts";
 export { dueDays, isReportTime, isTimeZone, localDayRange } from "./report/report-time.ts";
 export type * from "./services.ts";
+export {
+  type Logger,
+  type LogRecord,
+  recordingLogger,
+  silentLogger,
+} from "./shared/logger.ts";
 export { MIN_PASSWORD_LENGTH } from "./user/user-service.ts";
 
 export const DEFAULT_SESSION_TTL_MS = 12 * HOUR;

@@ -23,6 +23,7 @@ import type { Actor } from "./actor.ts";
 import type { Clock } from "./clock.ts";
 import type { MailPath, MailPathOptions } from "./queue/index.ts";
 import type { ReportOptions } from "./report/report-service.ts";
+import type { Logger } from "./shared/logger.ts";
 
 export interface ServicesOptions {
   db: Database;
@@ -48,8 +49,8 @@ export interface ServicesOptions {
    * addresses only by default.
    */
   webhookAllowNetworks?: string | readonly string[];
-  /** Where the alert service reports webhook failures; default: nowhere. */
-  log?: (message: string, error?: unknown) => void;
+  /** Where failures that change no answer are reported (webhooks, checks after a commit). */
+  log?: Logger;
 }
 
 export interface UserRecord {

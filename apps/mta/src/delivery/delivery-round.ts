@@ -1,4 +1,4 @@
-import type { DeliveryJob, DeliveryService, RecipientResult } from "@scripts-email/domain";
+import type { DeliveryJob, DeliveryService, Logger, RecipientResult } from "@scripts-email/domain";
 
 export interface Finished {
   job: DeliveryJob;
@@ -21,7 +21,7 @@ export interface RoundContext {
   /** Writes a group of results (one statement, retried through a blip). */
   record(group: Finished[]): Promise<void>;
   stopping(): boolean;
-  log(entry: Record<string, unknown>): void;
+  log: Logger;
 }
 
 /**
@@ -113,21 +113,17 @@ export async function deliverRound(jobs: DeliveryJob[], ctx: RoundContext): Prom
         }
       }
       if (lost.length > 0) {
-        ctx.log({
-          level: "warn",
-          msg: "claims taken over before they were renewed: not starting them",
-          count: lost.length,
-          messageIds: lost.slice(0, 20),
-        });
+        ctx.log.warn(
+          { count: lost.length, messageIds: lost.slice(0, 20) },
+          "claims taken over before they were renewed: not starting them",
+        );
       }
     } catch (error) {
       halted = true;
-      ctx.log({
-        level: "warn",
-        msg: "renewing the round's claims failed: starting no more of them",
-        count: ids.length,
-        error: error instanceof Error ? error.message : String(error),
-      });
+      ctx.log.warn(
+        { count: ids.length, error: error instanceof Error ? error.message : String(error) },
+        "renewing the round's claims failed: starting no more of them",
+      );
     }
   }
 
@@ -182,14 +178,12 @@ export async function deliverRound(jobs: DeliveryJob[], ctx: RoundContext): Prom
       const ids = unstarted.map((job) => job.id);
       try {
         const n = await ctx.delivery.release(ids, lease);
-        ctx.log({ msg: "claims given back unstarted", count: n });
+        ctx.log.info({ count: n }, "claims given back unstarted");
       } catch (error) {
-        ctx.log({
-          level: "warn",
-          msg: "giving back unstarted claims failed: they come back when their lease runs out",
-          count: ids.length,
-          error: error instanceof Error ? error.message : String(error),
-        });
+        ctx.log.warn(
+          { count: ids.length, error: error instanceof Error ? error.message : String(error) },
+          "giving back unstarted claims failed: they come back when their lease runs out",
+        );
       }
       for (const id of ids) held.delete(id);
     });

@@ -1,5 +1,5 @@
 import { createTestDatabase, type TestDatabase } from "@scripts-email/db/testing";
-import { createServices, type Services } from "@scripts-email/domain";
+import { createServices, recordingLogger, type Services } from "@scripts-email/domain";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMtaMetrics } from "../metrics.ts";
@@ -102,10 +102,8 @@ describe("a relay slower than the lease", () => {
   it("is used by two workers that deliver each message exactly once, renewing their claims", async () => {
     relay.delayMs = 2_500;
     const subjects = await queue(12, "slow");
-    const warnings: unknown[] = [];
-    const log = (entry: Record<string, unknown>) => {
-      if (entry.level === "warn") warnings.push(entry);
-    };
+    const log = recordingLogger();
+    const warnings = () => log.records.filter((entry) => entry.level === "warn");
     // One worker claims 8 (two turns of 4 at the relay: 5 s, two and a half leases), the other
     // the last 4 (2.5 s); the second then looks for claims whose lease ran out while the first
     // is still relaying its round.
@@ -119,13 +117,14 @@ describe("a relay slower than the lease", () => {
     const attempts = await db.prisma.message.findMany({ select: { attempts: true } });
     expect(attempts.every((m) => m.attempts === 1)).toBe(true);
     expect(await db.prisma.deliveryEvent.count()).toBe(12);
-    expect(warnings).toEqual([]);
+    expect(warnings()).toEqual([]);
   }, 30_000);
 
   it("logs and counts the late result of a claim that ran out and was taken over", async () => {
     relay.delayMs = 3_500;
     await queue(1, "late");
-    const entries: Array<Record<string, unknown>> = [];
+    const log = recordingLogger();
+    const entries = log.records;
     const registry = new Registry();
     // The first worker cannot renew (its database connection for renewals is broken): its claim
     // runs out while the relay holds the message, and the second worker takes it over.
@@ -136,7 +135,7 @@ describe("a relay slower than the lease", () => {
     const first = createDeliveryWorker(
       broken,
       createSmtpRelay({ url: relay.url, timeoutSeconds: 10 }),
-      { log: (e) => entries.push(e), metrics: createMtaMetrics(registry) },
+      { log, metrics: createMtaMetrics(registry) },
     );
     const round = first.runOnce();
     await until("the first claim", async () => (await statuses()).sending === 1, 2_000);
@@ -176,11 +175,12 @@ describe("renewing claims", () => {
     // The first message is at the relay for two renewals (every 667 ms) before the second starts.
     relay.delayMs = 2_000;
     const [first, second, third] = await queue(3, "taken");
-    const entries: Array<Record<string, unknown>> = [];
+    const log = recordingLogger();
+    const entries = log.records;
     const w = createDeliveryWorker(
       services.mail.delivery,
       createSmtpRelay({ url: relay.url, timeoutSeconds: 10 }),
-      { batchSize: 3, concurrency: 1, log: (e) => entries.push(e) },
+      { batchSize: 3, concurrency: 1, log },
     );
     const round = w.runOnce();
     await until("the round claimed", async () => (await statuses()).sending === 3, 2_000);
@@ -212,11 +212,12 @@ describe("a worker that died", () => {
     // would send all of it first.
     await queue(20, "backlog");
     await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 100));
-    const entries: Array<Record<string, unknown>> = [];
+    const log = recordingLogger();
+    const entries = log.records;
     const w = createDeliveryWorker(
       services.mail.delivery,
       createSmtpRelay({ url: relay.url, timeoutSeconds: 10 }),
-      { batchSize: 5, concurrency: 1, log: (e) => entries.push(e) },
+      { batchSize: 5, concurrency: 1, log },
     );
     expect(await w.runOnce()).toBe(5);
     expect(relay.received.slice(0, 2).map((m) => subjectOf(m.raw))).toEqual(dead);

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { recordingLogger } from "@scripts-email/domain";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMailWorld, HOUR, type MailWorld, SERVICE } from "../testing/mail-world.ts";
 import { startTestRelay, type TestRelay } from "../testing/test-relay.ts";
@@ -177,16 +178,16 @@ describe("delivery worker", () => {
       if (failures-- > 0) throw new Error("Connection terminated unexpectedly");
       return real.complete(results);
     };
-    const logged: unknown[] = [];
+    const log = recordingLogger();
     const w = createDeliveryWorker(blip, createSmtpRelay({ url: relay.url, timeoutSeconds: 5 }), {
       recordRetryMs: 10,
-      log: (entry) => logged.push(entry.msg),
+      log,
     });
     expect(await w.runOnce()).toBe(1);
     expect((await message(id)).status).toBe("sent");
     expect(relay.received).toHaveLength(1);
     expect(
-      logged.filter((m) => String(m).startsWith("recording delivery results failed")),
+      log.records.filter((r) => r.msg.startsWith("recording delivery results failed")),
     ).toHaveLength(2);
     // nothing is left claimed to be sent again once a lease runs out
     world.clock.advance(10 * 60_000);

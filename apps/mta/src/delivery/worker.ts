@@ -1,4 +1,10 @@
-import type { DeliveryJob, DeliveryService, RecipientResult } from "@scripts-email/domain";
+import {
+  type DeliveryJob,
+  type DeliveryService,
+  type Logger,
+  type RecipientResult,
+  silentLogger,
+} from "@scripts-email/domain";
 import type { MtaMetrics } from "../metrics.ts";
 import { deliverRound, type Finished } from "./delivery-round.ts";
 import type { Relay } from "./relay.ts";
@@ -28,8 +34,8 @@ export interface WorkerOptions {
   /** How long to keep trying to record them (default 4 min). */
   recordRetryForMs?: number;
   metrics?: MtaMetrics;
-  /** Entries with `level: "warn"` need an operator's eye; the others are informational. */
-  log?: (entry: Record<string, unknown>) => void;
+  /** Warnings need an operator's eye; the others are informational. Default: nothing. */
+  log?: Logger;
 }
 
 export interface DeliveryWorker {
@@ -54,7 +60,7 @@ export function createDeliveryWorker(
   const idleMs = options.idleMs ?? 500;
   const recordRetryMs = options.recordRetryMs ?? 1_000;
   const recordRetryForMs = options.recordRetryForMs ?? 240_000;
-  const log = options.log ?? (() => {});
+  const log = options.log ?? silentLogger;
   let running = false;
   let stopping = false;
   let loop: Promise<void> | undefined;
@@ -80,14 +86,17 @@ export function createDeliveryWorker(
     options.metrics?.observeDelivery(results, job.acceptedAt, (performance.now() - started) / 1000);
     for (const r of results) {
       if (r.outcome !== "delivered") {
-        log({
-          msg: "delivery not completed",
-          messageId: job.id,
-          recipient: r.recipient,
-          outcome: r.outcome,
-          code: r.code,
-          text: r.text,
-        });
+        log.info(
+          {
+            messageId: job.id,
+            hosting: job.serviceName,
+            recipient: r.recipient,
+            outcome: r.outcome,
+            code: r.code,
+            text: r.text,
+          },
+          "delivery not completed",
+        );
       }
     }
     return results;
@@ -102,11 +111,7 @@ export function createDeliveryWorker(
       sweptAt = Date.now();
       const requeued = await delivery.requeueLapsed();
       if (requeued > 0) {
-        log({
-          level: "warn",
-          msg: "claims of a dead worker put back in the queue",
-          count: requeued,
-        });
+        log.warn({ count: requeued }, "claims of a dead worker put back in the queue");
       }
     }
     const jobs = await delivery.claim(batchSize);
@@ -121,7 +126,7 @@ export function createDeliveryWorker(
       stopping: () => stopping,
       log,
     });
-    log({ msg: "delivery round", messages: jobs.length });
+    log.info({ messages: jobs.length }, "delivery round");
     return jobs.length;
   }
 
@@ -141,24 +146,21 @@ export function createDeliveryWorker(
         if (late.length === 0) return;
         // After a failed attempt, a result not applied may have been by that attempt's commit.
         if (attempt > 1) {
-          log({ msg: "results not recorded by the retry", count: late.length, messageIds: late });
+          log.info({ count: late.length, messageIds: late }, "results not recorded by the retry");
           return;
         }
         options.metrics?.lateResults(late.length);
-        log({
-          level: "warn",
-          msg: "late delivery results ignored: the claim ran out and was taken over by another worker",
-          count: late.length,
-          messageIds: late,
-        });
+        log.warn(
+          { count: late.length, messageIds: late },
+          "late delivery results ignored: the claim ran out and was taken over by another worker",
+        );
         return;
       } catch (error) {
         if (stopping || Date.now() + recordRetryMs > giveUpAt) throw error;
-        log({
-          msg: "recording delivery results failed: retrying",
-          attempt,
-          error: error instanceof Error ? error.message : String(error),
-        });
+        log.info(
+          { attempt, error: error instanceof Error ? error.message : String(error) },
+          "recording delivery results failed: retrying",
+        );
         await new Promise((resolve) => setTimeout(resolve, recordRetryMs));
       }
     }
@@ -171,10 +173,10 @@ export function createDeliveryWorker(
         handled = await runOnce();
       } catch (error) {
         // Database away: the claims come back when their lease runs out; try again later.
-        log({
-          msg: "delivery round failed",
-          error: error instanceof Error ? error.message : String(error),
-        });
+        log.info(
+          { error: error instanceof Error ? error.message : String(error) },
+          "delivery round failed",
+        );
       }
       if (handled === 0 && running) {
         await new Promise<void>((resolve) => {

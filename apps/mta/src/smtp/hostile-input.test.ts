@@ -182,7 +182,7 @@ describe("hostile SMTP input", () => {
       lines.push(`${message} ${JSON.stringify(details)}`);
     const { port: p } = await fx.startServer(
       {},
-      { logger: { info: capture, warn: capture, error: capture } },
+      { logger: { debug: capture, info: capture, warn: capture, error: capture } },
     );
     const client = await RawSmtpClient.connect(p);
     try {

@@ -233,7 +233,7 @@ describe("SMTP ingest", () => {
     const errors: unknown[] = [];
     const { port: p } = await fx.startServer(
       {},
-      { logger: { info() {}, warn() {}, error: (details) => errors.push(details) } },
+      { logger: { debug() {}, info() {}, warn() {}, error: (details) => errors.push(details) } },
     );
     const session = await RawSmtpClient.connect(p);
     try {

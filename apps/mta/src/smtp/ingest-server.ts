@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
-import type { IncomingMessage } from "@scripts-email/domain";
+import { type IncomingMessage, type Logger, silentLogger } from "@scripts-email/domain";
 import type {
   SMTPServerAuthentication,
   SMTPServerDataStream,
@@ -27,19 +27,12 @@ export interface AuthenticatedHosting {
   senderDomains: readonly string[];
 }
 
-/** pino-compatible subset. */
-export interface IngestLogger {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
-
 export interface IngestServerDeps {
   /** user = the hosting's service name, pass = its SMTP password; null when they do not match. */
   authenticate(user: string, pass: string): Promise<AuthenticatedHosting | null>;
   /** Resolves once the message is committed: only then may the client get its 250. */
   accept(message: IncomingMessage): Promise<{ id: string; status: "queued" | "held" }>;
-  logger?: IngestLogger;
+  logger?: Logger;
 }
 
 export interface IngestServerOptions {
@@ -79,8 +72,6 @@ export interface IngestServer {
 
 export const DEFAULT_MAX_SIZE = 10 * 1024 * 1024;
 export const DEFAULT_MAX_RECIPIENTS = 100;
-
-const silentLogger: IngestLogger = { info() {}, warn() {}, error() {} };
 
 /** Waits before a wrong-password answer; unref'd so that it never holds the process open. */
 function tarpit(ms: number): Promise<void> {
@@ -150,7 +141,8 @@ export function createIngestServer(
         source: via ?? "smtp",
         ...(id ? { id } : {}),
       });
-      log.info(
+      // one line a message: debug, so that the info level stays quiet under load
+      log.debug(
         { messageId: accepted.id, hosting: hosting.serviceName, status: accepted.status },
         "message accepted",
       );

@@ -1,6 +1,6 @@
 import { createServices } from "@scripts-email/domain";
 import { ConfigError, loadConfig } from "../config.ts";
-import { createLog } from "../log.ts";
+import { createLog, resolveLogFormat } from "../log.ts";
 import { mailPathOptions, openMigratedDatabase, reportOptions } from "../server.ts";
 import { type Command, type CommandIo, parseCommandArgs, UsageError } from "./command.ts";
 import { describeDomainError, isDomainError } from "./errors.ts";
@@ -73,7 +73,11 @@ export async function runCli(
     io.err(error.message);
     return EXIT.config;
   }
-  const log = createLog(config.logLevel);
+  // stdout holds the command's answer for people and scripts: the diagnostics go to stderr
+  const log = createLog(config.logLevel, {
+    format: resolveLogFormat(config.logFormat, process.stderr.isTTY === true),
+    destination: 2,
+  });
 
   let db: Awaited<ReturnType<typeof openMigratedDatabase>>;
   try {
@@ -88,13 +92,17 @@ export async function runCli(
       mail: mailPathOptions(config),
       reports: reportOptions(config),
       webhookAllowNetworks: config.alertWebhookAllowNetworks,
+      log,
     });
     await command.execute(services, input, io);
     return EXIT.ok;
   } catch (error) {
-    io.err(
-      `${command.name} failed: ${isDomainError(error) ? describeDomainError(error) : ((error as Error).stack ?? String(error))}`,
-    );
+    if (isDomainError(error)) io.err(`${command.name} failed: ${describeDomainError(error)}`);
+    else {
+      // our fault, not the operator's: the whole error for the log, its gist for the person
+      log.error({ err: error, command: command.name }, "command failed");
+      io.err(`${command.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
     return EXIT.failure;
   } finally {
     await db.close();

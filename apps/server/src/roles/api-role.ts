@@ -17,7 +17,7 @@ export async function startApiRole({
   metrics,
 }: RoleContext): Promise<RunningRole> {
   const staticDir = builtSpaDir();
-  if (!staticDir) log.info(`api: no built panel in ${WEB_DIST}; serving the API only`);
+  if (!staticDir) log.info(`no built panel in ${WEB_DIST}; serving the API only`);
   const app = await buildApp({
     services,
     config: {
@@ -26,7 +26,8 @@ export async function startApiRole({
       metricsRegistry: metrics,
       ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
       deliveryMode: config.smtpRelayUrl ? "relay" : "capture",
-      logger: config.logLevel === "silent" ? false : { level: config.logLevel },
+      // requests are logged by this role's logger, each with its `reqId`
+      loggerInstance: log,
       ...(staticDir ? { staticDir } : {}),
     },
   });

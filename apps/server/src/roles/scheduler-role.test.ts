@@ -1,22 +1,20 @@
 import type { Services } from "@scripts-email/domain";
 import { afterEach, expect, it, vi } from "vitest";
 import type { Config } from "../config.ts";
-import type { Log } from "../log.ts";
 import type { RoleContext } from "../roles.ts";
+import { type CapturedRecord, captureLog } from "../testing/capture-log.ts";
 import { credentialJobs, mailJobs, startSchedulerRole } from "./scheduler-role.ts";
 
 afterEach(() => {
   vi.useRealTimers();
 });
 
-function context(email: Partial<Services["email"]>): { ctx: RoleContext; errors: string[] } {
-  const errors: string[] = [];
-  const log: Log = {
-    error: (message) => errors.push(message),
-    warn: () => undefined,
-    info: () => undefined,
-    debug: () => undefined,
-  };
+function context(email: Partial<Services["email"]>): {
+  ctx: RoleContext;
+  errors: () => CapturedRecord[];
+} {
+  const { log, records } = captureLog();
+  const errors = () => records.filter((r) => r.level === "error");
   const ctx = {
     config: {} as Config,
     db: {} as RoleContext["db"],
@@ -56,7 +54,9 @@ it("runs purges and releases at once and then every interval, surviving failures
 
   await vi.advanceTimersByTimeAsync(1_000);
   expect([purges, releases]).toEqual([2, 2]);
-  expect(errors).toEqual(["scheduler: purge run failed"]);
+  expect(errors()).toMatchObject([
+    { job: "purge", msg: "job run failed", err: { message: "database went away" } },
+  ]);
 
   await vi.advanceTimersByTimeAsync(1_000);
   expect([purges, releases]).toEqual([3, 3]);
@@ -135,7 +135,7 @@ it("prunes expired sessions and API tokens on every tick", async () => {
   await vi.advanceTimersByTimeAsync(60_000);
   await role.stop();
   expect(pruned).toBe(2);
-  expect(errors).toEqual([]);
+  expect(errors()).toEqual([]);
   const [job] = credentialJobs(ctx.services);
   expect(job?.report(2)).toBe("deleted 2 expired session(s) and API token(s)");
 });

@@ -94,9 +94,9 @@ export async function startSchedulerRole(
       if (stopped) return;
       try {
         const n = await job.run();
-        if (n > 0) log.info(`scheduler: ${job.report(n)}`);
-      } catch (error) {
-        log.error(`scheduler: ${job.name} run failed`, error);
+        if (n > 0) log.info({ job: job.name, count: n }, job.report(n));
+      } catch (err) {
+        log.error({ err, job: job.name }, "job run failed");
       }
     }
   };

@@ -6,12 +6,10 @@ import {
   createSmtpLimitMetrics,
   DEFAULT_SESSION_LIMITS,
   FD_RESERVE,
-  type IngestLogger,
   type LimitEvent,
   openFileLimit,
   REFUSAL_SLOTS,
 } from "@scripts-email/mta";
-import { fields } from "../log.ts";
 import type { RoleContext, RunningRole } from "./role.ts";
 import { DEFAULT_LOGIN_CACHE, LoginCache, type LoginCacheOptions } from "./smtp-login-cache.ts";
 
@@ -25,13 +23,6 @@ export async function startSmtpRole(
   { config, services, log, mta, metrics }: RoleContext,
   options: SmtpRoleOptions = {},
 ): Promise<RunningRole> {
-  // Per-message lines go to debug; below that level the line is not even built.
-  const debug = config.logLevel === "debug" || config.logLevel === "trace";
-  const logger: IngestLogger = {
-    info: debug ? (details, message) => log.debug(`smtp: ${message} ${fields(details)}`) : () => {},
-    warn: (details, message) => log.warn(`smtp: ${message} ${fields(details)}`),
-    error: (details, message) => log.error(`smtp: ${message} ${fields(details)}`),
-  };
   const tls = config.smtpTls
     ? { key: await readFile(config.smtpTls.keyFile), cert: await readFile(config.smtpTls.certFile) }
     : undefined;
@@ -52,7 +43,8 @@ export async function startSmtpRole(
   const fds = openFileLimit();
   if (fds !== null && maxConnections + REFUSAL_SLOTS + FD_RESERVE > fds) {
     log.warn(
-      `smtp: SMTP_MAX_CONNECTIONS=${maxConnections} leaves fewer than ${FD_RESERVE} of the ` +
+      { maxConnections, openFiles: fds, reserve: FD_RESERVE },
+      `SMTP_MAX_CONNECTIONS=${maxConnections} leaves fewer than ${FD_RESERVE} of the ` +
         `${fds} open files (ulimit -n) to the rest of the process; raise the limit or lower the cap`,
     );
   }
@@ -65,7 +57,7 @@ export async function startSmtpRole(
         mta.accepted(accepted.status);
         return accepted;
       },
-      logger,
+      logger: log,
     },
     {
       port: config.smtpPort,
@@ -86,7 +78,13 @@ export async function startSmtpRole(
   limitMetrics = createSmtpLimitMetrics(metrics, () => server.load());
   const port = await server.listen();
   log.info(
-    `smtp: submission on ${config.host}:${port}${tls ? " (STARTTLS offered)" : ""}, at most ` +
+    {
+      address: `${config.host}:${port}`,
+      starttls: Boolean(tls),
+      maxConnections,
+      maxConnectionsPerAccount: config.smtpMaxConnectionsPerAccount,
+    },
+    `submission on ${config.host}:${port}${tls ? " (STARTTLS offered)" : ""}, at most ` +
       `${maxConnections} sessions (${config.smtpMaxConnectionsPerAccount || "no cap"} per hosting)`,
   );
   return {

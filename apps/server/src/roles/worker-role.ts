@@ -1,6 +1,5 @@
 import path from "node:path";
 import { createDeliveryWorker, createFileCapture, createSmtpRelay } from "@scripts-email/mta";
-import { fields } from "../log.ts";
 import type { RoleContext, RunningRole } from "./role.ts";
 
 /** The folder where mail goes when no SMTP_RELAY_URL is set. */
@@ -20,16 +19,15 @@ export async function startWorkerRole({
     : createFileCapture(captureFolder(config.dataDir));
   log.info(
     relay.mode === "smtp"
-      ? "worker: relaying to SMTP_RELAY_URL"
-      : `worker: no SMTP_RELAY_URL, delivered mail is written to ${captureFolder(config.dataDir)}`,
+      ? "relaying to SMTP_RELAY_URL"
+      : `no SMTP_RELAY_URL, delivered mail is written to ${captureFolder(config.dataDir)}`,
   );
   const worker = createDeliveryWorker(services.mail.delivery, relay, {
     metrics: mta,
-    log: ({ msg, level, ...rest }) =>
-      (level === "warn" ? log.warn : log.info)(`worker: ${String(msg)} ${fields(rest)}`),
+    log,
   });
   log.info(
-    `worker: delivery claims last ${services.mail.delivery.leaseMs / 1000} s, renewed every ` +
+    `delivery claims last ${services.mail.delivery.leaseMs / 1000} s, renewed every ` +
       `${Math.round(services.mail.delivery.leaseMs / 3000)} s while the mail is in hand (DELIVERY_LEASE_SECONDS)`,
   );
   worker.start();

@@ -5,6 +5,7 @@ import type { IngestService } from "../queue/ingest-service.ts";
 import { panelUrl } from "../report/report-content.ts";
 import type { AlertService, WebhookSender } from "../services.ts";
 import type { Tx } from "../shared/base-repository.ts";
+import type { Logger } from "../shared/logger.ts";
 import { buildSystemMail } from "../shared/system-mail.ts";
 import type { AlertRepository } from "./alert-repository.ts";
 
@@ -54,7 +55,7 @@ export function createAlertService(deps: {
   ingest: () => IngestService;
   clock: Clock;
   options: AlertOptions;
-  log?: (message: string, error?: unknown) => void;
+  log?: Logger;
 }): AlertService & AlertSink {
   const { repo, clock, options } = deps;
 
@@ -162,8 +163,15 @@ export function createAlertService(deps: {
         } catch (error) {
           const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
           const last = w.webhookAttempts >= options.webhookMaxAttempts;
-          deps.log?.(
-            `alert webhook ${w.kind} for ${w.serviceName} failed (attempt ${w.webhookAttempts}${last ? ", giving up" : ""}): ${message}`,
+          deps.log?.warn(
+            {
+              alert: w.kind,
+              hosting: w.serviceName,
+              attempt: w.webhookAttempts,
+              givingUp: last,
+              error: message,
+            },
+            "alert webhook failed",
           );
           const delay =
             WEBHOOK_BACKOFF_MS[Math.min(w.webhookAttempts, WEBHOOK_BACKOFF_MS.length) - 1]!;

@@ -1,4 +1,5 @@
 import type { Clock } from "../clock.ts";
+import type { Logger } from "../shared/logger.ts";
 import { utcDay } from "../shared/time.ts";
 import type {
   ClaimedRow,
@@ -49,7 +50,7 @@ export interface DeliveryOptions {
   /** Called after a batch with the hostings that had failures (automatic protection). */
   onFailures?(hostingIds: string[]): Promise<void>;
   /** Where failures that change no result are reported. */
-  log?: (message: string, error?: unknown) => void;
+  log?: Logger;
 }
 
 const BACKOFF_MS = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 60 * 60_000, 2 * 3_600_000];
@@ -134,7 +135,7 @@ export class DeliveryService {
       // The results are committed: a failed bounce check must not make the worker record them
       // again (it would find them finished and take them for late ones).
       await this.options.onFailures?.([...failedHostings]).catch((error: unknown) => {
-        this.options.log?.("delivery: automatic protection check failed", error);
+        this.options.log?.warn({ err: error }, "automatic protection check after delivery failed");
       });
     }
     return applied;

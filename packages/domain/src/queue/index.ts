@@ -1,6 +1,7 @@
 import type { AlertSink } from "../alert/alert-service.ts";
 import { HOUR, systemClock } from "../clock.ts";
 import type { Services, ServicesOptions } from "../services.ts";
+import type { Logger } from "../shared/logger.ts";
 import { DeliveryRepository } from "./delivery-repository.ts";
 import { DeliveryService } from "./delivery-service.ts";
 import { IngestRepository } from "./ingest-repository.ts";
@@ -50,7 +51,7 @@ export function createMailPath(
   services: Pick<Services, "email"> & {
     alertSink?: AlertSink;
     /** Where failures that change no answer are reported (checks after a commit). */
-    log?: (message: string, error?: unknown) => void;
+    log?: Logger;
   },
 ): MailPath {
   const clock = options.clock ?? systemClock;

@@ -1,3 +1,4 @@
+import type { Logger } from "../shared/logger.ts";
 import type { IngestRepository } from "./ingest-repository.ts";
 
 export interface BurstRule {
@@ -19,7 +20,7 @@ export interface AfterCommitOptions {
     figures: { used: number; limit: number },
   ): Promise<void>;
   /** Where a failed check is reported; default nowhere. */
-  log?(message: string, error?: unknown): void;
+  log?: Logger;
 }
 
 /** What a committed batch tells the checks. */
@@ -108,9 +109,11 @@ export class AfterCommitChecks {
   }
 
   private report(what: string, error: unknown): void {
-    const text = error instanceof Error ? error.message : String(error);
     try {
-      this.options.log?.(`${what} after commit failed (the mail stays accepted): ${text}`, error);
+      this.options.log?.warn(
+        { err: error, check: what },
+        `${what} after commit failed (the mail stays accepted)`,
+      );
     } catch {
       // a logger that throws changes nothing either
     }

@@ -1,6 +1,7 @@
 import type { SqlQuery } from "@scripts-email/db";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { HOUR } from "../clock.ts";
+import { recordingLogger } from "../shared/logger.ts";
 import { createWorld, disposeWorld, resetWorld, type World } from "../shared/test-fixtures.ts";
 import { isUnstorableMessage } from "./ingest-failure.ts";
 import { type DailyAddition, IngestRepository, type NewMessageRow } from "./ingest-repository.ts";
@@ -122,11 +123,15 @@ const OPTIONS: IngestOptions = {
   onBurst: async () => undefined,
 };
 
+/** What the operator reads: each logged message with its error. */
+const lines = (log: ReturnType<typeof recordingLogger>) =>
+  log.records.map((r) => `${r.msg}: ${r.err instanceof Error ? r.err.message : ""}`);
+
 describe("a message that can never be stored", () => {
   it("alone gets a permanent refusal, and every other message of its batch is stored", async () => {
     const repo = new FaultyRepository(w.db);
-    const logged: string[] = [];
-    const ingest = new IngestService(repo, w.clock, { ...OPTIONS, log: (t) => logged.push(t) });
+    const log = recordingLogger();
+    const ingest = new IngestService(repo, w.clock, { ...OPTIONS, log });
     const good = (n: number, hostingId: string) =>
       Array.from({ length: n }, (_, i) => message(hostingId, `Subject: ok ${hostingId} ${i}`));
     const batch = [
@@ -145,10 +150,11 @@ describe("a message that can never be stored", () => {
     // Split in halves, not retried one by one: 17 items cost far fewer than 17 transactions.
     expect(repo.batches).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(17)));
     // the operator sees why
-    expect(logged[0]).toMatch(
-      /^a batch of 17 messages failed, stored again in halves: .*"not a number"/,
+    expect(log.records[0]).toMatchObject({ count: 17 });
+    expect(lines(log)[0]).toMatch(
+      /^a batch of messages failed, stored again in halves: .*"not a number"/,
     );
-    expect(logged.at(-1)).toMatch(/^message refused, the database cannot store it: /);
+    expect(lines(log).at(-1)).toMatch(/^message refused, the database cannot store it: /);
 
     // Sent again it is refused again, straight away: nothing is deferred forever.
     const again = await acceptAll(ingest, [message(w.hosting.id, "Subject: UNSTORABLE")]);
@@ -177,7 +183,7 @@ class FailingCountRepository extends IngestRepository {
 
 describe("work after the commit", () => {
   it("can neither fail nor hold up the answer of a committed message", async () => {
-    const logged: string[] = [];
+    const log = recordingLogger();
     let release: () => void = () => undefined;
     const hung = new Promise<void>((resolve) => {
       release = resolve;
@@ -195,7 +201,7 @@ describe("work after the commit", () => {
       onDailyLimitNear: async () => {
         throw new Error("alert failed");
       },
-      log: (text) => logged.push(text),
+      log,
     });
     const first = await acceptAll(
       ingest,
@@ -211,14 +217,14 @@ describe("work after the commit", () => {
     release();
     await ingest.settled();
     expect(burstCalls).toBe(2);
-    expect(logged.join("\n")).toMatch(/onBurst failed/);
-    expect(logged.join("\n")).toMatch(/alert failed/);
+    expect(lines(log).join("\n")).toMatch(/onBurst failed/);
+    expect(lines(log).join("\n")).toMatch(/alert failed/);
     expect(await rowsOf(w.hosting.id)).toHaveLength(5);
 
     const failing = new IngestService(new FailingCountRepository(w.db), w.clock, {
       ...OPTIONS,
       burst: { limit: 1, windowMs: 60_000 },
-      log: (text) => logged.push(text),
+      log,
     });
     const third = await acceptAll(
       failing,
@@ -226,7 +232,7 @@ describe("work after the commit", () => {
     );
     expect(third.every((a) => a.ok)).toBe(true);
     await failing.settled();
-    expect(logged.join("\n")).toMatch(/burst check after commit failed.*division by zero/);
+    expect(lines(log).join("\n")).toMatch(/burst check after commit failed.*division by zero/);
     // each stored once: nothing made the client send it again
     expect((await rowsOf(w.hosting.id)).map((r) => r.subject)).toEqual([
       "a1",

@@ -66,15 +66,17 @@ export class IngestService {
         try {
           return await this.storeBatch(items);
         } catch (error) {
-          const text = error instanceof Error ? error.message : String(error);
           if (items.length === 1 && isPermanentDataError(error)) {
-            this.options.log?.(`message refused, the database cannot store it: ${text}`, error);
+            this.options.log?.warn(
+              { err: error, hostingId: items[0]!.hostingId },
+              "message refused, the database cannot store it",
+            );
             return [unstorableMessage(error)];
           }
           if (items.length > 1 && !isStoreFailure(error)) {
-            this.options.log?.(
-              `a batch of ${items.length} messages failed, stored again in halves: ${text}`,
-              error,
+            this.options.log?.warn(
+              { err: error, count: items.length },
+              "a batch of messages failed, stored again in halves",
             );
           }
           throw error;
