@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import addressparser from "nodemailer/lib/addressparser";
 import {
   fieldValues,
   type HeaderField,
@@ -7,7 +6,8 @@ import {
   joinMessage,
   splitMessage,
   withoutFields,
-} from "../smtp/header-block.ts";
+} from "@scripts-email/domain/header-block";
+import addressparser from "nodemailer/lib/addressparser";
 import { VIA_HEADER } from "../smtp/via-header.ts";
 import { EX_DATAERR, ExitError } from "./sysexits.ts";
 

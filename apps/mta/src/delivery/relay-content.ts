@@ -1,7 +1,7 @@
 import type { DeliveryJob } from "@scripts-email/domain";
+import { splitMessage } from "@scripts-email/domain/header-block";
 import addressparser from "nodemailer/lib/addressparser";
 import { has8bit, reencodeParts } from "../mime/reencode-parts.ts";
-import { splitMessage } from "../smtp/header-block.ts";
 
 export interface FitContent {
   /** The content as it goes to this relay. */

@@ -1,6 +1,6 @@
 import { checkSenderAddress } from "@scripts-email/domain";
+import { fieldValues, type HeaderField } from "@scripts-email/domain/header-block";
 import addressparser from "nodemailer/lib/addressparser";
-import { fieldValues, type HeaderField } from "./header-block.ts";
 
 /** What the session knows of the hosting's sender rule (filled at AUTH). */
 export interface SenderHosting {

@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { uuidV7 } from "@scripts-email/domain";
+import {
+  fieldValues,
+  hasField,
+  MAX_HEADER_BYTES,
+  splitMessage,
+} from "@scripts-email/domain/header-block";
 import { rfc5322Date } from "../cli/sendmail-message.ts";
-import { fieldValues, hasField, splitMessage } from "./header-block.ts";
 import { checkFromHeader, type SenderCheck, type SenderHosting } from "./sender-check.ts";
 import { VIA_HEADER } from "./via-header.ts";
 
@@ -73,9 +78,6 @@ function startsWithLineEnd(buffer: Buffer): boolean {
   return buffer[0] === 0x0a || (buffer[0] === 0x0d && buffer[1] === 0x0a);
 }
 
-/** splitMessage's MAX_HEADER_BYTES: it reads no header field past this many bytes. */
-const HEADER_SCAN_LIMIT = 256 * 1024;
-
 /**
  * Whether the header scan stopped at its size limit rather than at the end of the block: it
  * reached the limit, or what follows is still a continuation line or a header field
@@ -83,7 +85,7 @@ const HEADER_SCAN_LIMIT = 256 * 1024;
  */
 function headerScanCut(headerBytes: number, rest: Buffer): boolean {
   if (rest.length === 0 || startsWithLineEnd(rest)) return false;
-  if (headerBytes >= HEADER_SCAN_LIMIT || rest[0] === 0x20 || rest[0] === 0x09) return true;
+  if (headerBytes >= MAX_HEADER_BYTES || rest[0] === 0x20 || rest[0] === 0x09) return true;
   const line = rest.subarray(0, Math.min(rest.length, 1000)).toString("latin1");
   return /^[\x21-\x39\x3b-\x7e]+:/.test(line);
 }

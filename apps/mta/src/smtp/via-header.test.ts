@@ -1,5 +1,5 @@
+import { splitMessage } from "@scripts-email/domain/header-block";
 import { describe, expect, it } from "vitest";
-import { splitMessage } from "./header-block.ts";
 import { takeViaHeader } from "./via-header.ts";
 
 describe("takeViaHeader", () => {

@@ -1,4 +1,9 @@
-import { fieldValues, joinMessage, splitMessage, withoutFields } from "./header-block.ts";
+import {
+  fieldValues,
+  joinMessage,
+  splitMessage,
+  withoutFields,
+} from "@scripts-email/domain/header-block";
 
 /** Header the sendmail command adds so that ingest records the message's source as "sendmail". */
 export const VIA_HEADER = "X-Scripts-Email-Via";

@@ -1,13 +1,16 @@
-import { isLocale, type Locale, type MessageKey, t as translate } from "@scripts-email/i18n";
+import {
+  INTL_TAGS,
+  isLocale,
+  type Locale,
+  type MessageKey,
+  t as translate,
+} from "@scripts-email/i18n";
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react";
 import { setApiLanguage } from "./api-client.ts";
 
 export type { Locale, MessageKey };
 
 export const STORAGE_KEY = "scripts-email.locale";
-
-/** BCP 47 tags for Intl: the catalogue's pt is European Portuguese. */
-const INTL_TAGS: Record<Locale, string> = { en: "en-GB", pt: "pt-PT", fr: "fr-FR" };
 
 export function intlTag(locale: Locale): string {
   return INTL_TAGS[locale];

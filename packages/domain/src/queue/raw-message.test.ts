@@ -34,8 +34,23 @@ describe("raw message headers", () => {
     expect(decodeWords("Hello")).toBe("Hello");
   });
 
+  it("reads a character split across two encoded words as that character", () => {
+    expect(decodeWords("=?UTF-8?B?w6k=?=")).toBe("é");
+    expect(decodeWords("=?UTF-8?Q?=C3?= =?UTF-8?Q?=A9?=")).toBe("é");
+    expect(decodeWords("=?UTF-8?B?4oI=?=\r\n =?UTF-8?B?rA==?= 5")).toBe("€ 5");
+    const subject = (value: string) =>
+      summarizeHeaders(Buffer.from(`Subject: ${value}\r\n\r\n`, "latin1")).subject;
+    expect(subject("Caf=?UTF-8?Q?=C3?=\r\n =?UTF-8?Q?=A9?= =?x-unknown?Q?=C3?=")).toBe(
+      "Café =?x-unknown?Q?=C3?=",
+    );
+  });
+
   it("finds addresses in lists with comments and quoted commas", () => {
     expect(addressesOf('a@x.test (me), "B, b" <b@x.test>, junk')).toEqual(["a@x.test", "b@x.test"]);
+    expect(addressesOf("Team: a@x.test, <b@x.test>;, undisclosed-recipients:;")).toEqual([
+      "a@x.test",
+      "b@x.test",
+    ]);
   });
 
   it("copes with a message without headers or subject", () => {

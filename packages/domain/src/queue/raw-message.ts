@@ -1,3 +1,5 @@
+import libmime from "libmime";
+import addressparser from "nodemailer/lib/addressparser";
 import { parseHeaders } from "../message/message-headers.ts";
 import { storableOrNull, storableText } from "../shared/storable-text.ts";
 
@@ -12,44 +14,46 @@ export interface HeaderSummary {
   from: string | null;
 }
 
-/** Decodes RFC 2047 encoded-words (=?charset?B|Q?text?=); unknown charsets are left as they are. */
+const ENCODED_WORD = /=\?([^?]+)\?[bBqQ]\?[^?]*\?=/g;
+
+/**
+ * Decodes RFC 2047 encoded-words (=?charset?B|Q?text?=) with libmime, which joins adjacent words
+ * of one charset before decoding, so that a character split across two words (`=?UTF-8?Q?=C3?=
+ * =?UTF-8?Q?=A9?=`) reads "é", not two U+FFFD. A word in a charset libmime does not know (it
+ * would read it as UTF-8) is left as it is, and so is the text around it.
+ */
 export function decodeWords(value: string): string {
-  return value
-    .replace(/\?=\s+=\?/g, "?==?")
-    .replace(
-      /=\?([^?]+)\?([bBqQ])\?([^?]*)\?=/g,
-      (whole, charset: string, enc: string, text: string) => {
-        try {
-          const bytes =
-            enc.toUpperCase() === "B"
-              ? Buffer.from(text, "base64")
-              : Buffer.from(
-                  text
-                    .replace(/_/g, " ")
-                    .replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) =>
-                      String.fromCharCode(Number.parseInt(h, 16)),
-                    ),
-                  "latin1",
-                );
-          return new TextDecoder(charset.toLowerCase().split("*")[0], { fatal: false }).decode(
-            bytes,
-          );
-        } catch {
-          return whole;
-        }
-      },
-    );
+  if (!value.includes("=?")) return value;
+  let decoded = "";
+  let from = 0;
+  for (const word of value.matchAll(ENCODED_WORD)) {
+    if (knownCharset(word[1]!)) continue;
+    decoded += libmime.decodeWords(value.slice(from, word.index)) + word[0];
+    from = word.index + word[0].length;
+  }
+  return decoded + libmime.decodeWords(value.slice(from));
 }
 
-/** Bare addresses from an address-list header value (`"Name" <a@b>, c@d`). */
-export function addressesOf(value: string): string[] {
-  const found: string[] = [];
-  for (const part of value.replace(/\([^)]*\)/g, "").split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)) {
-    const angle = /<([^>]*)>/.exec(part);
-    const address = (angle ? angle[1]! : part.replace(/"[^"]*"/g, "")).trim();
-    if (address.includes("@")) found.push(address);
+/** Charset names seen, and whether libmime knows them: asking builds a decoding stream. */
+const charsets = new Map<string, boolean>();
+
+function knownCharset(name: string): boolean {
+  const key = name.toLowerCase();
+  let known = charsets.get(key);
+  if (known === undefined) {
+    known = libmime.createDecodeStream(key.split("*")[0]).supported;
+    // names come from mail: keep the map small whatever arrives
+    if (charsets.size >= 64) charsets.clear();
+    charsets.set(key, known);
   }
-  return found;
+  return known;
+}
+
+/** Bare addresses from an address-list header value (`"Name" <a@b>, c@d`), by nodemailer's parser. */
+export function addressesOf(value: string): string[] {
+  return addressparser(value, { flatten: true })
+    .map((a) => a.address.trim())
+    .filter((address) => address.includes("@"));
 }
 
 /**

@@ -113,7 +113,7 @@ describe("the nightly report", () => {
     expect(mail.contentType).toMatch(/^multipart\/alternative; boundary=/);
     const text = mail.parts.get("text/plain")!;
     const html = mail.parts.get("text/html")!;
-    expect(text).toContain("On 9 March 2026 (UTC), 4 delivery error(s)");
+    expect(text).toContain("On 9 March 2026 (UTC), 4 delivery errors occurred");
     // one cause, three recipients: one row with the count
     expect(text).toContain(
       "- 08:00–15:30  a@dest.test, b@dest.test, c@dest.test  550  5.1.1 user unknown  (×3)",
