@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 /** Starts the process, sends one message through it, stops it; returns its output and the id. */
-async function runOnce(format: "json" | "pretty") {
+async function runOnce(format: "json" | "pretty", level = "debug") {
   const smtpPort = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -42,7 +42,7 @@ async function runOnce(format: "json" | "pretty") {
     SMTP_PORT: String(smtpPort),
     ROLES: "smtp",
     // the per-message line is at debug
-    LOG_LEVEL: "debug",
+    LOG_LEVEL: level,
     LOG_FORMAT: format,
   };
   const child = spawn(process.execPath, ["--import", "tsx", "apps/server/src/main.ts"], {
@@ -84,7 +84,7 @@ async function runOnce(format: "json" | "pretty") {
     transport.close();
     const messageId = /Queued as (\S+)/.exec(info.response)?.[1];
     expect(messageId).toBeTruthy();
-    await until("accepted line", () => out.includes("message accepted"));
+    if (level === "debug") await until("accepted line", () => out.includes("message accepted"));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     return { lines: out.trimEnd().split("\n"), stderr: err, messageId: messageId! };
@@ -136,6 +136,16 @@ it(
     expect(accepted).toMatch(/ DEBUG: smtp: message accepted \{/);
     expect(accepted).toContain(`"hosting":"${SERVICE}"`);
     expect(accepted).toContain(`"messageId":"${messageId}"`);
+  },
+  TIMEOUT + 30_000,
+);
+
+it(
+  "writes the start-up line at LOG_LEVEL=warn too, and nothing else below warn",
+  async () => {
+    const { lines } = await runOnce("json", "warn");
+    const records = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(records.map((r) => r.msg)).toEqual(["Scripts-email is running roles: smtp"]);
   },
   TIMEOUT + 30_000,
 );

@@ -129,16 +129,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     throw error;
   }
 
+  // Written at any LOG_LEVEL but silent, as it was before it became a log record: supervisors,
+  // scripts and the benchmarks wait for it.
+  const banner = log.level === "silent" ? log : log.child({}, { level: "info" });
   if (running.some((r) => r.name === "api")) {
     const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
     const base = `http://${host.includes(":") ? `[${host}]` : host}:${config.port}`;
     const panel = builtSpaDir() ? `panel ${base}/  ` : "";
-    log.info(
+    banner.info(
       { roles: running.map((r) => r.name) },
       `Scripts-email is running: ${panel}API docs ${base}/api/docs`,
     );
   } else {
-    log.info(
+    banner.info(
       { roles: running.map((r) => r.name) },
       `Scripts-email is running roles: ${running.map((r) => r.name).join(", ")}`,
     );
