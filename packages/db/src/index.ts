@@ -7,4 +7,6 @@ export type { MigrationFile } from "./migrate.ts";
 export { MigrationError, migrate, readMigrations } from "./migrate.ts";
 export type { SqlClient, SqlQuery } from "./sql-client.ts";
 export { prismaQuery } from "./sql-client.ts";
+export type { ModelColumns, ModelRow } from "./sql-columns.ts";
+export { modelColumns, scalarFields } from "./sql-columns.ts";
 export type { SqlRunner } from "./sql-runner.ts";

@@ -9,7 +9,8 @@ import { createAccountService } from "./auth/account-service.ts";
 import { AuthRepository } from "./auth/auth-repository.ts";
 import { createAuthService } from "./auth/auth-service.ts";
 import { HOUR, systemClock } from "./clock.ts";
-import { EmailRepository } from "./email/email-repository.ts";
+import { EmailJobsRepository } from "./email/email-jobs-repository.ts";
+import { EmailReadRepository } from "./email/email-read-repository.ts";
 import { createEmailService } from "./email/email-service.ts";
 import { HostingRepository } from "./hosting/hosting-repository.ts";
 import { createHostingService } from "./hosting/hosting-service.ts";
@@ -109,7 +110,8 @@ export function createServices(options: ServicesOptions): Services {
 
   const email = createEmailService({
     hostings: hostingRepository,
-    email: new EmailRepository(options.db),
+    email: new EmailReadRepository(options.db),
+    emailJobs: new EmailJobsRepository(options.db),
     audit,
     clock,
     ingest: () => mail!.ingest,

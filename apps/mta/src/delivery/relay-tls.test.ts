@@ -3,6 +3,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
+import type { SMTPServerOptions } from "smtp-server";
+import { describe, expect, it } from "vitest";
 import {
   cleanups,
   job,
@@ -11,10 +13,8 @@ import {
   smtpError,
   startScripted,
   startServer,
-} from "@scripts-email/harness/relay-servers";
-import { TEST_TLS } from "@scripts-email/harness/smtp-tls";
-import type { SMTPServerOptions } from "smtp-server";
-import { describe, expect, it } from "vitest";
+} from "../testing/relay-servers.ts";
+import { TEST_TLS } from "../testing/smtp-tls.ts";
 import { isLoopback, parseRelayUrl, relayUrlProblem } from "./relay-tls.ts";
 
 const folder = mkdtempSync(path.join(os.tmpdir(), "relay-tls-"));

@@ -1,4 +1,5 @@
 import net from "node:net";
+import { describe, expect, it } from "vitest";
 import {
   cleanups,
   job,
@@ -6,8 +7,7 @@ import {
   relayFor,
   startScripted,
   startServer,
-} from "@scripts-email/harness/relay-servers";
-import { describe, expect, it } from "vitest";
+} from "../testing/relay-servers.ts";
 import { dotStuffed } from "./smtp-client.ts";
 
 describe.each([

@@ -1,12 +1,12 @@
 import { SYSTEM } from "@scripts-email/domain";
-import { RawSmtpClient, rawMessage } from "@scripts-email/harness/smtp-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runSendmail } from "../cli/sendmail-run.ts";
+import { RawSmtpClient, rawMessage } from "../testing/smtp-client.ts";
 import {
   createIngestFixture,
   type IngestFixture,
   type TestHosting,
-} from "@scripts-email/harness/smtp-fixtures";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSendmail } from "../cli/sendmail-run.ts";
+} from "../testing/smtp-fixtures.ts";
 
 let fx: IngestFixture;
 let site: TestHosting;

@@ -37,22 +37,17 @@ export interface ClaimedWebhook {
 }
 
 export class AlertRepository extends BaseRepository {
+  /** Plain SQL, like the transitions that raise alerts in their transaction. */
   async hosting(id: string, tx?: Tx): Promise<AlertHosting | null> {
-    const h = await this.client(tx).hosting.findUnique({
-      where: { id },
-      select: {
-        id: true,
-        serviceName: true,
-        state: true,
-        stateChangedAt: true,
-        reportRecipient: true,
-        alertWebhookUrl: true,
-        owner: { select: { email: true, locale: true } },
-      },
-    });
-    if (!h) return null;
-    const { owner, ...rest } = h;
-    return { ...rest, ownerEmail: owner.email, ownerLocale: owner.locale };
+    const [row] = await this.sqlIn(tx).query<AlertHosting>(
+      `SELECT h.id::text AS id, h."serviceName", h.state::text AS state, h."stateChangedAt",
+              h."reportRecipient", u.email AS "ownerEmail", u.locale AS "ownerLocale",
+              h."alertWebhookUrl"
+         FROM "Hosting" h JOIN "User" u ON u.id = h."ownerId"
+        WHERE h.id = $1::uuid`,
+      [id],
+    );
+    return row ? { ...row, stateChangedAt: new Date(row.stateChangedAt) } : null;
   }
 
   async exists(hostingId: string, kind: AlertKind, occasion: string): Promise<boolean> {
@@ -66,20 +61,34 @@ export class AlertRepository extends BaseRepository {
   /** Inserts the alert; null when this hosting, kind and occasion was alerted already. */
   async insert(tx: Tx, alert: NewAlert): Promise<string | null> {
     const webhook = alert.webhookUrl !== null;
-    const rows = await tx.$queryRaw<Array<{ id: string }>>`
-      INSERT INTO "Alert" (id, "hostingId", kind, occasion, at, recipient, details, "webhookUrl",
-                           "webhookStatus", "webhookNextAt")
-      VALUES (${uuidV7(alert.at)}::uuid, ${alert.hostingId}::uuid, ${alert.kind}::"AlertKind",
-              ${alert.occasion}, ${alert.at}, ${alert.recipient}, ${JSON.stringify(alert.details)}::jsonb,
-              ${alert.webhookUrl}, ${webhook ? "pending" : null}::"WebhookStatus",
-              ${webhook ? alert.at : null})
-      ON CONFLICT ("hostingId", kind, occasion) DO NOTHING
-      RETURNING id::text AS id`;
-    return rows[0]?.id ?? null;
+    const [row] = await this.sqlIn(tx).query<{ id: string }>(
+      `INSERT INTO "Alert" (id, "hostingId", kind, occasion, at, recipient, details, "webhookUrl",
+                            "webhookStatus", "webhookNextAt")
+       VALUES ($1::uuid, $2::uuid, $3::"AlertKind", $4::text, $5::timestamptz, $6::text,
+               $7::jsonb, $8::text, $9::"WebhookStatus", $10::timestamptz)
+       ON CONFLICT ("hostingId", kind, occasion) DO NOTHING
+       RETURNING id::text AS id`,
+      [
+        uuidV7(alert.at),
+        alert.hostingId,
+        alert.kind,
+        alert.occasion,
+        alert.at.toISOString(),
+        alert.recipient,
+        JSON.stringify(alert.details),
+        alert.webhookUrl,
+        webhook ? "pending" : null,
+        webhook ? alert.at.toISOString() : null,
+      ],
+    );
+    return row?.id ?? null;
   }
 
   async setMessage(tx: Tx, id: string, messageId: string): Promise<void> {
-    await tx.alert.update({ where: { id }, data: { messageId } });
+    await this.sqlIn(tx).query(`UPDATE "Alert" SET "messageId" = $2::uuid WHERE id = $1::uuid`, [
+      id,
+      messageId,
+    ]);
   }
 
   /** Blocked hostings whose oldest held message expires before `before` (one probe each). */

@@ -9,7 +9,7 @@ import {
   statusCounts,
   type World,
 } from "../shared/test-fixtures.ts";
-import { EmailRepository } from "./email-repository.ts";
+import { EmailJobsRepository } from "./email-jobs-repository.ts";
 
 let w: World;
 
@@ -161,7 +161,7 @@ describe("runReleases", () => {
       at(`2026-03-10T11:0${4 - i}:00.000Z`),
     );
     await w.services.email.request(w.customer, "example.org", "unblock");
-    const repository = new EmailRepository(w.db);
+    const repository = new EmailJobsRepository(w.db);
     const queued = async () =>
       (await w.db.prisma.message.findMany({ where: { hostingId: h, status: "queued" } }))
         .map((m) => m.id)

@@ -3,7 +3,7 @@ import type { Clock } from "../clock.ts";
 import type { HostingRepository } from "../hosting/hosting-repository.ts";
 import { TRANSITIONS } from "../hosting/hosting-state.ts";
 import { utcDay } from "../shared/time.ts";
-import type { EmailRepository } from "./email-repository.ts";
+import type { EmailJobsRepository } from "./email-jobs-repository.ts";
 
 export const DEFAULT_BATCH_SIZE = 5000;
 
@@ -14,7 +14,7 @@ export const DEFAULT_BATCH_SIZE = 5000;
  */
 export function createEmailJobs(deps: {
   hostings: HostingRepository;
-  email: EmailRepository;
+  email: EmailJobsRepository;
   clock: Clock;
   alerts?: (() => AlertSink) | undefined;
 }) {

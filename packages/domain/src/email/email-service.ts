@@ -15,7 +15,8 @@ import type { EmailService } from "../services.ts";
 import { isoDay, isoOrNull, utcDay } from "../shared/time.ts";
 import { parseEmailAddress, parseWebhookUrl } from "../shared/validation.ts";
 import { createEmailJobs } from "./email-jobs.ts";
-import type { EmailRepository, PanelCounters } from "./email-repository.ts";
+import type { EmailJobsRepository } from "./email-jobs-repository.ts";
+import type { EmailReadRepository, PanelCounters } from "./email-read-repository.ts";
 import { requestTransition } from "./email-transition.ts";
 
 const HISTORY_LIMIT = 200;
@@ -25,7 +26,8 @@ const MAX_ERRORS = 100;
 
 export interface EmailServiceDeps {
   hostings: HostingRepository;
-  email: EmailRepository;
+  email: EmailReadRepository;
+  emailJobs: EmailJobsRepository;
   audit: InternalAuditService;
   clock: Clock;
   /** Lazy: the mail path is built after this service (it blocks hostings through it). */
@@ -222,6 +224,6 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
       );
     },
 
-    ...createEmailJobs({ hostings, email, clock, alerts: deps.alerts }),
+    ...createEmailJobs({ hostings, email: deps.emailJobs, clock, alerts: deps.alerts }),
   };
 }

@@ -1,15 +1,14 @@
 import {
   type ActorRole,
   type Hosting,
+  modelColumns,
   Prisma,
-  prismaQuery,
   type SqlQuery,
 } from "@scripts-email/db";
 import { DomainError } from "../errors.ts";
+import { uuidV7 } from "../queue/uuid-v7.ts";
 import { BaseRepository, type Tx } from "../shared/base-repository.ts";
 import type { HostingState } from "./hosting-state.ts";
-
-export type HostingRow = Hosting & { owner: { email: string } };
 
 export interface StateChangeRow {
   from: HostingState;
@@ -44,16 +43,22 @@ export interface TransitionUpdate {
   unlessBlockedBySupport: boolean;
 }
 
+/** Never read with the hosting: only the webhook sender needs the key (see webhook-secret.ts). */
+const HOSTING_OMIT = { alertWebhookSecret: true } as const;
+
+/** Every other column of Hosting, as the hot paths select it (`h`): derived from the schema. */
+export const HOSTING = modelColumns(
+  "Hosting",
+  "h",
+  Object.keys(HOSTING_OMIT) as (keyof typeof HOSTING_OMIT)[],
+);
+
+export type HostingRow = Omit<Hosting, keyof typeof HOSTING_OMIT> & { owner: { email: string } };
+
 const withOwner = { owner: { select: { email: true } } } as const;
 
-/**
- * Every column of Hosting (`h`) and its owner's address (`u`), in the shapes Prisma would answer;
- * read back with `toHostingRow`.
- */
-export const HOSTING_COLUMNS = `h.id::text AS id, h."serviceName", h."ownerId"::text AS "ownerId",
-  h.state::text AS state, h."blockedByRole"::text AS "blockedByRole", h."stateReason",
-  h."stateChangedAt", h."reportRecipient", h."maxPerDay", h."smtpPasswordHash",
-  h."alertWebhookUrl", h."senderDomains", h."createdAt", u.email AS "ownerEmail"`;
+/** The SELECT list of a hosting row: every column of Hosting (`h`) and its owner's address (`u`). */
+export const HOSTING_COLUMNS = `${HOSTING.sql}, u.email AS "ownerEmail"`;
 
 /** A timestamptz column as `toISOString()` writes it (the columns keep milliseconds). */
 export function isoTime(column: string): string {
@@ -73,26 +78,19 @@ export async function visibleHostingWithRows<T>(
   rowsSql: string,
   params: readonly unknown[],
 ): Promise<{ hosting: HostingRow; rows: T[] } | null> {
-  const [row] = await sql.query<HostingSqlRow & { rows: T[] }>(
+  const [row] = await sql.query<Record<string, unknown> & { rows: T[] }>(
     `SELECT ${HOSTING_COLUMNS}, COALESCE((${rowsSql}), '[]'::json) AS rows
        FROM "Hosting" h JOIN "User" u ON u.id = h."ownerId"
       WHERE h."serviceName" = $1 AND ($2::uuid IS NULL OR h."ownerId" = $2::uuid)`,
     [serviceName, ownerId, ...params],
   );
   if (!row) return null;
-  const { rows, ...hosting } = row;
-  return { hosting: toHostingRow(hosting), rows };
+  return { hosting: toHostingRow(row), rows: row.rows };
 }
 
-export type HostingSqlRow = Hosting & { ownerEmail: string };
-
-export function toHostingRow({ ownerEmail, ...hosting }: HostingSqlRow): HostingRow {
-  return {
-    ...hosting,
-    stateChangedAt: new Date(hosting.stateChangedAt),
-    createdAt: new Date(hosting.createdAt),
-    owner: { email: ownerEmail },
-  };
+/** A row selected with `HOSTING_COLUMNS` (and perhaps more columns, left out) as a HostingRow. */
+export function toHostingRow(row: Record<string, unknown>): HostingRow {
+  return { ...HOSTING.read(row), owner: { email: row.ownerEmail as string } };
 }
 
 export class HostingRepository extends BaseRepository {
@@ -109,7 +107,7 @@ export class HostingRepository extends BaseRepository {
   }
 
   private async findOne(condition: string, value: string, tx?: Tx): Promise<HostingRow | null> {
-    const [row] = await (tx ? prismaQuery(tx) : this.sql).query<HostingSqlRow>(
+    const [row] = await this.sqlIn(tx).query<Record<string, unknown>>(
       `SELECT ${HOSTING_COLUMNS} FROM "Hosting" h JOIN "User" u ON u.id = h."ownerId"
         WHERE ${condition}`,
       [value],
@@ -129,6 +127,7 @@ export class HostingRepository extends BaseRepository {
     return this.db.hosting.findMany({
       where,
       include: withOwner,
+      omit: HOSTING_OMIT,
       orderBy: { serviceName: "asc" },
       take: filter.limit,
     });
@@ -146,6 +145,7 @@ export class HostingRepository extends BaseRepository {
       return await this.db.hosting.create({
         data: { ...fields, stateChangedAt: at, createdAt: at },
         include: withOwner,
+        omit: HOSTING_OMIT,
       });
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
@@ -169,7 +169,7 @@ export class HostingRepository extends BaseRepository {
 
   /** The extra sender domains, locked until the end of `tx`: changes are read-modify-write. */
   async lockSenderDomains(id: string, tx: Tx): Promise<string[] | null> {
-    const [row] = await prismaQuery(tx).query<{ senderDomains: string[] }>(
+    const [row] = await this.sqlIn(tx).query<{ senderDomains: string[] }>(
       `SELECT "senderDomains" FROM "Hosting" WHERE id = $1::uuid FOR UPDATE`,
       [id],
     );
@@ -182,27 +182,51 @@ export class HostingRepository extends BaseRepository {
 
   /**
    * The conditional update behind every transition: it only applies while the hosting is still
-   * in `from`, so of two concurrent requests one wins and the other sees count 0.
+   * in `from`, so of two concurrent requests one wins and the other sees no row. Plain SQL like
+   * the reads around it (one style per request).
    */
   async transition(update: TransitionUpdate, tx?: Tx): Promise<boolean> {
-    const where: Prisma.HostingWhereInput = { id: update.id, state: update.from };
-    if (update.unlessBlockedBySupport) {
-      where.OR = [{ blockedByRole: null }, { blockedByRole: { not: "support" } }];
-    }
-    const result = await this.client(tx).hosting.updateMany({
-      where,
-      data: {
-        state: update.to,
-        stateChangedAt: update.at,
-        blockedByRole: update.blockedByRole,
-        stateReason: update.stateReason,
-      },
-    });
-    return result.count === 1;
+    const rows = await this.sqlIn(tx).query(
+      `UPDATE "Hosting"
+          SET state = $3::"HostingState", "stateChangedAt" = $4::timestamptz,
+              "blockedByRole" = CASE WHEN $5::boolean THEN "blockedByRole"
+                                     ELSE $6::"ActorRole" END,
+              "stateReason" = CASE WHEN $7::boolean THEN "stateReason" ELSE $8::text END
+        WHERE id = $1::uuid AND state = $2::"HostingState"
+          AND (NOT $9::boolean OR "blockedByRole" IS DISTINCT FROM 'support')
+       RETURNING 1 AS won`,
+      [
+        update.id,
+        update.from,
+        update.to,
+        update.at.toISOString(),
+        update.blockedByRole === undefined,
+        update.blockedByRole ?? null,
+        update.stateReason === undefined,
+        update.stateReason ?? null,
+        update.unlessBlockedBySupport,
+      ],
+    );
+    return rows.length === 1;
   }
 
   async addStateChange(hostingId: string, change: StateChangeRow, tx?: Tx): Promise<void> {
-    await this.client(tx).stateChange.create({ data: { hostingId, ...change } });
+    // a v7 id of the time of writing, as Prisma's default made it: it orders changes of one instant
+    await this.sqlIn(tx).query(
+      `INSERT INTO "StateChange" (id, "hostingId", "from", "to", at, "actorId", "actorRole", reason)
+       VALUES ($1::uuid, $2::uuid, $3::"HostingState", $4::"HostingState", $5::timestamptz,
+               $6::uuid, $7::"ActorRole", $8::text)`,
+      [
+        uuidV7(),
+        hostingId,
+        change.from,
+        change.to,
+        change.at.toISOString(),
+        change.actorId,
+        change.actorRole,
+        change.reason,
+      ],
+    );
   }
 
   /**

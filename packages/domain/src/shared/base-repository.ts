@@ -1,4 +1,11 @@
-import type { Database, Prisma, PrismaClient, SqlClient } from "@scripts-email/db";
+import {
+  type Database,
+  type Prisma,
+  type PrismaClient,
+  prismaQuery,
+  type SqlClient,
+  type SqlQuery,
+} from "@scripts-email/db";
 
 /** A client inside an interactive transaction; every repository method accepts one. */
 export type Tx = Prisma.TransactionClient;
@@ -18,6 +25,11 @@ export abstract class BaseRepository {
   /** Plain SQL, for the hot paths only (see @scripts-email/db sql-client.ts). */
   protected get sql(): SqlClient {
     return this.database.sql;
+  }
+
+  /** Plain SQL inside the caller's transaction when given one, else `sql`. */
+  protected sqlIn(tx?: Tx): SqlQuery {
+    return tx ? prismaQuery(tx) : this.sql;
   }
 
   protected client(tx?: Tx): Tx | PrismaClient {

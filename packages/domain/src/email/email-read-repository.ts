@@ -1,0 +1,159 @@
+import {
+  HOSTING_COLUMNS,
+  type HostingRow,
+  isoTime,
+  toHostingRow,
+  visibleHostingWithRows,
+} from "../hosting/hosting-repository.ts";
+import { BaseRepository } from "../shared/base-repository.ts";
+import { isoDay } from "../shared/time.ts";
+
+/** One day's counters; `day` is `YYYY-MM-DD`. */
+export interface VolumeRow {
+  day: string;
+  sent: number;
+  errors: number;
+}
+
+/** What the panel's status shows besides the hosting row itself. */
+export interface PanelCounters {
+  sent: number;
+  errors: number;
+  sentToday: number;
+  held: number;
+  queued: number;
+  nextHeldExpiry: Date | null;
+}
+
+export interface FailedEventRow {
+  /** ISO time */
+  at: string;
+  recipient: string;
+  smtpCode: number | null;
+  text: string;
+}
+
+/**
+ * The status counters of the hosting `h` (`$2` today):
+ * - totals and today's sent mail from the daily counters;
+ * - held and queued mail from its QueueCount row, which triggers keep exact as mail moves: a
+ *   page view costs the same whether a hosting holds ten messages or a million;
+ * - the next held expiry: every message expires a fixed time after it was accepted, so the
+ *   oldest held message is the next to expire, one read from the end of the hosting's
+ *   (status, acceptedAt) index.
+ */
+const COUNTER_JOIN = `CROSS JOIN LATERAL (
+  SELECT COALESCE(sum(v.sent), 0)::bigint AS sent, COALESCE(sum(v.errors), 0)::bigint AS errors
+    FROM "DailyVolume" v WHERE v."hostingId" = h.id) t
+  LEFT JOIN "QueueCount" q ON q."hostingId" = h.id`;
+
+const COUNTER_COLUMNS = `t.sent, t.errors,
+  COALESCE((SELECT v.sent FROM "DailyVolume" v
+             WHERE v."hostingId" = h.id AND v.day = $2::date), 0)::int AS "sentToday",
+  COALESCE(q.held, 0) AS held, COALESCE(q.queued, 0) AS queued,
+  (SELECT m."expiresAt" FROM "Message" m
+    WHERE m."hostingId" = h.id AND m.status = 'held'
+    ORDER BY m."acceptedAt" ASC, m.id ASC
+    LIMIT 1) AS "nextHeldExpiry"`;
+
+interface CounterSqlRow {
+  /** bigint sums: a string from node-postgres, a BigInt from Prisma */
+  sent: unknown;
+  errors: unknown;
+  sentToday: number;
+  held: number;
+  queued: number;
+  nextHeldExpiry: Date | null;
+}
+
+function toCounters(row: CounterSqlRow): PanelCounters {
+  return {
+    sent: Number(row.sent),
+    errors: Number(row.errors),
+    sentToday: row.sentToday,
+    held: row.held,
+    queued: row.queued,
+    nextHeldExpiry: row.nextHeldExpiry === null ? null : new Date(row.nextHeldExpiry),
+  };
+}
+
+/**
+ * The hosting page's reads, one statement each, in plain SQL (a hot path: see
+ * @scripts-email/db sql-client.ts). The jobs that move mail are in email-jobs-repository.ts.
+ */
+export class EmailReadRepository extends BaseRepository {
+  /** The status counters of one hosting (after a change; the page's read is `statusOf`). */
+  async panelCounters(hostingId: string, today: Date): Promise<PanelCounters> {
+    const [row] = await this.sql.query<CounterSqlRow>(
+      `SELECT ${COUNTER_COLUMNS} FROM (SELECT $1::uuid AS id) h ${COUNTER_JOIN}`,
+      [hostingId, isoDay(today)],
+    );
+    if (!row) throw new Error("panelCounters: no row");
+    return toCounters(row);
+  }
+
+  /**
+   * The hosting page's most frequent call in one statement: the hosting, its owner's address and
+   * its counters. Only a hosting of `ownerId` is read, unless it is null (support, the system).
+   */
+  async statusOf(
+    serviceName: string,
+    ownerId: string | null,
+    today: Date,
+  ): Promise<{ hosting: HostingRow; counters: PanelCounters } | null> {
+    const [row] = await this.sql.query<Record<string, unknown> & CounterSqlRow>(
+      `SELECT ${HOSTING_COLUMNS}, ${COUNTER_COLUMNS}
+         FROM "Hosting" h JOIN "User" u ON u.id = h."ownerId" ${COUNTER_JOIN}
+        WHERE h."serviceName" = $1 AND ($3::uuid IS NULL OR h."ownerId" = $3::uuid)`,
+      [serviceName, isoDay(today), ownerId],
+    );
+    if (!row) return null;
+    return { hosting: toHostingRow(row), counters: toCounters(row) };
+  }
+
+  /**
+   * The volumes call in one statement: the hosting (see `visibleHostingWithRows`) and its day
+   * counters between two UTC days, both included, oldest first.
+   */
+  volumesOf(
+    serviceName: string,
+    ownerId: string | null,
+    first: Date,
+    last: Date,
+  ): Promise<{ hosting: HostingRow; rows: VolumeRow[] } | null> {
+    return visibleHostingWithRows<VolumeRow>(
+      this.sql,
+      serviceName,
+      ownerId,
+      `SELECT json_agg(json_build_object(
+          'day', to_char(v.day, 'YYYY-MM-DD'), 'sent', v.sent, 'errors', v.errors) ORDER BY v.day)
+         FROM "DailyVolume" v
+        WHERE v."hostingId" = h.id AND v.day >= $3::date AND v.day <= $4::date`,
+      [isoDay(first), isoDay(last)],
+    );
+  }
+
+  /**
+   * The errors call in one statement: the hosting (see `visibleHostingWithRows`) and its latest
+   * failed deliveries, newest first, through the (hostingId, outcome, at) index.
+   */
+  errorsOf(
+    serviceName: string,
+    ownerId: string | null,
+    limit: number,
+  ): Promise<{ hosting: HostingRow; rows: FailedEventRow[] } | null> {
+    return visibleHostingWithRows<FailedEventRow>(
+      this.sql,
+      serviceName,
+      ownerId,
+      `SELECT json_agg(json_build_object(
+          'at', ${isoTime("e.at")}, 'recipient', e.recipient, 'smtpCode', e."smtpCode",
+          'text', e.text) ORDER BY e.at DESC, e.id DESC)
+         FROM (SELECT id, at, recipient, "smtpCode", text FROM "DeliveryEvent"
+                WHERE "hostingId" = h.id AND outcome = 'failed'
+                ORDER BY at DESC, id DESC
+                LIMIT $3::int) e`,
+      [limit],
+    );
+  }
+}
