@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { joinMessage, MAX_HEADER_BYTES, splitMessage } from "./header-block.ts";
 
@@ -34,5 +35,10 @@ describe("header block", () => {
     const { fields, rest } = splitMessage(big);
     expect(fields.map((f) => f.name)).toEqual(["X-Big"]);
     expect(rest.length).toBe(big.length - MAX_HEADER_BYTES);
+  });
+
+  it("imports nothing, so that the sendmail command loads this file alone", () => {
+    const source = readFileSync(new URL("./header-block.ts", import.meta.url), "utf8");
+    expect(source).not.toMatch(/^\s*(import|export .* from)\b/m);
   });
 });
