@@ -35,7 +35,7 @@ it("stores, shows and delivers mail on the embedded database", async () => {
   expect(sent.status).toBe("queued");
 
   const detail = await services.messages.get(SYSTEM, "example.org", sent.id);
-  expect(detail.headers?.find((h) => h.name === "To")?.value).toBe("<reader@dest.test>");
+  expect(detail.headers?.find((h) => h.name === "To")?.value).toBe("reader@dest.test");
 
   const outbox = path.join(root, "outbox");
   expect(

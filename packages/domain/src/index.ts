@@ -1,5 +1,5 @@
 import { AlertRepository } from "./alert/alert-repository.ts";
-import { type AlertSink, createAlertService } from "./alert/alert-service.ts";
+import { createAlertService } from "./alert/alert-service.ts";
 import { parseWebhookNetworks } from "./alert/webhook-address.ts";
 import { WebhookSecretRepository } from "./alert/webhook-secret.ts";
 import { AuditRepository } from "./audit/audit-repository.ts";
@@ -16,7 +16,9 @@ import { HostingRepository } from "./hosting/hosting-repository.ts";
 import { createHostingService } from "./hosting/hosting-service.ts";
 import { MessageRepository } from "./message/message-repository.ts";
 import { createMessageService } from "./message/message-service.ts";
-import { createMailPath, type MailPath } from "./queue/index.ts";
+import { createOutbox } from "./outbox/outbox.ts";
+import { createMailPath, MAIL_PATH_DEFAULTS } from "./queue/index.ts";
+import { IngestRepository } from "./queue/ingest-repository.ts";
 import { ReportRepository } from "./report/report-repository.ts";
 import { createReportService, type ReportOptions } from "./report/report-service.ts";
 import type { Services, ServicesOptions } from "./services.ts";
@@ -25,6 +27,12 @@ import { UserRepository } from "./user/user-repository.ts";
 import { createUserService } from "./user/user-service.ts";
 
 export { type Actor, AUTOMATIC, actorRoleOf, SYSTEM } from "./actor.ts";
+export type {
+  AlertService,
+  RaiseAlert,
+  WebhookPayload,
+  WebhookSender,
+} from "./alert/alert-service.ts";
 export {
   addressRange,
   literalAddress,
@@ -33,10 +41,15 @@ export {
   refusedWebhookUrl,
   type WebhookNetworks,
 } from "./alert/webhook-address.ts";
+export type { AuditService } from "./audit/audit-service.ts";
+export type { AccountService } from "./auth/account-service.ts";
+export type { AuthService, SessionInfo } from "./auth/auth-service.ts";
 export { API_TOKEN_PREFIX } from "./auth/auth-service.ts";
 export { type Clock, DAY, HOUR, ManualClock, systemClock } from "./clock.ts";
 export { DEFAULT_BATCH_SIZE } from "./email/email-jobs.ts";
+export type { EmailService } from "./email/email-service.ts";
 export { DomainError } from "./errors.ts";
+export type { HostingRecord, HostingService } from "./hosting/hosting-service.ts";
 export {
   canTransition,
   type HostingEvent,
@@ -51,18 +64,21 @@ export {
   type SenderVerdict,
 } from "./hosting/sender-domains.ts";
 export { type Header, parseHeaders } from "./message/message-headers.ts";
+export type { MessageService } from "./message/message-service.ts";
+export type { Outbox, QueuedSystemMessage, SystemMessage } from "./outbox/outbox.ts";
 export * from "./queue/index.ts";
 export { buildReport, groupErrors, panelUrl } from "./report/report-content.ts";
-export type { ReportOptions } from "./report/report-service.ts";
+export type { ReportOptions, ReportOutcome, ReportService } from "./report/report-service.ts";
 export { dueDays, isReportTime, isTimeZone, localDayRange } from "./report/report-time.ts";
-export type * from "./services.ts";
+export type { Services, ServicesOptions } from "./services.ts";
 export {
   type Logger,
   type LogRecord,
   recordingLogger,
   silentLogger,
 } from "./shared/logger.ts";
-export { MIN_PASSWORD_LENGTH } from "./user/user-service.ts";
+export type { SystemMail } from "./shared/system-mail.ts";
+export { MIN_PASSWORD_LENGTH, type UserRecord, type UserService } from "./user/user-service.ts";
 
 export const DEFAULT_SESSION_TTL_MS = 12 * HOUR;
 export const DEFAULT_MAX_FAILED_LOGINS = 5;
@@ -76,9 +92,15 @@ export const REPORT_DEFAULTS = {
   from: "scripts-email@localhost",
 } satisfies ReportOptions;
 
-/** Wires the repositories and services over one database; everything above calls this. */
+/**
+ * Wires the repositories and services over one database; everything above calls this. Built in
+ * the order they depend on each other: the outbox needs only the message table, alerts and
+ * reports send through it, the mail path tells alerts of automatic blocks, and the email service
+ * sends test mail through the mail path.
+ */
 export function createServices(options: ServicesOptions): Services {
   const clock = options.clock ?? systemClock;
+  const log = options.log ? { log: options.log } : {};
 
   const userRepository = new UserRepository(options.db);
   const hostingRepository = new HostingRepository(options.db);
@@ -88,14 +110,16 @@ export function createServices(options: ServicesOptions): Services {
     hostings: hostingRepository,
     clock,
   });
-  // The mail path blocks hostings through the email service, which sends test mail through it;
-  // alerts and reports are sent through the mail path too.
-  let mail: MailPath | undefined;
   const health = new HealthRepository(options.db);
   const reportOptions: ReportOptions = { ...REPORT_DEFAULTS, ...options.reports };
+  const outbox = createOutbox({
+    repo: new IngestRepository(options.db),
+    clock,
+    holdMs: options.mail?.holdMs ?? MAIL_PATH_DEFAULTS.holdMs,
+  });
   const alerts = createAlertService({
     repo: new AlertRepository(options.db),
-    ingest: () => mail!.ingest,
+    outbox,
     clock,
     options: {
       timeZone: reportOptions.timeZone,
@@ -104,29 +128,27 @@ export function createServices(options: ServicesOptions): Services {
       webhookMaxAttempts: 5,
       webhookTimeoutMs: 5_000,
     },
-    ...(options.log ? { log: options.log } : {}),
+    ...log,
   });
-  const alertSink: AlertSink = alerts;
-
+  const mail = createMailPath(
+    { db: options.db, clock, ...options.mail },
+    { alerts, dailyLimitAlerts: true, ...log },
+  );
   const email = createEmailService({
     hostings: hostingRepository,
     email: new EmailReadRepository(options.db),
     emailJobs: new EmailJobsRepository(options.db),
     audit,
     clock,
-    ingest: () => mail!.ingest,
-    alerts: () => alertSink,
+    ingest: mail.ingest,
+    alerts,
     webhookSecrets: new WebhookSecretRepository(options.db),
     webhookNetworks: parseWebhookNetworks(options.webhookAllowNetworks),
   });
-  mail = createMailPath(
-    { db: options.db, clock, ...options.mail },
-    { email, alertSink, ...(options.log ? { log: options.log } : {}) },
-  );
   const reports = createReportService({
     repo: new ReportRepository(options.db),
     hostings: hostingRepository,
-    ingest: () => mail!.ingest,
+    outbox,
     clock,
     options: reportOptions,
   });
@@ -171,6 +193,7 @@ export function createServices(options: ServicesOptions): Services {
     audit,
     reports,
     alerts,
+    outbox,
     ping: () => health.ping(),
   };
 }

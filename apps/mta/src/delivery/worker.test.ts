@@ -2,9 +2,9 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { recordingLogger } from "@scripts-email/domain";
+import { createMailWorld, HOUR, type MailWorld, SERVICE } from "@scripts-email/harness/mail-world";
+import { startTestRelay, type TestRelay } from "@scripts-email/harness/test-relay";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createMailWorld, HOUR, type MailWorld, SERVICE } from "../testing/mail-world.ts";
-import { startTestRelay, type TestRelay } from "../testing/test-relay.ts";
 import { createFileCapture } from "./file-capture.ts";
 import { createSmtpRelay } from "./smtp-relay.ts";
 import { createDeliveryWorker } from "./worker.ts";
@@ -298,7 +298,7 @@ describe("retention and capture", () => {
     dir = await mkdtemp(path.join(tmpdir(), "capture-"));
     await world.services.email.request({ kind: "system" }, SERVICE, "block", "test");
     const held = await world.submit(["a@dest.test"]);
-    const report = await world.mail.ingest.enqueueSystem({
+    const report = await world.services.outbox.enqueue({
       to: "owner@example.org",
       from: "reports@hoster.test",
       raw: Buffer.from("From: reports@hoster.test\r\nSubject: Report\r\n\r\nErrors.\r\n"),

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { HOUR } from "../clock.ts";
 import { createServices } from "../index.ts";
 import { deliverWithFailures, parseMail } from "../report/report-testing.ts";
-import type { Services, WebhookPayload } from "../services.ts";
+import type { Services } from "../services.ts";
 import { createWorld, disposeWorld, insertMessages, type World } from "../shared/test-fixtures.ts";
+import type { WebhookPayload } from "./alert-service.ts";
 
 let w: World;
 

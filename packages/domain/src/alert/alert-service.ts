@@ -1,12 +1,10 @@
 import type { AlertKind } from "@scripts-email/db";
 import { isLocale, type Locale, type MessageKey, t } from "@scripts-email/i18n";
 import { type Clock, HOUR } from "../clock.ts";
-import type { IngestService } from "../queue/ingest-service.ts";
+import type { Outbox } from "../outbox/outbox.ts";
 import { panelUrl } from "../report/report-content.ts";
-import type { AlertService, WebhookSender } from "../services.ts";
 import type { Tx } from "../shared/base-repository.ts";
 import type { Logger } from "../shared/logger.ts";
-import { buildSystemMail } from "../shared/system-mail.ts";
 import type { AlertRepository } from "./alert-repository.ts";
 
 export type { AlertKind };
@@ -38,6 +36,29 @@ export interface AlertSink {
   raise(alert: RaiseAlert, tx?: Tx): Promise<boolean>;
 }
 
+export interface WebhookPayload {
+  kind: string;
+  serviceName: string;
+  at: string;
+  details: unknown;
+}
+
+/** Posts one alert; throws when it was not accepted (the attempt is retried later). */
+export type WebhookSender = (
+  url: string,
+  payload: WebhookPayload,
+  timeoutMs: number,
+  /** The hosting's signing key; null for a webhook set before keys existed (sent unsigned). */
+  secret: string | null,
+) => Promise<void>;
+
+export interface AlertService extends AlertSink {
+  /** Tells blocked hostings whose held mail expires within 24 hours (once per block). */
+  checkExpiringHeld(): Promise<number>;
+  /** Posts due webhook alerts; failures are retried on later calls a bounded number of times. */
+  deliverWebhooks(send: WebhookSender, limit?: number): Promise<number>;
+}
+
 const WEBHOOK_BACKOFF_MS = [60_000, 5 * 60_000, 15 * 60_000, HOUR, 3 * HOUR];
 
 function formatTime(at: Date, locale: Locale, timeZone: string): string {
@@ -52,11 +73,12 @@ function formatTime(at: Date, locale: Locale, timeZone: string): string {
 
 export function createAlertService(deps: {
   repo: AlertRepository;
-  ingest: () => IngestService;
+  /** Where the alert's message is queued, in the alert's own transaction. */
+  outbox: Outbox;
   clock: Clock;
   options: AlertOptions;
   log?: Logger;
-}): AlertService & AlertSink {
+}): AlertService {
   const { repo, clock, options } = deps;
 
   function content(
@@ -86,14 +108,6 @@ export function createAlertService(deps: {
     const recipient = hosting.reportRecipient ?? hosting.ownerEmail;
     const locale: Locale = isLocale(hosting.ownerLocale) ? hosting.ownerLocale : "en";
     const { subject, text } = content(alert.kind, locale, hosting.serviceName, alert.details);
-    const raw = buildSystemMail({
-      from: options.from,
-      fromName: "Scripts-email",
-      to: recipient,
-      subject,
-      text,
-      date: at,
-    });
     const id = await repo.insert(tx, {
       hostingId: hosting.id,
       kind: alert.kind,
@@ -104,9 +118,10 @@ export function createAlertService(deps: {
       webhookUrl: hosting.alertWebhookUrl,
     });
     if (!id) return false;
-    const message = await deps
-      .ingest()
-      .enqueueSystem({ to: recipient, from: options.from, raw }, tx);
+    const message = await deps.outbox.send(
+      { from: options.from, fromName: "Scripts-email", to: recipient, subject, text, date: at },
+      tx,
+    );
     await repo.setMessage(tx, id, message.id);
     return true;
   }

@@ -1,11 +1,23 @@
+import type { AuditEntry, AuditQuery } from "@scripts-email/contracts";
 import { type Actor, actorRoleOf } from "../actor.ts";
 import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
 import type { HostingRepository } from "../hosting/hosting-repository.ts";
-import type { AuditService } from "../services.ts";
 import type { Tx } from "../shared/base-repository.ts";
 import type { UserRepository } from "../user/user-repository.ts";
 import type { AuditRepository } from "./audit-repository.ts";
+
+export interface AuditService {
+  record(entry: {
+    actor: Actor;
+    action: string;
+    hostingId?: string | null;
+    reason?: string | null;
+    details?: Record<string, unknown>;
+  }): Promise<void>;
+  /** Support only (others get forbidden): who did what, when and why, newest first. */
+  list(actor: Actor, query: AuditQuery): Promise<AuditEntry[]>;
+}
 
 export interface AuditInput {
   actor: Actor;

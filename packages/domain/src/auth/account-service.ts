@@ -3,7 +3,6 @@ import { type Actor, SYSTEM } from "../actor.ts";
 import type { InternalAuditService } from "../audit/audit-service.ts";
 import { type Clock, DAY } from "../clock.ts";
 import { DomainError } from "../errors.ts";
-import type { AccountService } from "../services.ts";
 import { hashPassword, verifyPassword } from "../shared/secrets.ts";
 import { assertPassword } from "../user/user-service.ts";
 import type { AccountRepository } from "./account-repository.ts";
@@ -15,6 +14,37 @@ import {
   loginWaitMs,
   throttledError,
 } from "./login-throttle.ts";
+
+/** What signed-in users manage of their own credentials. */
+export interface AccountService {
+  /** The actor's own tokens, newest first, expired ones too until pruned; never the secret. */
+  listApiTokens(actor: Actor): Promise<ApiToken[]>;
+  /** Deletes one of the actor's own tokens at once; anyone else's is DomainError("not_found"). */
+  revokeApiToken(actor: Actor, id: string): Promise<void>;
+  /**
+   * Needs the current password (else validation_failed on `currentPassword`; repeated wrong
+   * ones are throttled as failed sign-ins, DomainError("too_many_attempts")); the new one obeys
+   * the rule of user creation. Ends every session of the user but `keepSessionId` and every API
+   * token; audited.
+   */
+  changePassword(
+    actor: Actor,
+    input: {
+      currentPassword: string;
+      newPassword: string;
+      keepSessionId: string | null;
+      /** Where the request came from: wrong current passwords count as failed sign-ins there. */
+      clientAddress?: string | null;
+    },
+  ): Promise<void>;
+  /**
+   * The operator's reset (CLI), without the current password: ends every session and API token
+   * of the user (DomainError("not_found") for an unknown address); audited as the system.
+   */
+  resetPassword(email: string, newPassword: string): Promise<{ sessions: number; tokens: number }>;
+  /** Deletes expired sessions, and tokens a week after they expired. Returns how many. */
+  pruneExpired(): Promise<number>;
+}
 
 /** An expired token stays listed (as expired) this long, so its owner can see why it stopped. */
 export const EXPIRED_TOKEN_KEPT_MS = 7 * DAY;

@@ -1,11 +1,10 @@
-import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from "@scripts-email/contracts";
+import { type CreatedToken, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from "@scripts-email/contracts";
 import type { Actor } from "../actor.ts";
 import { type Clock, DAY } from "../clock.ts";
 import { DomainError } from "../errors.ts";
-import type { AuthService, SessionInfo } from "../services.ts";
 import { randomToken, sha256, verifyPassword } from "../shared/secrets.ts";
 import type { UserRepository } from "../user/user-repository.ts";
-import { toUserRecord } from "../user/user-service.ts";
+import { toUserRecord, type UserRecord } from "../user/user-service.ts";
 import { toApiToken } from "./account-service.ts";
 import type { AuthRepository, SessionRow } from "./auth-repository.ts";
 import {
@@ -15,6 +14,38 @@ import {
   loginWaitMs,
   throttledError,
 } from "./login-throttle.ts";
+
+export interface SessionInfo {
+  user: UserRecord;
+  sessionId: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+export interface AuthService {
+  /**
+   * Checks the password (argon2id) and opens a new session: a new token on every login. Throws
+   * DomainError("invalid_credentials"). Repeated failures per (client, e-mail), per client and
+   * per e-mail make the next attempt wait, growing from 1 s (DomainError("too_many_attempts",
+   * { seconds, minutes })); a correct password from a client that has not failed is never kept
+   * waiting by others' failures. `clientAddress`: the address the request came from.
+   */
+  login(
+    email: string,
+    password: string,
+    clientAddress?: string | null,
+  ): Promise<SessionInfo & { sessionToken: string }>;
+  /** Returns null for an unknown or expired session. Extends a session that is in use. */
+  authenticateSession(sessionToken: string): Promise<SessionInfo | null>;
+  logout(sessionToken: string): Promise<void>;
+  /**
+   * Personal API token, returned once; only its hash is stored. It stops working after
+   * `expiresInDays` (1–365, default 90).
+   */
+  createApiToken(actor: Actor, name: string, expiresInDays?: number): Promise<CreatedToken>;
+  /** The user of a known, unexpired token; null otherwise. Read from the database every time. */
+  authenticateToken(token: string): Promise<UserRecord | null>;
+}
 
 export const API_TOKEN_PREFIX = "se_";
 /** How much of a token is kept in clear, to recognise it in a list. */

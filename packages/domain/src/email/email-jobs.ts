@@ -16,7 +16,7 @@ export function createEmailJobs(deps: {
   hostings: HostingRepository;
   email: EmailJobsRepository;
   clock: Clock;
-  alerts?: (() => AlertSink) | undefined;
+  alerts?: AlertSink | undefined;
 }) {
   const { hostings, email, clock } = deps;
 
@@ -44,7 +44,7 @@ export function createEmailJobs(deps: {
         { from, to, at, actorId: null, actorRole: "system", reason: null },
         tx,
       );
-      await deps.alerts?.().raise(
+      await deps.alerts?.raise(
         {
           kind: "purge_finished",
           hostingId,

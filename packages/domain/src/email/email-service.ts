@@ -1,4 +1,11 @@
-import type { EmailAction, EmailStatus, StateChange } from "@scripts-email/contracts";
+import type {
+  DailyVolume,
+  DeliveryError,
+  EmailAction,
+  EmailStatus,
+  StateChange,
+  TestEmailResult,
+} from "@scripts-email/contracts";
 import { type Actor, actorRoleOf } from "../actor.ts";
 import type { AlertSink } from "../alert/alert-service.ts";
 import { refusedWebhookUrl, type WebhookNetworks } from "../alert/webhook-address.ts";
@@ -11,13 +18,64 @@ import { canSee, loadVisibleHosting, ownerFilterOf } from "../hosting/hosting-ac
 import type { HostingRepository, HostingRow } from "../hosting/hosting-repository.ts";
 import type { IngestService } from "../queue/ingest-service.ts";
 import { sendTestEmail } from "../queue/test-email.ts";
-import type { EmailService } from "../services.ts";
 import { isoDay, isoOrNull, utcDay } from "../shared/time.ts";
 import { parseEmailAddress, parseWebhookUrl } from "../shared/validation.ts";
 import { createEmailJobs } from "./email-jobs.ts";
 import type { EmailJobsRepository } from "./email-jobs-repository.ts";
 import type { EmailReadRepository, PanelCounters } from "./email-read-repository.ts";
 import { requestTransition } from "./email-transition.ts";
+
+export interface EmailService {
+  status(actor: Actor, serviceName: string): Promise<EmailStatus>;
+  /**
+   * Changes the settings given: the report recipient, the alert webhook (null removes it).
+   * Invalid values throw DomainError("validation_failed"); support changes are audited.
+   */
+  updateSettings(
+    actor: Actor,
+    serviceName: string,
+    settings: {
+      reportRecipient?: string;
+      alertWebhookUrl?: string | null;
+      /** A new signing key for the webhook; also made when the URL changes. */
+      rotateAlertWebhookSecret?: boolean;
+    },
+  ): Promise<EmailStatus>;
+  /**
+   * block | purge | unblock. Illegal transitions throw DomainError("invalid_transition");
+   * a customer lifting a support block gets DomainError("blocked_by_support"); support without
+   * a reason gets DomainError("reason_required"). Recorded in the state history and, for
+   * support, in the audit log.
+   */
+  request(
+    actor: Actor,
+    serviceName: string,
+    action: EmailAction,
+    reason?: string,
+  ): Promise<EmailStatus>;
+  errors(actor: Actor, serviceName: string, limit: number): Promise<DeliveryError[]>;
+  volumes(actor: Actor, serviceName: string, days: number): Promise<DailyVolume[]>;
+  history(actor: Actor, serviceName: string): Promise<StateChange[]>;
+  /** Sends a test message through the hosting's own path (held while blocked). */
+  sendTest(actor: Actor, serviceName: string, to: string): Promise<TestEmailResult>;
+  /**
+   * Deletes the held mail of every purging hosting in batches, then returns each to active with
+   * a history entry. Returns how many messages were purged. Safe to run from several processes.
+   */
+  runPurges(batchSize?: number): Promise<number>;
+  /**
+   * Makes the held mail of active hostings due again (status queued, nextAttemptAt now), oldest
+   * first, in batches, so that unblock answers at once whatever the queue size. Returns how many
+   * messages were released. Safe to run from several processes.
+   */
+  runReleases(batchSize?: number): Promise<number>;
+  /**
+   * Marks the queued mail of blocked hostings held, in batches, so that a block answers at once
+   * whatever the queue size (the delivery worker already skips hostings that are not active).
+   * Returns how many messages it marked. Safe to run from several processes.
+   */
+  runHolds(batchSize?: number): Promise<number>;
+}
 
 const HISTORY_LIMIT = 200;
 
@@ -30,10 +88,10 @@ export interface EmailServiceDeps {
   emailJobs: EmailJobsRepository;
   audit: InternalAuditService;
   clock: Clock;
-  /** Lazy: the mail path is built after this service (it blocks hostings through it). */
-  ingest: () => IngestService;
-  /** Lazy, like `ingest`: tells owners of automatic blocks and finished purges. */
-  alerts?: () => AlertSink;
+  /** The mail path's ingest: test mail goes the hosting's own way. */
+  ingest: Pick<IngestService, "accept">;
+  /** Tells owners of finished purges (and of automatic blocks, which come through protection). */
+  alerts?: AlertSink;
   webhookSecrets: WebhookSecretRepository;
   /** Internal networks the operator lets alert webhooks reach (none by default). */
   webhookNetworks: WebhookNetworks;
@@ -195,7 +253,7 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
 
     async sendTest(actor, serviceName, to) {
       const hosting = await loadVisibleHosting(hostings, actor, serviceName);
-      const result = await sendTestEmail({ ingest: deps.ingest(), clock }, actor, hosting, to);
+      const result = await sendTestEmail({ ingest: deps.ingest, clock }, actor, hosting, to);
       if (actor.kind === "user" && actor.role === "support") {
         await audit.record({ actor, action: "email.test", hostingId: hosting.id, details: { to } });
       }

@@ -25,13 +25,16 @@ function assertCustomerMayLift(role: string, hosting: HostingRow, action: EmailA
  * here, so that block and unblock answer at once whatever the queue size: the worker only sends
  * for active hostings, and the hold and release jobs move the mail in batches afterwards.
  */
+export interface TransitionDeps {
+  hostings: HostingRepository;
+  audit: InternalAuditService;
+  clock: Clock;
+  /** Tells the owner of an automatic block. */
+  alerts?: AlertSink | undefined;
+}
+
 export async function requestTransition(
-  deps: {
-    hostings: HostingRepository;
-    audit: InternalAuditService;
-    clock: Clock;
-    alerts?: (() => AlertSink) | undefined;
-  },
+  deps: TransitionDeps,
   actor: Actor,
   hosting: HostingRow,
   action: EmailAction,
@@ -81,7 +84,7 @@ export async function requestTransition(
     );
     // an automatic block (protection rules) is told to the owner, once per block
     if (actor.kind === "system" && actor.automatic && action === "block" && deps.alerts) {
-      await deps.alerts().raise(
+      await deps.alerts.raise(
         {
           kind: "auto_block",
           hostingId: hosting.id,

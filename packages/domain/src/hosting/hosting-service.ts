@@ -1,9 +1,12 @@
-import { serviceName as serviceNameSchema } from "@scripts-email/contracts";
+import {
+  type HostingList,
+  type SenderDomains,
+  serviceName as serviceNameSchema,
+} from "@scripts-email/contracts";
 import { type Actor, actorRoleOf } from "../actor.ts";
 import type { InternalAuditService } from "../audit/audit-service.ts";
 import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
-import type { HostingRecord, HostingService } from "../services.ts";
 import { randomToken, sha256, verifyGeneratedSecret } from "../shared/secrets.ts";
 import { parseEmailAddress, parseReason } from "../shared/validation.ts";
 import type { UserRepository } from "../user/user-repository.ts";
@@ -14,6 +17,47 @@ import {
   MAX_SENDER_DOMAINS,
   normalizeSenderDomain,
 } from "./sender-domains.ts";
+
+export interface HostingRecord {
+  id: string;
+  serviceName: string;
+  ownerId: string;
+  ownerEmail: string;
+  state: "active" | "blocked" | "purging";
+  reportRecipient: string | null;
+  alertWebhookUrl: string | null;
+  maxPerDay: number;
+  /** Extra sender domains added by support (the service name is always allowed). */
+  senderDomains: string[];
+}
+
+export interface HostingService {
+  /** A customer's own hostings; support sees all, `q` matches service name or owner e-mail. */
+  list(actor: Actor, q?: string): Promise<HostingList>;
+  /** Throws DomainError("not_found") when the hosting does not exist or the actor may not see it. */
+  get(actor: Actor, serviceName: string): Promise<HostingRecord>;
+  create(input: {
+    serviceName: string;
+    ownerEmail: string;
+    reportRecipient?: string | null;
+    maxPerDay?: number;
+  }): Promise<HostingRecord>;
+  /** Sets a new random SMTP password (stored hashed) and returns it. */
+  resetSmtpPassword(serviceName: string): Promise<string>;
+  verifySmtpPassword(serviceName: string, password: string): Promise<HostingRecord | null>;
+  /** The extra sender domains, for whoever may see the hosting (else DomainError("not_found")). */
+  senderDomains(actor: Actor, serviceName: string): Promise<SenderDomains>;
+  /**
+   * Support (with a reason) and the system only: a customer gets DomainError("forbidden") on its
+   * own hosting, "not_found" on others'. Each domain is normalised (lower case, IDNA) or refused
+   * with "validation_failed"; every change is audited.
+   */
+  changeSenderDomains(
+    actor: Actor,
+    serviceName: string,
+    change: { add?: string[]; remove?: string[]; reason?: string },
+  ): Promise<SenderDomains>;
+}
 
 const LIST_LIMIT = 100;
 const DEFAULT_MAX_PER_DAY = 1000;

@@ -1,9 +1,13 @@
-import type { MessageListQuery, MessageSummary } from "@scripts-email/contracts";
+import type {
+  MessageDetail,
+  MessageListQuery,
+  MessagePage,
+  MessageSummary,
+} from "@scripts-email/contracts";
 import type { Actor } from "../actor.ts";
 import { DomainError } from "../errors.ts";
 import { canSee, loadVisibleHosting, ownerFilterOf } from "../hosting/hosting-access.ts";
 import type { HostingRepository } from "../hosting/hosting-repository.ts";
-import type { MessageService } from "../services.ts";
 import { isoOrNull } from "../shared/time.ts";
 import { isUuid } from "../shared/validation.ts";
 import { decodeCursor, encodeCursor } from "./message-cursor.ts";
@@ -14,6 +18,11 @@ import type {
   MessageRepository,
   MessageRow,
 } from "./message-repository.ts";
+
+export interface MessageService {
+  list(actor: Actor, serviceName: string, query: MessageListQuery): Promise<MessagePage>;
+  get(actor: Actor, serviceName: string, id: string): Promise<MessageDetail>;
+}
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;

@@ -60,89 +60,49 @@ export function backoffMs(attempts: number): number {
   return BACKOFF_MS[Math.min(Math.max(attempts, 1), BACKOFF_MS.length) - 1]!;
 }
 
-export class DeliveryService {
-  constructor(
-    private readonly repo: DeliveryRepository,
-    private readonly clock: Clock,
-    private readonly options: DeliveryOptions,
-  ) {}
-
+export interface DeliveryService {
   /** How long a claim holds without renewal; the worker renews every third of it. */
-  get leaseMs(): number {
-    return this.options.leaseMs;
-  }
-
-  async claim(limit: number): Promise<DeliveryJob[]> {
-    const now = this.clock.now();
-    const rows = await this.repo.claim(now, new Date(now.getTime() + this.options.leaseMs), limit);
-    return rows.map((r) => toJob(r));
-  }
-
+  readonly leaseMs: number;
+  claim(limit: number): Promise<DeliveryJob[]>;
   /**
    * Extends the claims still held under `lease` by a whole lease from now, in one statement.
    * Returns the new lease and the ids it holds; the others were taken over (or finished).
    */
-  async renew(ids: string[], lease: Date): Promise<{ lease: Date; renewed: Set<string> }> {
-    const next = new Date(this.clock.now().getTime() + this.options.leaseMs);
-    // A clock that has not moved (tests) would make the new lease the old one: nothing to do.
-    if (next.getTime() <= lease.getTime()) return { lease, renewed: new Set(ids) };
-    return { lease: next, renewed: await this.repo.renew(ids, lease, next) };
-  }
-
+  renew(ids: string[], lease: Date): Promise<{ lease: Date; renewed: Set<string> }>;
   /**
    * Puts the claims whose lease ran out recently (within two leases: call it more often than
    * that) back in the queue at their place, as Postfix requeues a dead process's active queue.
    * Returns how many.
    */
-  requeueLapsed(limit = 1000): Promise<number> {
-    const now = this.clock.now();
-    return this.repo.requeueLapsed(new Date(now.getTime() - 2 * this.options.leaseMs), now, limit);
-  }
-
+  requeueLapsed(limit?: number): Promise<number>;
   /** Gives back claims that never reached the relay: due again at once. Returns how many. */
-  release(ids: string[], lease: Date): Promise<number> {
-    return this.repo.release(ids, lease, this.clock.now());
-  }
-
+  release(ids: string[], lease: Date): Promise<number>;
   /**
    * Records the outcome of a batch in one transaction: recipients delivered are never sent
    * again, 5xx fail at once, 4xx are retried with backoff until the maximum lifetime. Each result
    * holds only while its job's claim (`job.lease`) does. Returns the ids recorded; the others'
    * claims had run out and been taken over (late results, ignored).
    */
-  async complete(
+  complete(
     results: Array<{ job: DeliveryJob; recipients: RecipientResult[] }>,
-  ): Promise<Set<string>> {
-    const now = this.clock.now();
-    const outcomes = results.map(({ job, recipients }) => ({
-      job,
-      ...this.outcome(job, recipients, now),
-    }));
-    const applied = await this.repo.record(
-      outcomes.map((o) => o.update),
-      outcomes.flatMap((o) => o.events),
-      now,
-      utcDay(now),
-    );
-    // system mail (no hosting) is not the site's: no automatic protection
-    const failedHostings = new Set(
-      outcomes
-        .filter((o) => o.job.hostingId !== null && applied.has(o.job.id))
-        .filter((o) => o.events.some((e) => e.outcome === "failed"))
-        .map((o) => o.job.hostingId as string),
-    );
-    if (failedHostings.size > 0) {
-      // The results are committed: a failed bounce check must not make the worker record them
-      // again (it would find them finished and take them for late ones).
-      await this.options.onFailures?.([...failedHostings]).catch((error: unknown) => {
-        this.options.log?.warn({ err: error }, "automatic protection check after delivery failed");
-      });
-    }
-    return applied;
-  }
+  ): Promise<Set<string>>;
+  queueDepth(): ReturnType<DeliveryRepository["queueDepth"]>;
+  /** Expires held mail past its 72 hours; returns how many. */
+  expireHeld(batchSize?: number): Promise<number>;
+  /** Removes delivered content older than the retention period. */
+  dropOldContent(batchSize?: number): Promise<number>;
+}
 
-  private outcome(job: DeliveryJob, results: RecipientResult[], now: Date) {
-    const gaveUp = now.getTime() - job.acceptedAt.getTime() >= this.options.maxLifetimeMs;
+/** Claims due mail for the workers and records what the relay answered. */
+export function createDeliveryService(deps: {
+  repo: DeliveryRepository;
+  clock: Clock;
+  options: DeliveryOptions;
+}): DeliveryService {
+  const { repo, clock, options } = deps;
+
+  function outcomeOf(job: DeliveryJob, results: RecipientResult[], now: Date) {
+    const gaveUp = now.getTime() - job.acceptedAt.getTime() >= options.maxLifetimeMs;
     const events: EventRow[] = [];
     const delivered: string[] = [];
     const failed: string[] = [];
@@ -183,38 +143,91 @@ export class DeliveryService {
     return { update, events };
   }
 
-  queueDepth() {
-    return this.repo.queueDepth();
-  }
+  return {
+    leaseMs: options.leaseMs,
 
-  /** Expires held mail past its 72 hours; returns how many. */
-  async expireHeld(batchSize = 5000): Promise<number> {
-    const now = this.clock.now();
-    const day = utcDay(now);
-    let total = 0;
-    for (;;) {
-      const groups = await this.repo.expireHeld(now, batchSize);
-      let n = 0;
-      for (const g of groups) {
-        if (g.hostingId) await this.repo.addVolume(g.hostingId, day, "expired", g.n);
-        n += g.n;
+    async claim(limit) {
+      const now = clock.now();
+      const rows = await repo.claim(now, new Date(now.getTime() + options.leaseMs), limit);
+      return rows.map((r) => toJob(r));
+    },
+
+    async renew(ids, lease) {
+      const next = new Date(clock.now().getTime() + options.leaseMs);
+      // A clock that has not moved (tests) would make the new lease the old one: nothing to do.
+      if (next.getTime() <= lease.getTime()) return { lease, renewed: new Set(ids) };
+      return { lease: next, renewed: await repo.renew(ids, lease, next) };
+    },
+
+    requeueLapsed(limit = 1000) {
+      const now = clock.now();
+      return repo.requeueLapsed(new Date(now.getTime() - 2 * options.leaseMs), now, limit);
+    },
+
+    release(ids, lease) {
+      return repo.release(ids, lease, clock.now());
+    },
+
+    async complete(results) {
+      const now = clock.now();
+      const outcomes = results.map(({ job, recipients }) => ({
+        job,
+        ...outcomeOf(job, recipients, now),
+      }));
+      const applied = await repo.record(
+        outcomes.map((o) => o.update),
+        outcomes.flatMap((o) => o.events),
+        now,
+        utcDay(now),
+      );
+      // system mail (no hosting) is not the site's: no automatic protection
+      const failedHostings = new Set(
+        outcomes
+          .filter((o) => o.job.hostingId !== null && applied.has(o.job.id))
+          .filter((o) => o.events.some((e) => e.outcome === "failed"))
+          .map((o) => o.job.hostingId as string),
+      );
+      if (failedHostings.size > 0) {
+        // The results are committed: a failed bounce check must not make the worker record them
+        // again (it would find them finished and take them for late ones).
+        await options.onFailures?.([...failedHostings]).catch((error: unknown) => {
+          options.log?.warn({ err: error }, "automatic protection check after delivery failed");
+        });
       }
-      total += n;
-      if (n < batchSize) return total;
-    }
-  }
+      return applied;
+    },
 
-  /** Removes delivered content older than the retention period. */
-  async dropOldContent(batchSize = 5000): Promise<number> {
-    const before = new Date(this.clock.now().getTime() - this.options.retentionMs);
-    const after = new Date(before.getTime() - 7 * 86_400_000);
-    let total = 0;
-    for (;;) {
-      const n = await this.repo.dropContent(after, before, batchSize);
-      total += n;
-      if (n < batchSize) return total;
-    }
-  }
+    queueDepth() {
+      return repo.queueDepth();
+    },
+
+    async expireHeld(batchSize = 5000) {
+      const now = clock.now();
+      const day = utcDay(now);
+      let total = 0;
+      for (;;) {
+        const groups = await repo.expireHeld(now, batchSize);
+        let n = 0;
+        for (const g of groups) {
+          if (g.hostingId) await repo.addVolume(g.hostingId, day, "expired", g.n);
+          n += g.n;
+        }
+        total += n;
+        if (n < batchSize) return total;
+      }
+    },
+
+    async dropOldContent(batchSize = 5000) {
+      const before = new Date(clock.now().getTime() - options.retentionMs);
+      const after = new Date(before.getTime() - 7 * 86_400_000);
+      let total = 0;
+      for (;;) {
+        const n = await repo.dropContent(after, before, batchSize);
+        total += n;
+        if (n < batchSize) return total;
+      }
+    },
+  };
 }
 
 function toJob(r: ClaimedRow): DeliveryJob {

@@ -1,19 +1,28 @@
+import type { Database } from "@scripts-email/db";
 import type { AlertSink } from "../alert/alert-service.ts";
-import { HOUR, systemClock } from "../clock.ts";
-import type { Services, ServicesOptions } from "../services.ts";
+import { AuditRepository } from "../audit/audit-repository.ts";
+import { createAuditService } from "../audit/audit-service.ts";
+import { type Clock, HOUR, systemClock } from "../clock.ts";
+import { HostingRepository } from "../hosting/hosting-repository.ts";
 import type { Logger } from "../shared/logger.ts";
+import { UserRepository } from "../user/user-repository.ts";
 import { DeliveryRepository } from "./delivery-repository.ts";
-import { DeliveryService } from "./delivery-service.ts";
+import { createDeliveryService, type DeliveryService } from "./delivery-service.ts";
 import { IngestRepository } from "./ingest-repository.ts";
-import { type BurstRule, IngestService } from "./ingest-service.ts";
-import { type BounceRule, Protection } from "./protection.ts";
+import { type BurstRule, createIngestService, type IngestService } from "./ingest-service.ts";
+import { type BounceRule, createProtection, type Protection } from "./protection.ts";
 import { ProtectionRepository } from "./protection-repository.ts";
 
 export type { DeliveryJob, RecipientResult } from "./delivery-service.ts";
-export { backoffMs, DeliveryService } from "./delivery-service.ts";
+export { backoffMs, createDeliveryService, type DeliveryService } from "./delivery-service.ts";
 export { isUnstorableMessage } from "./ingest-failure.ts";
-export type { AcceptedMessage, IncomingMessage, SystemMessage } from "./ingest-service.ts";
-export { IngestService } from "./ingest-service.ts";
+export {
+  type AcceptedMessage,
+  createIngestService,
+  type IncomingMessage,
+  type IngestService,
+} from "./ingest-service.ts";
+export type { Protection } from "./protection.ts";
 export { queueCountDrift } from "./queue-count.ts";
 export { summarizeHeaders } from "./raw-message.ts";
 export { uuidV7 } from "./uuid-v7.ts";
@@ -45,57 +54,87 @@ export interface MailPath {
   protection: Protection;
 }
 
-/** The mail path's services (ingest, delivery, automatic protection) over the same database. */
+export interface MailPathDeps {
+  /**
+   * Tells the owner of an automatic block and, with `dailyLimitAlerts`, of a day nearly used up.
+   * Services (createServices) fits: a mail path built beside them tells of blocks only.
+   */
+  alerts?: AlertSink;
+  dailyLimitAlerts?: boolean;
+  /** Where failures that change no answer are reported (checks after a commit). */
+  log?: Logger;
+}
+
+/**
+ * The mail path's services (ingest, delivery, automatic protection) over the same database. It
+ * needs no other service: protection blocks through the transition with its own repositories.
+ */
 export function createMailPath(
-  options: Pick<ServicesOptions, "db" | "clock"> & MailPathOptions,
-  services: Pick<Services, "email"> & {
-    alertSink?: AlertSink;
-    /** Where failures that change no answer are reported (checks after a commit). */
-    log?: Logger;
-  },
+  options: { db: Database; clock?: Clock } & MailPathOptions,
+  deps: MailPathDeps = {},
 ): MailPath {
+  const { db } = options;
   const clock = options.clock ?? systemClock;
   const o = { ...MAIL_PATH_DEFAULTS, ...options };
-  const protection = new Protection(
-    new ProtectionRepository(options.db),
-    services.email,
+  const hostings = new HostingRepository(db);
+  const log = deps.log ? { log: deps.log } : {};
+  const alerts = deps.alerts;
+  const protection = createProtection({
+    repo: new ProtectionRepository(db),
+    hostings,
+    // automatic blocks are not audited (only support's actions are), but the transition asks
+    audit: createAuditService({
+      audit: new AuditRepository(db),
+      users: new UserRepository(db),
+      hostings,
+      clock,
+    }),
     clock,
-    o.bounce,
-  );
+    alerts,
+    bounce: o.bounce,
+  });
   return {
     protection,
-    ingest: new IngestService(new IngestRepository(options.db), clock, {
-      holdMs: o.holdMs,
-      burst: o.burst,
-      onBurst: (hostingId, reason) => protection.block(hostingId, reason),
-      ...(services.log ? { log: services.log } : {}),
-      ...(services.alertSink
-        ? {
-            onDailyLimitNear: async (
-              hostingId: string,
-              day: Date,
-              f: { used: number; limit: number },
-            ) => {
-              await services.alertSink?.raise({
-                kind: "daily_limit",
-                hostingId,
-                occasion: day.toISOString().slice(0, 10),
-                details: {
-                  used: f.used,
-                  limit: f.limit,
-                  percent: Math.floor((100 * f.used) / f.limit),
-                },
-              });
-            },
-          }
-        : {}),
+    ingest: createIngestService({
+      repo: new IngestRepository(db),
+      clock,
+      options: {
+        holdMs: o.holdMs,
+        burst: o.burst,
+        onBurst: (hostingId, reason) => protection.block(hostingId, reason),
+        ...log,
+        ...(alerts && deps.dailyLimitAlerts
+          ? {
+              onDailyLimitNear: async (
+                hostingId: string,
+                day: Date,
+                f: { used: number; limit: number },
+              ) => {
+                await alerts.raise({
+                  kind: "daily_limit",
+                  hostingId,
+                  occasion: day.toISOString().slice(0, 10),
+                  details: {
+                    used: f.used,
+                    limit: f.limit,
+                    percent: Math.floor((100 * f.used) / f.limit),
+                  },
+                });
+              },
+            }
+          : {}),
+      },
     }),
-    delivery: new DeliveryService(new DeliveryRepository(options.db), clock, {
-      leaseMs: o.leaseMs,
-      maxLifetimeMs: o.maxLifetimeMs,
-      retentionMs: o.retentionMs,
-      onFailures: (ids) => protection.checkBounces(ids),
-      ...(services.log ? { log: services.log } : {}),
+    delivery: createDeliveryService({
+      repo: new DeliveryRepository(db),
+      clock,
+      options: {
+        leaseMs: o.leaseMs,
+        maxLifetimeMs: o.maxLifetimeMs,
+        retentionMs: o.retentionMs,
+        onFailures: (ids) => protection.checkBounces(ids),
+        ...log,
+      },
     }),
   };
 }

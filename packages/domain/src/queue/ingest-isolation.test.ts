@@ -5,7 +5,12 @@ import { recordingLogger } from "../shared/logger.ts";
 import { createWorld, disposeWorld, resetWorld, type World } from "../shared/test-fixtures.ts";
 import { isUnstorableMessage } from "./ingest-failure.ts";
 import { type DailyAddition, IngestRepository, type NewMessageRow } from "./ingest-repository.ts";
-import { type IncomingMessage, type IngestOptions, IngestService } from "./ingest-service.ts";
+import {
+  createIngestService,
+  type IncomingMessage,
+  type IngestOptions,
+  type IngestService,
+} from "./ingest-service.ts";
 
 // Issue 12: one hosting's message can never fail another hosting's mail stored in the same
 // group commit, and nothing after the commit can turn an accepted message into an error.
@@ -131,7 +136,7 @@ describe("a message that can never be stored", () => {
   it("alone gets a permanent refusal, and every other message of its batch is stored", async () => {
     const repo = new FaultyRepository(w.db);
     const log = recordingLogger();
-    const ingest = new IngestService(repo, w.clock, { ...OPTIONS, log });
+    const ingest = createIngestService({ repo, clock: w.clock, options: { ...OPTIONS, log } });
     const good = (n: number, hostingId: string) =>
       Array.from({ length: n }, (_, i) => message(hostingId, `Subject: ok ${hostingId} ${i}`));
     const batch = [
@@ -163,7 +168,11 @@ describe("a message that can never be stored", () => {
   });
 
   it("is still a temporary failure when the database, not the message, failed", async () => {
-    const ingest = new IngestService(new FaultyRepository(w.db), w.clock, OPTIONS);
+    const ingest = createIngestService({
+      repo: new FaultyRepository(w.db),
+      clock: w.clock,
+      options: OPTIONS,
+    });
     const [alone] = await acceptAll(ingest, [message(w.hosting.id, "Subject: CONNECTION-LOST")]);
     expect(alone!.ok).toBe(false);
     expect(isUnstorableMessage(!alone!.ok && alone!.error)).toBe(false);
@@ -189,19 +198,23 @@ describe("work after the commit", () => {
       release = resolve;
     });
     let burstCalls = 0;
-    const ingest = new IngestService(new IngestRepository(w.db), w.clock, {
-      ...OPTIONS,
-      burst: { limit: 1, windowMs: 60_000 },
-      onBurst: (() => {
-        burstCalls++;
-        if (burstCalls === 1) return hung; // a block that takes its time
-        throw new Error("onBurst failed");
-      }) as IngestOptions["onBurst"],
-      dailyLimitWarning: 0.0001,
-      onDailyLimitNear: async () => {
-        throw new Error("alert failed");
+    const ingest = createIngestService({
+      repo: new IngestRepository(w.db),
+      clock: w.clock,
+      options: {
+        ...OPTIONS,
+        burst: { limit: 1, windowMs: 60_000 },
+        onBurst: (() => {
+          burstCalls++;
+          if (burstCalls === 1) return hung; // a block that takes its time
+          throw new Error("onBurst failed");
+        }) as IngestOptions["onBurst"],
+        dailyLimitWarning: 0.0001,
+        onDailyLimitNear: async () => {
+          throw new Error("alert failed");
+        },
+        log,
       },
-      log,
     });
     const first = await acceptAll(
       ingest,
@@ -221,10 +234,14 @@ describe("work after the commit", () => {
     expect(lines(log).join("\n")).toMatch(/alert failed/);
     expect(await rowsOf(w.hosting.id)).toHaveLength(5);
 
-    const failing = new IngestService(new FailingCountRepository(w.db), w.clock, {
-      ...OPTIONS,
-      burst: { limit: 1, windowMs: 60_000 },
-      log,
+    const failing = createIngestService({
+      repo: new FailingCountRepository(w.db),
+      clock: w.clock,
+      options: {
+        ...OPTIONS,
+        burst: { limit: 1, windowMs: 60_000 },
+        log,
+      },
     });
     const third = await acceptAll(
       failing,

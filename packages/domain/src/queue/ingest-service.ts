@@ -1,6 +1,5 @@
 import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
-import type { Tx } from "../shared/base-repository.ts";
 import { utcDay } from "../shared/time.ts";
 import { GroupCommit } from "./group-commit.ts";
 import {
@@ -23,13 +22,6 @@ export interface IncomingMessage {
   id?: string;
 }
 
-/** The product's own mail (reports, alerts): one recipient, already a complete message. */
-export interface SystemMessage {
-  to: string;
-  from: string;
-  raw: Buffer;
-}
-
 export interface AcceptedMessage {
   id: string;
   status: "queued" | "held";
@@ -39,6 +31,13 @@ export type { BurstRule };
 
 export interface IngestOptions extends AfterCommitOptions {
   holdMs: number;
+}
+
+export interface IngestService {
+  /** Resolves once the message is committed (SMTP may answer 250), or with its refusal. */
+  accept(message: IncomingMessage): Promise<AcceptedMessage>;
+  /** Resolves once the checks that follow commits (burst rule, limit warnings) have run. */
+  settled(): Promise<void>;
 }
 
 /**
@@ -51,87 +50,19 @@ export interface IngestOptions extends AfterCommitOptions {
  * SMTP 554) instead of deferred and sent again forever. The database being away is a 451 for
  * everyone. Nothing after the commit can change a message's answer (see AfterCommitChecks).
  */
-export class IngestService {
-  private readonly batcher: GroupCommit<IncomingMessage, AcceptedMessage>;
-  private readonly afterCommit: AfterCommitChecks;
+export function createIngestService(deps: {
+  repo: IngestRepository;
+  clock: Clock;
+  options: IngestOptions;
+}): IngestService {
+  const { repo, clock, options } = deps;
+  const afterCommit = new AfterCommitChecks(repo, options);
 
-  constructor(
-    private readonly repo: IngestRepository,
-    private readonly clock: Clock,
-    private readonly options: IngestOptions,
-  ) {
-    this.afterCommit = new AfterCommitChecks(repo, options);
-    this.batcher = new GroupCommit(
-      async (items) => {
-        try {
-          return await this.storeBatch(items);
-        } catch (error) {
-          if (items.length === 1 && isPermanentDataError(error)) {
-            this.options.log?.warn(
-              { err: error, hostingId: items[0]!.hostingId },
-              "message refused, the database cannot store it",
-            );
-            return [unstorableMessage(error)];
-          }
-          if (items.length > 1 && !isStoreFailure(error)) {
-            this.options.log?.warn(
-              { err: error, count: items.length },
-              "a batch of messages failed, stored again in halves",
-            );
-          }
-          throw error;
-        }
-      },
-      { isStoreFailure },
-    );
-  }
-
-  accept(message: IncomingMessage): Promise<AcceptedMessage> {
-    return this.batcher.submit(message);
-  }
-
-  /** Resolves once the checks that follow commits (burst rule, limit warnings) have run. */
-  settled(): Promise<void> {
-    return this.afterCommit.settled();
-  }
-
-  /**
-   * Queues the product's own mail (reports, alerts): no hosting, so it is never held by a block,
-   * never counts against a daily limit or in the site's volumes. Inside `tx` when given, so the
-   * caller can record what the message is for in the same transaction.
-   */
-  async enqueueSystem(message: SystemMessage, tx?: Tx): Promise<AcceptedMessage> {
-    const now = this.clock.now();
-    const headers = summarizeHeaders(message.raw);
-    const id = uuidV7(now);
-    const row: NewMessageRow = {
-      id,
-      hostingId: null,
-      envelopeFrom: message.from,
-      recipients: [message.to],
-      subject: headers.subject,
-      messageIdHeader: headers.messageId,
-      size: message.raw.length,
-      raw: message.raw,
-      status: "queued",
-      expiresAt: new Date(now.getTime() + this.options.holdMs),
-      acceptedAt: now,
-      source: "system",
-      originatingScript: null,
-    };
-    await this.repo.insertSystemMessage(row, tx);
-    return { id, status: "queued" };
-  }
-
-  private async storeBatch(items: IncomingMessage[]): Promise<Array<AcceptedMessage | Error>> {
-    const now = this.clock.now();
+  async function storeBatch(items: IncomingMessage[]): Promise<Array<AcceptedMessage | Error>> {
+    const now = clock.now();
     const day = utcDay(now);
-    const results = await this.repo.batch(async (q) => {
-      const hostings = await this.repo.lockHostings(
-        q,
-        [...new Set(items.map((i) => i.hostingId))],
-        day,
-      );
+    const results = await repo.batch(async (q) => {
+      const hostings = await repo.lockHostings(q, [...new Set(items.map((i) => i.hostingId))], day);
       const out: Array<AcceptedMessage | Error> = [];
       const rows: NewMessageRow[] = [];
       const granted = new Map<
@@ -174,7 +105,7 @@ export class IngestService {
           size: item.raw.length,
           raw: item.raw,
           status,
-          expiresAt: new Date(now.getTime() + this.options.holdMs),
+          expiresAt: new Date(now.getTime() + options.holdMs),
           acceptedAt: now,
           source: item.source,
           originatingScript: headers.originatingScript,
@@ -184,7 +115,7 @@ export class IngestService {
       const additions = [...granted]
         .filter(([, g]) => g.accepted > 0)
         .map(([hostingId, g]) => ({ hostingId, accepted: g.accepted, held: g.held }));
-      await this.repo.insertMessages(q, rows, day, additions);
+      await repo.insertMessages(q, rows, day, additions);
       return { out, granted };
     });
     const queued = items
@@ -197,7 +128,36 @@ export class IngestService {
       ]),
     );
     // Run after the callers have their answer; it can neither fail nor delay them.
-    this.afterCommit.record({ at: now, day, queued, usage });
+    afterCommit.record({ at: now, day, queued, usage });
     return results.out;
   }
+
+  const batcher = new GroupCommit<IncomingMessage, AcceptedMessage>(
+    async (items) => {
+      try {
+        return await storeBatch(items);
+      } catch (error) {
+        if (items.length === 1 && isPermanentDataError(error)) {
+          options.log?.warn(
+            { err: error, hostingId: items[0]!.hostingId },
+            "message refused, the database cannot store it",
+          );
+          return [unstorableMessage(error)];
+        }
+        if (items.length > 1 && !isStoreFailure(error)) {
+          options.log?.warn(
+            { err: error, count: items.length },
+            "a batch of messages failed, stored again in halves",
+          );
+        }
+        throw error;
+      }
+    },
+    { isStoreFailure },
+  );
+
+  return {
+    accept: (message) => batcher.submit(message),
+    settled: () => afterCommit.settled(),
+  };
 }

@@ -1,13 +1,6 @@
 import { BaseRepository } from "../shared/base-repository.ts";
 
 export class ProtectionRepository extends BaseRepository {
-  activeHosting(id: string) {
-    return this.db.hosting.findFirst({
-      where: { id, state: "active" },
-      select: { serviceName: true },
-    });
-  }
-
   /**
    * Delivered recipients, and recipients failed for their own sake, since `since` (read through
    * the hosting's event index). Failures that are the message's or the relay's own fault (a

@@ -1,6 +1,5 @@
 import { AUTOMATIC } from "../actor.ts";
-import type { Clock } from "../clock.ts";
-import type { EmailService } from "../services.ts";
+import { requestTransition, type TransitionDeps } from "../email/email-transition.ts";
 import type { ProtectionRepository } from "./protection-repository.ts";
 
 export interface BounceRule {
@@ -12,38 +11,46 @@ export interface BounceRule {
 }
 
 /** Automatic protection: the system blocks a hosting whose mail looks like abuse. */
-export class Protection {
-  constructor(
-    private readonly repo: ProtectionRepository,
-    private readonly email: EmailService,
-    private readonly clock: Clock,
-    private readonly bounce: BounceRule,
-  ) {}
-
+export interface Protection {
   /** Blocks the hosting if it is still active; a hosting blocked meanwhile is left as it is. */
-  async block(hostingId: string, reason: string): Promise<void> {
-    const hosting = await this.repo.activeHosting(hostingId);
-    if (!hosting) return;
-    await this.email
-      .request(AUTOMATIC, hosting.serviceName, "block", reason)
-      .catch((error: unknown) => {
-        if ((error as { code?: string }).code !== "invalid_transition") throw error;
-      });
+  block(hostingId: string, reason: string): Promise<void>;
+  /** Blocks each of these hostings whose recent mail bounces more than the rule allows. */
+  checkBounces(hostingIds: string[]): Promise<void>;
+}
+
+/**
+ * Blocks through the same transition as the panel's button (history entry, the owner's alert),
+ * called with the repositories: the mail path sits below the panel's services, not above them.
+ */
+export function createProtection(
+  deps: TransitionDeps & { repo: ProtectionRepository; bounce: BounceRule },
+): Protection {
+  const { repo, hostings, clock, bounce } = deps;
+
+  async function block(hostingId: string, reason: string): Promise<void> {
+    const hosting = await hostings.findById(hostingId);
+    if (hosting?.state !== "active") return;
+    await requestTransition(deps, AUTOMATIC, hosting, "block", reason).catch((error: unknown) => {
+      if ((error as { code?: string }).code !== "invalid_transition") throw error;
+    });
   }
 
-  async checkBounces(hostingIds: string[]): Promise<void> {
-    const { ratio, minFailures, windowMs } = this.bounce;
-    if (ratio <= 0) return;
-    const since = new Date(this.clock.now().getTime() - windowMs);
-    for (const hostingId of hostingIds) {
-      const { delivered, failed } = await this.repo.recentOutcomes(hostingId, since);
-      if (failed >= minFailures && failed / (failed + delivered) >= ratio) {
-        const share = Math.round((100 * failed) / (failed + delivered));
-        await this.block(
-          hostingId,
-          `bounces: ${share}% of ${failed + delivered} recipients failed in ${Math.round(windowMs / 60_000)} min (limit ${Math.round(ratio * 100)}%)`,
-        );
+  return {
+    block,
+    async checkBounces(hostingIds) {
+      const { ratio, minFailures, windowMs } = bounce;
+      if (ratio <= 0) return;
+      const since = new Date(clock.now().getTime() - windowMs);
+      for (const hostingId of hostingIds) {
+        const { delivered, failed } = await repo.recentOutcomes(hostingId, since);
+        if (failed >= minFailures && failed / (failed + delivered) >= ratio) {
+          const share = Math.round((100 * failed) / (failed + delivered));
+          await block(
+            hostingId,
+            `bounces: ${share}% of ${failed + delivered} recipients failed in ${Math.round(windowMs / 60_000)} min (limit ${Math.round(ratio * 100)}%)`,
+          );
+        }
       }
-    }
-  }
+    },
+  };
 }

@@ -151,7 +151,7 @@ describe("kept queue counts", () => {
   });
 
   it("leave system mail out, and go with a deleted hosting", async () => {
-    await w.services.mail.ingest.enqueueSystem({
+    await w.services.outbox.enqueue({
       to: "owner@example.org",
       from: "noreply@hoster.test",
       raw: Buffer.from("Subject: report\r\n\r\nhi\r\n"),

@@ -109,7 +109,8 @@ describe("the nightly report", () => {
 
     const mail = parseMail(message.raw!);
     expect(mail.subject).toBe("Delivery errors of example.org on 9 March 2026: 4");
-    expect(mail.headers.get("to")).toBe("<reports@example.org>");
+    // nodemailer writes a mailbox without a display name bare (RFC 5322 addr-spec)
+    expect(mail.headers.get("to")).toBe("reports@example.org");
     expect(mail.contentType).toMatch(/^multipart\/alternative; boundary=/);
     const text = mail.parts.get("text/plain")!;
     const html = mail.parts.get("text/html")!;

@@ -5,8 +5,7 @@ import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
 import { loadVisibleHosting } from "../hosting/hosting-access.ts";
 import type { HostingRepository } from "../hosting/hosting-repository.ts";
-import type { IngestService } from "../queue/ingest-service.ts";
-import type { ReportOutcome, ReportService } from "../services.ts";
+import type { Outbox } from "../outbox/outbox.ts";
 import { buildSystemMail } from "../shared/system-mail.ts";
 import { isoDay } from "../shared/time.ts";
 import { buildReport, panelUrl } from "./report-content.ts";
@@ -27,6 +26,33 @@ export interface ReportOptions extends ReportSchedule {
   afterRunRecorded?: (hostingId: string) => Promise<void>;
 }
 
+export interface ReportOutcome {
+  serviceName: string;
+  recipient: string;
+  errors: number;
+  /** queued now; already_reported by an earlier run (nothing sent again); dry_run: built only. */
+  result: "queued" | "already_reported" | "dry_run";
+  subject: string | null;
+  /** The text part of the report. */
+  text: string | null;
+}
+
+export interface ReportService {
+  /**
+   * The scheduler's tick: sends the reports of every day that is due (yesterday once the report
+   * time has passed, and missed days up to the catch-up limit). Cheap when nothing is due.
+   * Returns how many reports it queued. Safe to run from several processes.
+   */
+  runDue(): Promise<number>;
+  /**
+   * The reports of one day (YYYY-MM-DD, in the report time zone), for every hosting with errors
+   * or only `serviceName`; `dryRun` builds them without recording or sending anything.
+   */
+  run(date: string, select?: { serviceName?: string; dryRun?: boolean }): Promise<ReportOutcome[]>;
+  /** The hosting's last reports, newest day first. */
+  list(actor: Actor, serviceName: string, limit: number): Promise<ReportSummary[]>;
+}
+
 const MAX_LIST = 100;
 const RETRY_MS = 60_000;
 
@@ -43,7 +69,8 @@ const STATUS: Record<string, ReportSummary["status"]> = {
 export function createReportService(deps: {
   repo: ReportRepository;
   hostings: HostingRepository;
-  ingest: () => IngestService;
+  /** Where the report is queued, in the transaction that records its run. */
+  outbox: Outbox;
   clock: Clock;
   options: ReportOptions;
 }): ReportService {
@@ -66,7 +93,7 @@ export function createReportService(deps: {
       events,
       panelUrl: panelUrl(options.publicUrl, hosting.serviceName),
     });
-    const raw = buildSystemMail({
+    const raw = await buildSystemMail({
       from: options.from,
       fromName: "Scripts-email",
       to: recipient,
@@ -95,9 +122,7 @@ export function createReportService(deps: {
       });
       if (!runId) return false;
       await options.afterRunRecorded?.(hosting.id);
-      const message = await deps
-        .ingest()
-        .enqueueSystem({ to: recipient, from: options.from, raw }, tx);
+      const message = await deps.outbox.enqueue({ to: recipient, from: options.from, raw }, tx);
       await repo.setRunMessage(tx, runId, message.id);
       return true;
     });

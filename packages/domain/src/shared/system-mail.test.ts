@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseMail } from "../report/report-testing.ts";
-import { buildSystemMail, encodeHeaderWords, escapeHtml } from "./system-mail.ts";
+import { buildSystemMail, escapeHtml } from "./system-mail.ts";
 
 const base = {
   from: "reports@hoster.example",
@@ -12,15 +12,16 @@ const base = {
 };
 
 describe("system mail", () => {
-  it("keeps anything in the subject inside the Subject header", () => {
-    const raw = buildSystemMail({
+  it("keeps anything in the subject inside the Subject header", async () => {
+    const raw = await buildSystemMail({
       ...base,
       subject: "Errors\r\nBcc: victim@example.com ✓ ".repeat(4),
     });
     const head = raw.toString("utf8").split("\r\n\r\n")[0]!;
     expect(head).not.toMatch(/^Bcc:/im);
     expect(head.split("\r\n").every((line) => line.length <= 78)).toBe(true);
-    expect(parseMail(raw).subject).toBe("Errors\r\nBcc: victim@example.com ✓ ".repeat(4));
+    // a subject is one line: nodemailer turns its line breaks into spaces
+    expect(parseMail(raw).subject).toBe("Errors Bcc: victim@example.com ✓ ".repeat(4));
   });
 
   it("refuses addresses that could carry another header", () => {
@@ -29,20 +30,19 @@ describe("system mail", () => {
     expect(() => buildSystemMail({ ...base, from: "x" })).toThrow();
   });
 
-  it("sends text alone, or text and HTML as alternatives", () => {
-    const plain = parseMail(buildSystemMail(base));
+  it("sends text alone, or text and HTML as alternatives", async () => {
+    const plain = parseMail(await buildSystemMail(base));
     expect(plain.contentType).toBe("text/plain; charset=utf-8");
     expect(plain.parts.get("text/plain")).toBe("Line one\r\nLine two");
-    const both = parseMail(buildSystemMail({ ...base, html: "<p>Hi</p>" }));
+    const both = parseMail(await buildSystemMail({ ...base, html: "<p>Hi</p>" }));
     expect([...both.parts.keys()]).toEqual(["text/plain", "text/html"]);
     expect(both.parts.get("text/html")).toBe("<p>Hi</p>");
     expect(both.headers.get("auto-submitted")).toBe("auto-generated");
   });
 
-  it("escapes HTML and encodes words", () => {
+  it("escapes HTML", () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe(
       "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;",
     );
-    expect(encodeHeaderWords("")).toBe("=?UTF-8?B??=");
   });
 });

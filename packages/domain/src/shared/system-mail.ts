@@ -1,6 +1,6 @@
-import { randomToken } from "./secrets.ts";
+import MailComposer from "nodemailer/lib/mail-composer";
 
-/** The product's own mail (reports, alerts): text, and optionally HTML as an alternative. */
+/** The product's own mail (reports, alerts, test mail): text, and optionally HTML as an alternative. */
 export interface SystemMail {
   from: string;
   fromName: string;
@@ -9,6 +9,11 @@ export interface SystemMail {
   text: string;
   html?: string;
   date: Date;
+  /**
+   * Marks the message `Auto-Submitted: auto-generated` (RFC 3834), so that vacation responders
+   * do not answer it; default true. A test message asked for by a person is not.
+   */
+  autoSubmitted?: boolean;
 }
 
 // A bare address with nothing that could end a header or open another one.
@@ -31,71 +36,33 @@ export function escapeHtml(value: string): string {
 }
 
 /**
- * RFC 2047 encoded-words (UTF-8, base64), folded so that no line gets long. Whatever the value
- * holds (line breaks included) stays inside the encoding: it cannot add a header.
+ * A complete RFC 5322 message, composed by nodemailer: multipart/alternative when there is HTML.
+ * The addresses are checked first (and synchronously, so a bad one throws at the call), because
+ * nodemailer would read "Name <a@b>" or a list as an address instead of refusing it. Parts are
+ * base64.
  */
-export function encodeHeaderWords(value: string): string {
-  const words: string[] = [];
-  let chunk = "";
-  for (const char of value) {
-    if (Buffer.byteLength(chunk + char) > 39) {
-      words.push(chunk);
-      chunk = "";
-    }
-    chunk += char;
-  }
-  if (chunk || words.length === 0) words.push(chunk);
-  return words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString("base64")}?=`).join("\r\n ");
-}
-
-function base64Lines(text: string): string {
-  return (
-    Buffer.from(text.replace(/\r?\n/g, "\r\n"), "utf8")
-      .toString("base64")
-      .match(/.{1,76}/g)
-      ?.join("\r\n") ?? ""
-  );
-}
-
-function part(type: "plain" | "html", body: string): string[] {
-  return [
-    `Content-Type: text/${type}; charset=utf-8`,
-    "Content-Transfer-Encoding: base64",
-    "",
-    base64Lines(body),
-  ];
-}
-
-/** A complete RFC 5322 message: multipart/alternative when there is HTML. */
-export function buildSystemMail(mail: SystemMail): Buffer {
+export function buildSystemMail(mail: SystemMail): Promise<Buffer> {
   const from = assertHeaderAddress(mail.from);
   const to = assertHeaderAddress(mail.to);
-  const domain = from.split("@")[1];
-  const headers = [
-    `From: ${encodeHeaderWords(mail.fromName)} <${from}>`,
-    `To: <${to}>`,
-    `Subject: ${encodeHeaderWords(mail.subject)}`,
-    `Date: ${mail.date.toUTCString().replace("GMT", "+0000")}`,
-    `Message-ID: <${randomToken(12)}@${domain}>`,
-    "Auto-Submitted: auto-generated",
-    "MIME-Version: 1.0",
-  ];
-  if (mail.html === undefined) {
-    return Buffer.from([...headers, ...part("plain", mail.text), ""].join("\r\n"), "utf8");
-  }
-  const boundary = `=_scripts-email_${randomToken(12)}`;
-  return Buffer.from(
-    [
-      ...headers,
-      `Content-Type: multipart/alternative; boundary="${boundary}"`,
-      "",
-      `--${boundary}`,
-      ...part("plain", mail.text),
-      `--${boundary}`,
-      ...part("html", mail.html),
-      `--${boundary}--`,
-      "",
-    ].join("\r\n"),
-    "utf8",
-  );
+  const part = (content: string) => ({
+    // CRLF inside the encoding too: text is read as lines of CRLF, whoever decodes it
+    content: content.replace(/\r?\n/g, "\r\n"),
+    contentType: "text/plain; charset=utf-8",
+    contentTransferEncoding: "base64",
+  });
+  return new MailComposer({
+    from: { name: mail.fromName, address: from },
+    to,
+    subject: mail.subject,
+    date: mail.date,
+    text: part(mail.text),
+    ...(mail.html === undefined
+      ? {}
+      : { html: { ...part(mail.html), contentType: "text/html; charset=utf-8" } }),
+    ...(mail.autoSubmitted === false ? {} : { headers: { "Auto-Submitted": "auto-generated" } }),
+    // encoded words in base64, like the parts
+    textEncoding: "base64",
+  })
+    .compile()
+    .build();
 }

@@ -3,9 +3,11 @@ import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@scripts-email/db/testing";
 import type { Actor } from "../actor.ts";
 import { HOUR, ManualClock } from "../clock.ts";
+import type { HostingRecord } from "../hosting/hosting-service.ts";
 import { createServices } from "../index.ts";
 import { queueCountDrift } from "../queue/queue-count.ts";
-import type { HostingRecord, Services, ServicesOptions, UserRecord } from "../services.ts";
+import type { Services, ServicesOptions } from "../services.ts";
+import type { UserRecord } from "../user/user-service.ts";
 
 export interface World {
   db: TestDatabase;

@@ -2,10 +2,28 @@ import type { Locale, UserRole } from "@scripts-email/contracts";
 import { isLocale } from "@scripts-email/i18n";
 import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
-import type { UserRecord, UserService } from "../services.ts";
 import { hashPassword } from "../shared/secrets.ts";
 import { parseEmailAddress } from "../shared/validation.ts";
 import type { UserIdentity, UserRepository } from "./user-repository.ts";
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  role: UserRole;
+  locale: Locale;
+}
+
+export interface UserService {
+  /** Throws DomainError("already_exists") for a taken address. Password: at least 8 characters. */
+  create(input: {
+    email: string;
+    password: string;
+    role: UserRole;
+    locale?: Locale;
+  }): Promise<UserRecord>;
+  findByEmail(email: string): Promise<UserRecord | null>;
+  count(): Promise<number>;
+}
 
 export const MIN_PASSWORD_LENGTH = 8;
 
