@@ -46,6 +46,9 @@ describe("i18n catalogue", () => {
     expect(t("fr", "mail.report.moreRecipients", { first: "a@x", more: 3 })).toBe(
       "a@x et 3 autres",
     );
+    expect(t("en", "mail.report.truncated", { shown: 1 })).toBe(
+      "Only the first error of the day is listed here.",
+    );
     expect(t("en", "error.too_many_attempts", { minutes: 1 })).toBe(
       "Too many attempts. Try again in 1 minute.",
     );
