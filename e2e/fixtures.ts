@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { test as base, expect, type Page, type TestInfo } from "@playwright/test";
 import { createTestDatabase, type TestDatabase } from "@scripts-email/db/testing";
 import { createServices, type Services, SYSTEM } from "@scripts-email/domain";
-import { startTestRelay, type TestRelay } from "@scripts-email/mta/testing";
+import { freePort } from "@scripts-email/harness/ports";
+import { startTestRelay, type TestRelay } from "@scripts-email/harness/test-relay";
 import nodemailer from "nodemailer";
 import { loadConfig } from "../apps/server/src/config.ts";
 import { createLog } from "../apps/server/src/log.ts";
@@ -35,17 +35,6 @@ export interface Hosting {
 }
 
 const WEB_DIST = path.resolve(import.meta.dirname, "../apps/web/dist");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 export const test = base.extend<
   {

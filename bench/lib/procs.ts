@@ -2,8 +2,8 @@
 // by its own pid (never by name); CPU time is read from /proc.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, readdirSync, readFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
+import { waitForPort } from "@scripts-email/harness/ports";
 
 export const REPO = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -120,33 +120,11 @@ export function killAllSync(): void {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export async function waitPort(port: number, timeoutMs: number, child?: Child): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child && !alive(child.pid)) throw new Error(`${child.name} exited before listening`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, "127.0.0.1");
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`nothing listened on 127.0.0.1:${port} within ${timeoutMs} ms`);
+/** Waits until `port` accepts connections; fails at once if `child` exits first. */
+export function waitPort(port: number, timeoutMs: number, child?: Child): Promise<void> {
+  return waitForPort(port, timeoutMs, () =>
+    child && !alive(child.pid) ? `${child.name} exited before listening` : undefined,
+  );
 }
 
 export const CLK_TCK = 100;

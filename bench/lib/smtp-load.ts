@@ -1,8 +1,10 @@
-// A small SMTP load generator on raw sockets: `sessions` concurrent sessions, AUTH PLAIN when
-// given credentials (smtp-source has none), MAIL/RCPT/DATA pipelined when the server offers
+// The benchmarks' SMTP load: the harness's load generator (packages/harness/src/smtp-load.ts)
+// driven as smtp-source drives a server — `sessions` concurrent sessions, AUTH PLAIN when given
+// credentials (smtp-source has none), MAIL/RCPT/DATA pipelined when the server offers
 // PIPELINING, and either a new connection per message (smtp-source's default, like one PHP
-// mail() call each) or one connection reused for every message of a session (smtp-source -d).
-import net from "node:net";
+// mail() call each) or one connection reused for every message of a session (smtp-source -d) —
+// and its answers turned into the report's figures.
+import { runSmtpLoad } from "@scripts-email/harness/smtp-load";
 import { percentile } from "./figures.ts";
 
 export interface LoadOptions {
@@ -47,74 +49,6 @@ export function summarize(r: LoadResult) {
   };
 }
 
-class Session {
-  private buffer = "";
-  private waiters: Array<{
-    resolve(reply: { code: number; text: string }): void;
-    reject(e: Error): void;
-  }> = [];
-  private lines: string[] = [];
-  private ready: Array<{ code: number; text: string }> = [];
-  private error: Error | undefined;
-  readonly socket: net.Socket;
-
-  constructor(port: number) {
-    this.socket = net.connect({ port, host: "127.0.0.1", noDelay: true });
-    this.socket.setEncoding("latin1");
-    this.socket.on("data", (chunk: string) => this.onData(chunk));
-    const fail = (e: Error) => {
-      this.error ??= e;
-      for (const w of this.waiters.splice(0)) w.reject(this.error);
-    };
-    this.socket.on("error", fail);
-    this.socket.on("close", () => fail(new Error("connection closed")));
-    this.socket.setTimeout(60_000, () => this.socket.destroy(new Error("reply timeout")));
-  }
-
-  private onData(chunk: string): void {
-    this.buffer += chunk;
-    let i = this.buffer.indexOf("\r\n");
-    while (i >= 0) {
-      const line = this.buffer.slice(0, i);
-      this.buffer = this.buffer.slice(i + 2);
-      this.lines.push(line);
-      // "250-..." continues a reply, "250 ..." ends it
-      if (line.length < 4 || line[3] !== "-") {
-        const text = this.lines.join("\n");
-        this.lines = [];
-        const reply = { code: Number.parseInt(line.slice(0, 3), 10), text };
-        const w = this.waiters.shift();
-        if (w) w.resolve(reply);
-        else this.ready.push(reply); // pipelined replies can come before anyone asks
-      }
-      i = this.buffer.indexOf("\r\n");
-    }
-  }
-
-  reply(): Promise<{ code: number; text: string }> {
-    const ready = this.ready.shift();
-    if (ready) return Promise.resolve(ready);
-    if (this.error) return Promise.reject(this.error);
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
-  }
-
-  write(text: string): void {
-    this.socket.write(text, "latin1");
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
-
-class Refused extends Error {}
-
-async function expect(session: Session, code: number, what: string) {
-  const r = await session.reply();
-  if (r.code !== code) throw new Refused(`${what}: ${r.text.split("\n").pop()}`);
-  return r;
-}
-
 export function messageText(index: number, bodyBytes: number, from: string, to: string): string {
   const headers =
     `From: <${from}>\r\nTo: <${to}>\r\nSubject: bench ${index}\r\n` +
@@ -125,109 +59,48 @@ export function messageText(index: number, bodyBytes: number, from: string, to: 
   let body = "";
   while (body.length + line.length <= bodyBytes) body += line;
   body += "x".repeat(Math.max(0, bodyBytes - body.length - 2));
-  return `${headers + body}\r\n.\r\n`;
+  return `${headers + body}\r\n`;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const bodyBytes = options.bodyBytes ?? 1024;
-  // Scripts-email takes only the hosting's own domain (the AUTH user is its service name)
-  const from =
-    options.from ?? (options.auth ? `sender@${options.auth.user}` : "sender@bench.invalid");
-  const to = options.to ?? "rcpt@bench.invalid";
-  const reuse = options.reuse ?? false;
-  const result: LoadResult = {
-    accepted: 0,
-    refused: 0,
-    dropped: 0,
-    startedAt: Date.now(),
-    lastAcceptAt: Date.now(),
-    txnMs: [],
-    errors: [],
-    clientCpuS: 0,
-    partial: false,
-  };
+  const startedAt = Date.now();
   const cpu0 = process.cpuUsage();
-  let next = 0;
-  const take = () => (next < options.messages && Date.now() < options.deadline ? next++ : -1);
-
-  async function open(): Promise<{ session: Session; pipelining: boolean }> {
-    const session = new Session(options.port);
-    try {
-      await expect(session, 220, "greeting");
-      session.write("EHLO bench.invalid\r\n");
-      const ehlo = await expect(session, 250, "EHLO");
-      if (options.auth) {
-        const token = Buffer.from(`\0${options.auth.user}\0${options.auth.pass}`).toString(
-          "base64",
-        );
-        session.write(`AUTH PLAIN ${token}\r\n`);
-        await expect(session, 235, "AUTH");
-      }
-      return { session, pipelining: /^250[- ]PIPELINING/im.test(ehlo.text) };
-    } catch (error) {
-      session.close();
-      throw error;
-    }
-  }
-
-  async function send(session: Session, pipelining: boolean, index: number) {
-    const started = performance.now();
-    if (pipelining) {
-      session.write(`MAIL FROM:<${from}>\r\nRCPT TO:<${to}>\r\nDATA\r\n`);
-      const replies = [await session.reply(), await session.reply(), await session.reply()];
-      const [m, r, d] = replies;
-      if (m?.code !== 250 || r?.code !== 250 || d?.code !== 354) {
-        const bad = replies.find((x, i) => x.code !== (i === 2 ? 354 : 250));
-        // a refused DATA after a refused RCPT leaves the session usable, but keep it simple
-        throw new Refused(`MAIL/RCPT/DATA: ${bad?.text.split("\n").pop()}`);
-      }
-    } else {
-      session.write(`MAIL FROM:<${from}>\r\n`);
-      await expect(session, 250, "MAIL");
-      session.write(`RCPT TO:<${to}>\r\n`);
-      await expect(session, 250, "RCPT");
-      session.write("DATA\r\n");
-      await expect(session, 354, "DATA");
-    }
-    session.write(messageText(index, bodyBytes, from, to));
-    await expect(session, 250, "end of data");
-    result.txnMs.push(performance.now() - started);
-    result.accepted++;
-    result.lastAcceptAt = Date.now();
-  }
-
-  async function worker() {
-    let conn: { session: Session; pipelining: boolean } | undefined;
-    for (let index = take(); index >= 0; index = take()) {
-      try {
-        conn ??= await open();
-        await send(conn.session, conn.pipelining, index);
-        if (!reuse) {
-          conn.session.write("QUIT\r\n");
-          await conn.session.reply().catch(() => undefined);
-          conn.session.close();
-          conn = undefined;
-        }
-      } catch (error) {
-        if (error instanceof Refused) result.refused++;
-        else result.dropped++;
-        if (result.errors.length < 5) result.errors.push(String((error as Error).message));
-        conn?.session.close();
-        conn = undefined;
-        if (result.refused + result.dropped > Math.max(50, options.messages / 10)) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-    if (conn) {
-      conn.session.write("QUIT\r\n");
-      await conn.session.reply().catch(() => undefined);
-      conn.session.close();
-    }
-  }
-
-  await Promise.all(Array.from({ length: options.sessions }, () => worker()));
+  const submissions = await runSmtpLoad({
+    port: options.port,
+    ...(options.auth ? { user: options.auth.user, password: options.auth.pass } : {}),
+    messages: options.messages,
+    clients: options.sessions,
+    subject: (index) => `bench ${index}`,
+    // Scripts-email takes only the hosting's own domain (the AUTH user is its service name)
+    from: options.from ?? (options.auth ? `sender@${options.auth.user}` : "sender@bench.invalid"),
+    recipient: () => options.to ?? "rcpt@bench.invalid",
+    message: (index, _subject, from, to) => messageText(index, bodyBytes, from, to),
+    connectionPerMessage: !(options.reuse ?? false),
+    pipelining: true,
+    backoffMs: 50,
+    replyTimeoutMs: 60_000,
+    maxFailures: Math.max(50, options.messages / 10),
+    deadline: options.deadline,
+  });
   const cpu = process.cpuUsage(cpu0);
-  result.clientCpuS = (cpu.user + cpu.system) / 1e6;
-  result.partial = result.accepted < options.messages;
-  return result;
+  const accepted = submissions.filter((s) => s.outcome.kind === "accepted");
+  const errors: string[] = [];
+  for (const { outcome: o } of submissions) {
+    if (o.kind === "accepted" || errors.length >= 5) continue;
+    errors.push(
+      o.kind === "refused" ? `${o.stage}: ${o.code} ${o.text}` : `${o.stage}: ${o.error}`,
+    );
+  }
+  return {
+    accepted: accepted.length,
+    refused: submissions.filter((s) => s.outcome.kind === "refused").length,
+    dropped: submissions.filter((s) => s.outcome.kind === "dropped").length,
+    startedAt,
+    lastAcceptAt: startedAt + accepted.reduce((last, s) => Math.max(last, s.at), 0),
+    txnMs: accepted.map((s) => s.ms),
+    errors,
+    clientCpuS: (cpu.user + cpu.system) / 1e6,
+    partial: accepted.length < options.messages,
+  };
 }

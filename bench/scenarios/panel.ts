@@ -1,6 +1,7 @@
 // 3. The panel at scale: a bulk-loaded world, the hosting page's calls under concurrent load
 //    (autocannon, bearer token), block/unblock/purge of big queues, delivery of a released queue.
 import path from "node:path";
+import { freePort } from "@scripts-email/harness/ports";
 import autocannon from "autocannon";
 import { loadWorld, type World } from "../lib/bulk-load.ts";
 import type { BenchConfig } from "../lib/config.ts";
@@ -14,7 +15,7 @@ import {
 } from "../lib/db.ts";
 import type { Figures } from "../lib/figures.ts";
 import { hasPostfixTools, startSink } from "../lib/postfix.ts";
-import { freePort, loadAverage, sleep } from "../lib/procs.ts";
+import { loadAverage, sleep } from "../lib/procs.ts";
 import { latestProfile, summarizeProfile } from "../lib/profile.ts";
 import { startServer } from "../lib/server.ts";
 

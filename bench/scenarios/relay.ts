@@ -1,6 +1,7 @@
 // 1. End-to-end relay (client → SMTP ingest → PostgreSQL → worker → smtp-sink) for Scripts-email
 //    and for a private Postfix, same sink, same load; 2. ingest only (no worker running).
 import path from "node:path";
+import { freePort } from "@scripts-email/harness/ports";
 import type { BenchConfig } from "../lib/config.ts";
 import { createDatabase, dropDatabase, openMigrated, provisionSender } from "../lib/db.ts";
 import type { Figures } from "../lib/figures.ts";
@@ -12,14 +13,7 @@ import {
   startPostfix,
   startSink,
 } from "../lib/postfix.ts";
-import {
-  BackendCpu,
-  busyPct,
-  freePort,
-  loadAverage,
-  machineTicks,
-  treeCpuSeconds,
-} from "../lib/procs.ts";
+import { BackendCpu, busyPct, loadAverage, machineTicks, treeCpuSeconds } from "../lib/procs.ts";
 import { latestProfile, summarizeProfile } from "../lib/profile.ts";
 import { startServer } from "../lib/server.ts";
 import { type LoadResult, runLoad, summarize } from "../lib/smtp-load.ts";

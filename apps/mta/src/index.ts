@@ -13,6 +13,7 @@ export {
   createIngestServer,
   DEFAULT_MAX_SIZE,
   type IngestServer,
+  type IngestServerDeps,
   type IngestServerOptions,
 } from "./smtp/ingest-server.ts";
 export {

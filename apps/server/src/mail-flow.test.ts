@@ -1,12 +1,12 @@
 import { createTestDatabase, type TestDatabase } from "@scripts-email/db/testing";
 import { createServices, type Services } from "@scripts-email/domain";
-import { startTestRelay, type TestRelay } from "@scripts-email/mta/testing";
+import { freePort } from "@scripts-email/harness/ports";
+import { startTestRelay, type TestRelay } from "@scripts-email/harness/test-relay";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "./config.ts";
 import { createLog } from "./log.ts";
 import { type RunningServer, startServer } from "./server.ts";
-import { freePort } from "./testing/free-port.ts";
 
 // The whole product in one process (api, smtp, worker, scheduler) on PostgreSQL, with a real
 // SMTP relay on loopback: what the panel shows and what its buttons do is real mail moving.

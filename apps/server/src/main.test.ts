@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort } from "@scripts-email/harness/ports";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { freePort } from "./testing/free-port.ts";
 
 // Starts the real process entry on a new embedded database: PGlite needs ~7 s for a new data
 // folder, the first start also migrates and hashes the demo passwords.

@@ -4,13 +4,13 @@ import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { SMTPServer } from "smtp-server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createIngestFixture,
   type IngestFixture,
   type TestHosting,
-} from "../testing/smtp-fixtures.ts";
+} from "@scripts-email/harness/smtp-fixtures";
+import { SMTPServer } from "smtp-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const BIN = fileURLToPath(new URL("../../bin/sendmail", import.meta.url));
 

@@ -1,6 +1,6 @@
+import { createMailWorld, HOUR, type MailWorld, SERVICE } from "@scripts-email/harness/mail-world";
+import { ordinary, relayFor, startScripted } from "@scripts-email/harness/relay-servers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMailWorld, HOUR, type MailWorld, SERVICE } from "../testing/mail-world.ts";
-import { ordinary, relayFor, startScripted } from "../testing/relay-servers.ts";
 import { createDeliveryWorker } from "./worker.ts";
 
 // The bounce ratio is about the addresses a site sends to: refusals that are the message's or

@@ -1,6 +1,6 @@
+import { createMailWorld, HOUR, type MailWorld, SERVICE } from "@scripts-email/harness/mail-world";
+import { startTestRelay, type TestRelay } from "@scripts-email/harness/test-relay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMailWorld, HOUR, type MailWorld, SERVICE } from "../testing/mail-world.ts";
-import { startTestRelay, type TestRelay } from "../testing/test-relay.ts";
 import { createSmtpRelay } from "./smtp-relay.ts";
 import { createDeliveryWorker } from "./worker.ts";
 

@@ -3,8 +3,6 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
-import type { SMTPServerOptions } from "smtp-server";
-import { describe, expect, it } from "vitest";
 import {
   cleanups,
   job,
@@ -13,8 +11,10 @@ import {
   smtpError,
   startScripted,
   startServer,
-} from "../testing/relay-servers.ts";
-import { TEST_TLS } from "../testing/smtp-tls.ts";
+} from "@scripts-email/harness/relay-servers";
+import { TEST_TLS } from "@scripts-email/harness/smtp-tls";
+import type { SMTPServerOptions } from "smtp-server";
+import { describe, expect, it } from "vitest";
 import { isLoopback, parseRelayUrl, relayUrlProblem } from "./relay-tls.ts";
 
 const folder = mkdtempSync(path.join(os.tmpdir(), "relay-tls-"));

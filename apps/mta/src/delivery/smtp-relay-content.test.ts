@@ -1,7 +1,13 @@
+import {
+  job,
+  ordinary,
+  relayFor,
+  startScripted,
+  startServer,
+} from "@scripts-email/harness/relay-servers";
 import { simpleParser } from "mailparser";
 import { describe, expect, it } from "vitest";
 import { has8bit } from "../mime/reencode-parts.ts";
-import { job, ordinary, relayFor, startScripted, startServer } from "../testing/relay-servers.ts";
 import { classifyRefusal, enhancedCode } from "./failure-kind.ts";
 
 const CRLF = "\r\n";

@@ -1,5 +1,4 @@
 import net from "node:net";
-import { describe, expect, it } from "vitest";
 import {
   cleanups,
   job,
@@ -7,7 +6,8 @@ import {
   relayFor,
   startScripted,
   startServer,
-} from "../testing/relay-servers.ts";
+} from "@scripts-email/harness/relay-servers";
+import { describe, expect, it } from "vitest";
 import { dotStuffed } from "./smtp-client.ts";
 
 describe.each([

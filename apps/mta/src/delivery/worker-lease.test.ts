@@ -1,10 +1,10 @@
 import { createTestDatabase, type TestDatabase } from "@scripts-email/db/testing";
 import { createServices, recordingLogger, type Services } from "@scripts-email/domain";
+import { subjectOf } from "@scripts-email/harness/relay-ledger";
+import { startTestRelay, type TestRelay } from "@scripts-email/harness/test-relay";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMtaMetrics } from "../metrics.ts";
-import { subjectOf } from "../testing/relay-ledger.ts";
-import { startTestRelay, type TestRelay } from "../testing/test-relay.ts";
 import { createSmtpRelay } from "./smtp-relay.ts";
 import { createDeliveryWorker, type DeliveryWorker } from "./worker.ts";
 

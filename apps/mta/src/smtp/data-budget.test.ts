@@ -3,9 +3,9 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
+import { RawSmtpClient, rawMessage } from "@scripts-email/harness/smtp-client";
+import { createIngestFixture } from "@scripts-email/harness/smtp-fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RawSmtpClient, rawMessage } from "../testing/smtp-client.ts";
-import { createIngestFixture } from "../testing/smtp-fixtures.ts";
 import { DataBudget, InsufficientStorageError } from "./data-budget.ts";
 
 // Message data under a global memory budget: kept in memory while it fits, spooled past it,

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RawSmtpClient, rawMessage } from "../testing/smtp-client.ts";
+import { RawSmtpClient, rawMessage } from "@scripts-email/harness/smtp-client";
 import {
   createIngestFixture,
   type IngestFixture,
   type TestHosting,
-} from "../testing/smtp-fixtures.ts";
+} from "@scripts-email/harness/smtp-fixtures";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // What a hostile or broken client may send: refused cleanly, never half stored, never a crash.
 let fx: IngestFixture;

@@ -1,15 +1,15 @@
 import { openDatabase } from "@scripts-email/db";
 import { ADMIN_URL } from "@scripts-email/db/testing";
 import type { IncomingMessage } from "@scripts-email/domain";
-import { createTransport } from "nodemailer";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RawSmtpClient, rawMessage } from "../testing/smtp-client.ts";
+import { RawSmtpClient, rawMessage } from "@scripts-email/harness/smtp-client";
 import {
   createIngestFixture,
   type IngestFixture,
   type TestHosting,
-} from "../testing/smtp-fixtures.ts";
-import { TEST_TLS } from "../testing/smtp-tls.ts";
+} from "@scripts-email/harness/smtp-fixtures";
+import { TEST_TLS } from "@scripts-email/harness/smtp-tls";
+import { createTransport } from "nodemailer";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let fx: IngestFixture;
 let site: TestHosting;

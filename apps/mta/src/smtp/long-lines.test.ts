@@ -1,15 +1,15 @@
 import { createMailPath } from "@scripts-email/domain";
+import { relayFor, startServer as startRelay } from "@scripts-email/harness/relay-servers";
+import {
+  createIngestFixture,
+  type IngestFixture,
+  type TestHosting,
+} from "@scripts-email/harness/smtp-fixtures";
 import { simpleParser } from "mailparser";
 import { createTransport } from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryWorker } from "../delivery/worker.ts";
 import { longestLine } from "../mime/reencode-parts.ts";
-import { relayFor, startServer as startRelay } from "../testing/relay-servers.ts";
-import {
-  createIngestFixture,
-  type IngestFixture,
-  type TestHosting,
-} from "../testing/smtp-fixtures.ts";
 
 // A PHP form's mail with a 2,000-octet line, through the real ingest, database and relay client.
 let fx: IngestFixture;

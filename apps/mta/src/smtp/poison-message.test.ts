@@ -1,13 +1,14 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RawSmtpClient, rawMessage } from "../testing/smtp-client.ts";
+import { RawSmtpClient, rawMessage } from "@scripts-email/harness/smtp-client";
 import {
   createIngestFixture,
   type IngestFixture,
   type TestHosting,
-} from "../testing/smtp-fixtures.ts";
-import { describeRefusals, runSmtpLoad, type Submission } from "../testing/smtp-load.ts";
+} from "@scripts-email/harness/smtp-fixtures";
+import { runSmtpLoad, type Submission } from "@scripts-email/harness/smtp-load";
+import { describeRefusals } from "@scripts-email/harness/submission-ledger";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // Issue 12, poison message: a Subject that decodes to NUL used to fail the whole group commit,
 // so another hosting's mail sharing it got 451, and the poison itself was deferred forever.

@@ -1,6 +1,6 @@
 import type { AddressInfo, Socket } from "node:net";
+import { RawSmtpClient } from "@scripts-email/harness/smtp-client";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { RawSmtpClient } from "../testing/smtp-client.ts";
 import { PromptSmtpServer } from "./prompt-smtp-server.ts";
 
 // The library's own server with our connection class, handlers that answer at once, and every

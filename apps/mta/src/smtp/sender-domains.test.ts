@@ -1,12 +1,12 @@
 import { SYSTEM } from "@scripts-email/domain";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSendmail } from "../cli/sendmail-run.ts";
-import { RawSmtpClient, rawMessage } from "../testing/smtp-client.ts";
+import { RawSmtpClient, rawMessage } from "@scripts-email/harness/smtp-client";
 import {
   createIngestFixture,
   type IngestFixture,
   type TestHosting,
-} from "../testing/smtp-fixtures.ts";
+} from "@scripts-email/harness/smtp-fixtures";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runSendmail } from "../cli/sendmail-run.ts";
 
 let fx: IngestFixture;
 let site: TestHosting;

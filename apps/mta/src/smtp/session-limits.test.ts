@@ -1,7 +1,7 @@
 import net from "node:net";
+import { RawSmtpClient, rawMessage } from "@scripts-email/harness/smtp-client";
+import { createIngestFixture } from "@scripts-email/harness/smtp-fixtures";
 import { describe, expect, it } from "vitest";
-import { RawSmtpClient, rawMessage } from "../testing/smtp-client.ts";
-import { createIngestFixture } from "../testing/smtp-fixtures.ts";
 import {
   AccountSessions,
   defaultMaxConnections,

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@scripts-email/db/testing";
 import { createServices, type Services, SYSTEM } from "@scripts-email/domain";
+import { freePort } from "@scripts-email/harness/ports";
 import { createMtaMetrics } from "@scripts-email/mta";
 import nodemailer from "nodemailer";
 import { Registry } from "prom-client";
@@ -8,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config.ts";
 import { createLog } from "../log.ts";
 import type { RunningRole } from "../roles.ts";
-import { freePort } from "../testing/free-port.ts";
 import { startSmtpRole } from "./smtp-role.ts";
 
 // The SMTP role as the server runs it, on PostgreSQL, spoken to over loopback: what its login
