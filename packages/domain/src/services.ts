@@ -14,7 +14,8 @@ import type { Logger } from "./shared/logger.ts";
 import type { UserService } from "./user/user-service.ts";
 
 // What createServices (index.ts) takes and returns. Each service's interface sits beside its
-// implementation; this file only gathers them, and nothing below index.ts imports it.
+// implementation; this file only gathers them, and no service imports it (only index.ts and
+// the test helpers).
 
 export interface ServicesOptions {
   db: Database;
