@@ -298,7 +298,7 @@ describe("retention and capture", () => {
     dir = await mkdtemp(path.join(tmpdir(), "capture-"));
     await world.services.email.request({ kind: "system" }, SERVICE, "block", "test");
     const held = await world.submit(["a@dest.test"]);
-    const report = await world.mail.ingest.enqueueSystem({
+    const report = await world.services.outbox.enqueue({
       to: "owner@example.org",
       from: "reports@hoster.test",
       raw: Buffer.from("From: reports@hoster.test\r\nSubject: Report\r\n\r\nErrors.\r\n"),
