@@ -10,6 +10,22 @@ const ROOT = path.resolve(import.meta.dirname, "../../../../..");
 const ENTRY = "apps/server/src/main.ts";
 const KEEP_LINES = 400;
 
+/** pino's number for the `error` level (`fatal` is 60). */
+const PINO_ERROR = 50;
+
+/** A line of the product's JSON log; anything else (Node's own warnings) is neither. */
+function logRecord(line: string): { msg: string; level: number } {
+  try {
+    const record = JSON.parse(line) as { msg?: unknown; level?: unknown };
+    return {
+      msg: typeof record.msg === "string" ? record.msg : "",
+      level: typeof record.level === "number" ? record.level : 0,
+    };
+  } catch {
+    return { msg: "", level: 0 };
+  }
+}
+
 /** Every product process's whole output is kept here for the post-mortem (one file each). */
 export const LOG_DIR = path.join(tmpdir(), "scripts-email-chaos", `run-${process.pid}`);
 let processes = 0;
@@ -70,6 +86,8 @@ export async function startProduct(
     SMTP_RELAY_URL: options.relayUrl,
     ROLES: options.roles ?? "smtp,worker,scheduler",
     LOG_LEVEL: "info",
+    // One JSON record a line (pino's own), read below by message and level.
+    LOG_FORMAT: "json",
     AUTO_BLOCK_BURST_PER_MINUTE: "0",
     AUTO_BLOCK_BOUNCE_RATIO: "0",
   };
@@ -97,10 +115,11 @@ export async function startProduct(
     const complete = text.split("\n");
     partial = complete.pop() ?? "";
     for (const line of complete) {
-      if (line.includes("Scripts-email is running")) ready = true;
-      if (line.includes("worker: delivery round ")) rounds++;
-      if (line.includes("worker: recording delivery results failed")) recordRetries++;
-      if (line.includes(" ERROR ")) errors.push(line);
+      const record = logRecord(line);
+      if (record.msg.startsWith("Scripts-email is running")) ready = true;
+      if (record.msg === "delivery round") rounds++;
+      if (record.msg.startsWith("recording delivery results failed")) recordRetries++;
+      if (record.level >= PINO_ERROR) errors.push(line);
       lines.push(line);
     }
     if (lines.length > KEEP_LINES * 2) lines.splice(0, lines.length - KEEP_LINES);
