@@ -95,4 +95,21 @@ describe("HostingRepository.transition", () => {
     const rows = await db.prisma.stateChange.findMany({ where: { hostingId: id } });
     expect(rows).toEqual([{ id: expect.any(String), hostingId: id, ...change }]);
   });
+
+  it("writes the settings, an empty list of sender domains too, alone and in a transaction", async () => {
+    await hostings.setReportRecipient(id, "r@example.org");
+    await hostings.transaction(async (tx) => {
+      await hostings.setAlertWebhookUrl(id, "https://hooks.example.org/a", tx);
+      expect(await hostings.lockSenderDomains(id, tx)).toEqual([]);
+      await hostings.setSenderDomains(id, ["example.net", "example.com"], tx);
+    });
+    expect(await hostings.findById(id)).toMatchObject({
+      reportRecipient: "r@example.org",
+      alertWebhookUrl: "https://hooks.example.org/a",
+      senderDomains: ["example.net", "example.com"],
+    });
+    await hostings.setSenderDomains(id, []);
+    await hostings.setAlertWebhookUrl(id, null);
+    expect(await hostings.findById(id)).toMatchObject({ alertWebhookUrl: null, senderDomains: [] });
+  });
 });

@@ -159,12 +159,19 @@ export class HostingRepository extends BaseRepository {
     await this.db.hosting.update({ where: { id }, data: { smtpPasswordHash } });
   }
 
+  // The settings' writes are plain SQL like the reads and the audit entries of their request.
   async setReportRecipient(id: string, reportRecipient: string, tx?: Tx): Promise<void> {
-    await this.client(tx).hosting.update({ where: { id }, data: { reportRecipient } });
+    await this.sqlIn(tx).query(
+      `UPDATE "Hosting" SET "reportRecipient" = $2::text WHERE id = $1::uuid`,
+      [id, reportRecipient],
+    );
   }
 
   async setAlertWebhookUrl(id: string, alertWebhookUrl: string | null, tx?: Tx): Promise<void> {
-    await this.client(tx).hosting.update({ where: { id }, data: { alertWebhookUrl } });
+    await this.sqlIn(tx).query(
+      `UPDATE "Hosting" SET "alertWebhookUrl" = $2::text WHERE id = $1::uuid`,
+      [id, alertWebhookUrl],
+    );
   }
 
   /** The extra sender domains, locked until the end of `tx`: changes are read-modify-write. */
@@ -177,7 +184,10 @@ export class HostingRepository extends BaseRepository {
   }
 
   async setSenderDomains(id: string, senderDomains: string[], tx?: Tx): Promise<void> {
-    await this.client(tx).hosting.update({ where: { id }, data: { senderDomains } });
+    await this.sqlIn(tx).query(
+      `UPDATE "Hosting" SET "senderDomains" = $2::text[] WHERE id = $1::uuid`,
+      [id, senderDomains],
+    );
   }
 
   /**
