@@ -327,7 +327,7 @@ describe("report:run", () => {
     const io = capture();
     await runCommand(reportRun, services, ["--date", "2026-01-05"], io);
     expect(io.lines).toEqual([
-      "Queued the report of 2026-01-05 for errors.example.org to reports-owner@example.org (1 error(s)).",
+      "Queued the report of 2026-01-05 for errors.example.org to reports-owner@example.org (1 error).",
     ]);
     const again = capture();
     await runCommand(

@@ -118,7 +118,7 @@ it("runs the nightly report, the expiry alerts and the alert webhooks with the m
   ]);
   for (const job of jobs.slice(5)) await job.run();
   expect(calls).toEqual(["report", "expiry-alert", "webhooks"]);
-  expect(jobs[5]!.report(2)).toBe("queued 2 nightly error report(s)");
+  expect(jobs[5]!.report(2)).toBe("queued 2 nightly error reports");
 });
 
 it("prunes expired sessions and API tokens on every tick", async () => {
@@ -137,5 +137,5 @@ it("prunes expired sessions and API tokens on every tick", async () => {
   expect(pruned).toBe(2);
   expect(errors()).toEqual([]);
   const [job] = credentialJobs(ctx.services);
-  expect(job?.report(2)).toBe("deleted 2 expired session(s) and API token(s)");
+  expect(job?.report(2)).toBe("deleted 2 expired sessions and API tokens");
 });

@@ -1,5 +1,6 @@
 import type { Services, WebhookSender } from "@scripts-email/domain";
 import { createWebhookSender, postWebhook } from "../alerts/webhook-sender.ts";
+import { englishCount } from "../english-count.ts";
 import type { RoleContext, RunningRole } from "./role.ts";
 
 export const SCHEDULER_INTERVAL_MS = 5_000;
@@ -21,43 +22,47 @@ export function mailJobs(
     {
       name: "purge",
       run: () => services.email.runPurges(),
-      report: (n) => `purged ${n} held message(s)`,
+      report: (n) => `purged ${englishCount(n, "held message", "held messages")}`,
     },
     {
       name: "hold",
       run: () => services.email.runHolds(),
-      report: (n) => `held ${n} queued message(s) of blocked hostings`,
+      report: (n) =>
+        `held ${englishCount(n, "queued message", "queued messages")} of blocked hostings`,
     },
     {
       name: "release",
       run: () => services.email.runReleases(),
-      report: (n) => `released ${n} held message(s) for delivery`,
+      report: (n) => `released ${englishCount(n, "held message", "held messages")} for delivery`,
     },
     {
       name: "expiry",
       run: () => services.mail.delivery.expireHeld(),
-      report: (n) => `expired ${n} held message(s) past their 72 hours`,
+      report: (n) =>
+        `expired ${englishCount(n, "held message", "held messages")} past their 72 hours`,
     },
     {
       name: "retention",
       run: () => services.mail.delivery.dropOldContent(),
-      report: (n) => `removed the content of ${n} delivered message(s) past retention`,
+      report: (n) =>
+        `removed the content of ${englishCount(n, "delivered message", "delivered messages")} past retention`,
     },
     {
       // decides by itself whether a report time has passed and which days are due
       name: "report",
       run: () => services.reports.runDue(),
-      report: (n) => `queued ${n} nightly error report(s)`,
+      report: (n) => `queued ${englishCount(n, "nightly error report", "nightly error reports")}`,
     },
     {
       name: "expiry-alert",
       run: () => services.alerts.checkExpiringHeld(),
-      report: (n) => `told ${n} hosting(s) that held mail expires within 24 hours`,
+      report: (n) =>
+        `told ${englishCount(n, "hosting", "hostings")} that held mail expires within 24 hours`,
     },
     {
       name: "alert-webhooks",
       run: () => services.alerts.deliverWebhooks(webhook),
-      report: (n) => `posted ${n} alert webhook(s)`,
+      report: (n) => `posted ${englishCount(n, "alert webhook", "alert webhooks")}`,
     },
   ];
 }
@@ -68,7 +73,8 @@ export function credentialJobs(services: Pick<Services, "account">): Job[] {
     {
       name: "credentials-prune",
       run: () => services.account.pruneExpired(),
-      report: (n) => `deleted ${n} expired session(s) and API token(s)`,
+      report: (n) =>
+        `deleted ${englishCount(n, "expired session or API token", "expired sessions and API tokens")}`,
     },
   ];
 }

@@ -1,5 +1,6 @@
 import { serviceName } from "@scripts-email/contracts";
 import { z } from "zod";
+import { englishCount } from "../../english-count.ts";
 import { defineCommand, option } from "../command.ts";
 
 const NAME = "report:run";
@@ -61,7 +62,7 @@ export const reportRun = defineCommand({
         io.out(o.text ?? "");
       } else if (o.result === "queued") {
         io.out(
-          `Queued the report of ${input.date} for ${o.serviceName} to ${o.recipient} (${o.errors} error(s)).`,
+          `Queued the report of ${input.date} for ${o.serviceName} to ${o.recipient} (${englishCount(o.errors, "error", "errors")}).`,
         );
       } else {
         io.out(`The report of ${input.date} for ${o.serviceName} was sent before: not sent again.`);

@@ -46,7 +46,7 @@ describe("user:password", () => {
       io,
     );
     expect(io.lines).toEqual([
-      "Password of ana@example.org changed; 1 session(s) ended, 1 API token(s) revoked.",
+      "Password of ana@example.org changed; 1 session ended, 1 API token revoked.",
     ]);
     expect(await services.auth.authenticateSession(session.sessionToken)).toBeNull();
     expect(await services.auth.authenticateToken(token.token)).toBeNull();

@@ -1,6 +1,7 @@
 import { emailAddress } from "@scripts-email/contracts";
 import { MIN_PASSWORD_LENGTH } from "@scripts-email/domain";
 import { z } from "zod";
+import { englishCount } from "../../english-count.ts";
 import { defineCommand, option } from "../command.ts";
 
 const NAME = "user:password";
@@ -31,7 +32,7 @@ export const userPassword = defineCommand({
   async execute(services, input, io) {
     const ended = await services.account.resetPassword(input.email, input.password);
     io.out(
-      `Password of ${input.email} changed; ${ended.sessions} session(s) ended, ${ended.tokens} API token(s) revoked.`,
+      `Password of ${input.email} changed; ${englishCount(ended.sessions, "session", "sessions")} ended, ${englishCount(ended.tokens, "API token", "API tokens")} revoked.`,
     );
   },
 });
