@@ -122,7 +122,7 @@ module.exports = {
     },
   ],
   options: {
-    exclude: { path: "^(apps/web/dist|e2e/test-results|data)/" },
+    exclude: { path: "^(apps/[^/]+/dist|e2e/test-results|data)/" },
     // Follow the repository's own files only; an npm package is a leaf.
     doNotFollow: { path: "(^|/)node_modules/" },
     // Type-only imports count too: the web importing a server type is still a breach.

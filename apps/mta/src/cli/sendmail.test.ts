@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,6 +11,7 @@ import {
 } from "@scripts-email/harness/smtp-fixtures";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildSendmail } from "../../scripts/build-sendmail.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/sendmail", import.meta.url));
 
@@ -20,6 +21,8 @@ let port: number;
 let work: string;
 
 beforeAll(async () => {
+  // The command runs the prebuilt bundle: build it from these sources so a broken bundle fails here.
+  await buildSendmail();
   fx = await createIngestFixture();
   site = await fx.addHosting("cli.example");
   ({ port } = await fx.startServer());
@@ -309,6 +312,17 @@ describe("sendmail command", () => {
     );
     expect(result.code).toBe(75);
     expect(result.stderr).toMatch(/^sendmail: cannot reach the mail server: .*ECONNREFUSED.*\n$/);
+  });
+
+  it("exits 75 naming the build command when its bundle was never built", async () => {
+    // A copy of bin/sendmail with no dist/ beside it: the install that makes the bundle did not run.
+    const bin = path.join(work, "unbuilt", "bin", "sendmail");
+    mkdirSync(path.dirname(bin), { recursive: true });
+    copyFileSync(BIN, bin);
+    const result = await run(bin, ["a@example.org"], "Subject: x\n\nx\n");
+    expect(result.code).toBe(75);
+    expect(result.stderr).toContain("sendmail.cjs is missing");
+    expect(result.stderr).toContain("pnpm --filter @scripts-email/mta build:sendmail");
   });
 
   it("exits 77 when the password is refused", async () => {

@@ -4,10 +4,13 @@
  */
 import { runSendmail } from "./sendmail-run.ts";
 
-process.exitCode = await runSendmail({
+// No top-level await: the shipped bundle is CommonJS (see apps/mta/scripts/build-sendmail.ts).
+void runSendmail({
   argv: process.argv.slice(2),
   env: process.env,
   stdin: process.stdin,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+}).then((code) => {
+  process.exitCode = code;
 });

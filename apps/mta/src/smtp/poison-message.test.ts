@@ -9,6 +9,7 @@ import {
 import { runSmtpLoad, type Submission } from "@scripts-email/harness/smtp-load";
 import { describeRefusals } from "@scripts-email/harness/submission-ledger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildSendmail } from "../../scripts/build-sendmail.ts";
 
 // Issue 12, poison message: a Subject that decodes to NUL used to fail the whole group commit,
 // so another hosting's mail sharing it got 451, and the poison itself was deferred forever.
@@ -21,6 +22,7 @@ let poisoner: TestHosting;
 let port: number;
 
 beforeAll(async () => {
+  await buildSendmail(); // bin/sendmail runs the prebuilt bundle: test these sources' build
   fx = await createIngestFixture();
   victim = await fx.addHosting("victim.example");
   poisoner = await fx.addHosting("poisoner.example");
