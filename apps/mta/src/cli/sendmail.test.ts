@@ -71,6 +71,8 @@ function run(
     });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
+    // A command that exits before reading its input (no bundle: exit 75) closes the pipe: EPIPE.
+    child.stdin.on("error", () => undefined);
     child.stdin.end(input);
   });
 }

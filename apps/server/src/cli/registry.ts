@@ -1,6 +1,7 @@
 import type { Command } from "./command.ts";
 import { hostingCreate } from "./commands/hosting-create.ts";
 import { hostingSenderDomains } from "./commands/hosting-sender-domains.ts";
+import { hostingSendingSettings } from "./commands/hosting-sending-settings.ts";
 import { hostingSmtpPassword } from "./commands/hosting-smtp-password.ts";
 import { reportRun } from "./commands/report-run.ts";
 import { userCreate } from "./commands/user-create.ts";
@@ -13,5 +14,6 @@ export const COMMANDS: Command<any>[] = [
   hostingCreate,
   hostingSmtpPassword,
   hostingSenderDomains,
+  hostingSendingSettings,
   reportRun,
 ];
