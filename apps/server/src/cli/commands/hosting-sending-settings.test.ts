@@ -86,21 +86,28 @@ describe("hosting:sending-settings", () => {
     await expect(run(["--service-name", "absent.example"])).rejects.toBeInstanceOf(DomainError);
   });
 
-  it.skipIf(!hasMsmtp)("its msmtp sendmail_path delivers into the product", async () => {
-    const passwordFile = path.join(work, "password");
-    writeFileSync(passwordFile, `${site.password}\n`, { mode: 0o600 });
-    const lines = sendingSettings({ serviceName: site.serviceName, host: "127.0.0.1", port });
-    const command = sendmailPathOf(lines, "msmtp")!.replace(
-      `/path/to/${site.serviceName}.smtp-password`,
-      passwordFile,
-    );
-    const subject = "through msmtp";
-    const result = await sendThrough(
-      command,
-      `From: web@settings.example\nTo: reader@example.org\nSubject: ${subject}\n\nHello.\n`,
-    );
-    expect(result).toEqual({ code: 0, stderr: "" });
-    const stored = await fx.db.prisma.message.findMany({ where: { hostingId: site.id, subject } });
-    expect(stored).toHaveLength(1);
-  });
+  // Skipped only outside CI: .ci/run installs msmtp, so there a missing one fails the test.
+  it.skipIf(!hasMsmtp && process.env.CI !== "true")(
+    "its msmtp sendmail_path delivers into the product",
+    async () => {
+      if (!hasMsmtp) throw new Error("msmtp is not on PATH: install it (apt-get install -y msmtp)");
+      const passwordFile = path.join(work, "password");
+      writeFileSync(passwordFile, `${site.password}\n`, { mode: 0o600 });
+      const lines = sendingSettings({ serviceName: site.serviceName, host: "127.0.0.1", port });
+      const command = sendmailPathOf(lines, "msmtp")!.replace(
+        `/path/to/${site.serviceName}.smtp-password`,
+        passwordFile,
+      );
+      const subject = "through msmtp";
+      const result = await sendThrough(
+        command,
+        `From: web@settings.example\nTo: reader@example.org\nSubject: ${subject}\n\nHello.\n`,
+      );
+      expect(result).toEqual({ code: 0, stderr: "" });
+      const stored = await fx.db.prisma.message.findMany({
+        where: { hostingId: site.id, subject },
+      });
+      expect(stored).toHaveLength(1);
+    },
+  );
 });
