@@ -6,7 +6,8 @@ import { buildPanelIfChanged } from "./build-panel.ts";
 const started = Date.now();
 const decision = await buildPanelIfChanged();
 if (decision.build) {
-  console.log(
+  // stderr: stdout carries only the server's log records (JSON when LOG_FORMAT says so)
+  console.error(
     `panel built (${decision.reason}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 }
