@@ -25,4 +25,5 @@ export {
   REFUSAL_SLOTS,
   type SessionLimits,
 } from "./smtp/session-limits.ts";
+export { smtpLogin } from "./smtp/smtp-login.ts";
 export { createSmtpLimitMetrics } from "./smtp/smtp-metrics.ts";

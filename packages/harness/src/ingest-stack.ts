@@ -9,6 +9,7 @@ import {
   createIngestServer,
   type IngestServer,
   type IngestServerOptions,
+  smtpLogin,
 } from "@scripts-email/mta";
 
 export interface IngestStack {
@@ -55,16 +56,7 @@ export async function startIngestStack(
   };
   const server = createIngestServer(
     {
-      authenticate: async (user, pass) => {
-        const hosting = await services.hostings.verifySmtpPassword(user, pass);
-        return (
-          hosting && {
-            hostingId: hosting.id,
-            serviceName: hosting.serviceName,
-            senderDomains: hosting.senderDomains,
-          }
-        );
-      },
+      authenticate: smtpLogin(services.hostings),
       accept: (message) => services.mail.ingest.accept(message),
       logger,
     },

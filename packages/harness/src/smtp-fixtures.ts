@@ -8,11 +8,11 @@ import {
   type Services,
 } from "@scripts-email/domain";
 import {
-  type AuthenticatedHosting,
   createIngestServer,
   type IngestServer,
   type IngestServerDeps,
   type IngestServerOptions,
+  smtpLogin,
 } from "@scripts-email/mta";
 
 type Accept = IngestServerDeps["accept"];
@@ -60,16 +60,7 @@ export async function createIngestFixture(): Promise<IngestFixture> {
   await services.users.create({ email: OWNER_EMAIL, password: OWNER_PASSWORD, role: "customer" });
   const ingest = createIngest(db, clock, services);
   const servers: IngestServer[] = [];
-  const authenticate = async (user: string, pass: string): Promise<AuthenticatedHosting | null> => {
-    const hosting = await services.hostings.verifySmtpPassword(user, pass);
-    return hosting
-      ? {
-          hostingId: hosting.id,
-          serviceName: hosting.serviceName,
-          senderDomains: hosting.senderDomains,
-        }
-      : null;
-  };
+  const authenticate = smtpLogin(services.hostings);
   const accept = (message: IncomingMessage) => ingest.accept(message);
   return {
     db,

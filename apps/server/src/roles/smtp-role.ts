@@ -9,6 +9,7 @@ import {
   type LimitEvent,
   openFileLimit,
   REFUSAL_SLOTS,
+  smtpLogin,
 } from "@scripts-email/mta";
 import type { RoleContext, RunningRole } from "./role.ts";
 import { DEFAULT_LOGIN_CACHE, LoginCache, type LoginCacheOptions } from "./smtp-login-cache.ts";
@@ -28,16 +29,10 @@ export async function startSmtpRole(
     : undefined;
   // Every PHP mail() is a session of its own: without the cache each one is a database lookup.
   // The sender domains come with the login, so a change by support applies within the cache's TTL.
-  const logins = new LoginCache<AuthenticatedHosting>(async (user, pass) => {
-    const hosting = await services.hostings.verifySmtpPassword(user, pass);
-    return (
-      hosting && {
-        hostingId: hosting.id,
-        serviceName: hosting.serviceName,
-        senderDomains: hosting.senderDomains,
-      }
-    );
-  }, options.loginCache ?? DEFAULT_LOGIN_CACHE);
+  const logins = new LoginCache<AuthenticatedHosting>(
+    smtpLogin(services.hostings),
+    options.loginCache ?? DEFAULT_LOGIN_CACHE,
+  );
   const maxConnections = config.smtpMaxConnections ?? DEFAULT_SESSION_LIMITS.maxConnections;
   // A flood must leave descriptors for the API and the database (one process runs every role).
   const fds = openFileLimit();
