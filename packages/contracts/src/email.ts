@@ -7,6 +7,50 @@ export type HostingState = z.infer<typeof hostingState>;
 export const emailAction = z.enum(["block", "purge", "unblock"]);
 export type EmailAction = z.infer<typeof emailAction>;
 
+/**
+ * Why a hosting is blocked: by its customer, by support, or by the protection (a burst of mail,
+ * a bounce ratio, mail the spam scanner rejects). Each has its own rule for lifting it.
+ */
+export const blockCause = z.enum(["customer", "support", "burst", "bounce", "spam"]);
+export type BlockCause = z.infer<typeof blockCause>;
+
+/**
+ * Whether the asking user may unblock now, and if not, why: `blocked_by_support` (only support
+ * lifts it), `spam_not_purged` (the mail flagged as spam must be purged first), `not_blocked`.
+ */
+export const unblockRule = z.object({
+  allowed: z.boolean(),
+  reason: z.enum(["blocked_by_support", "spam_not_purged", "not_blocked"]).nullable(),
+});
+export type UnblockRule = z.infer<typeof unblockRule>;
+
+/** One rule of the protection: its current figure against the threshold that blocks. */
+export const protectionGauge = z.object({
+  /** Share of recipients that failed (0–1) since `since`, and the share that blocks. */
+  bounce: z.object({
+    ratio: z.number(),
+    failed: z.number().int(),
+    recipients: z.number().int(),
+    threshold: z.number(),
+    /** Failures needed before the ratio counts. */
+    minFailures: z.number().int(),
+    windowMinutes: z.number().int(),
+  }),
+  /** Messages accepted in the burst window, against the number that blocks. */
+  burst: z.object({
+    count: z.number().int(),
+    limit: z.number().int(),
+    windowSeconds: z.number().int(),
+  }),
+  /** Messages the scanner flagged as spam in the last hour, against the number that blocks. */
+  spam: z.object({ count: z.number().int(), limit: z.number().int() }),
+  /** The bounce threshold is doubled until then (the customer acknowledged a bounce block). */
+  relaxedUntil: isoDateTime.nullable(),
+  /** Counting starts here: the window's start, or the last unblock if later. */
+  since: isoDateTime,
+});
+export type ProtectionGauge = z.infer<typeof protectionGauge>;
+
 export const emailStatus = z.object({
   state: hostingState,
   /** Who blocked the hosting, while it is blocked or purging. */
@@ -31,6 +75,17 @@ export const emailStatus = z.object({
   queued: z.number().int(),
   /** When the oldest held message expires. */
   nextExpiry: isoDateTime.nullable(),
+  /** Why it is blocked (null while active). */
+  blockCause: blockCause.nullable(),
+  /** Whether the asking user may unblock now. */
+  unblock: unblockRule,
+  protection: protectionGauge,
+  /** Held mail the spam scanner flagged (part of `held`). */
+  spam: z.number().int(),
+  /** False when no spam scanner is configured: mail goes out unscanned. */
+  spamChecking: z.boolean(),
+  /** Scripts whose new mail is held while the rest of the site sends. */
+  heldScripts: z.array(z.string()),
 });
 export type EmailStatus = z.infer<typeof emailStatus>;
 

@@ -10,6 +10,10 @@ export const errorCode = z.enum([
   "invalid_transition",
   "blocked_by_support",
   "reason_required",
+  /** A customer unblocking a spam block while mail flagged as spam is still held. */
+  "spam_not_purged",
+  /** A customer releasing mail the spam scanner flagged (only support may, with a reason). */
+  "spam_release_forbidden",
   "already_exists",
   "too_many_attempts",
   "daily_limit_reached",

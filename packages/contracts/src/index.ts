@@ -5,6 +5,7 @@ export * from "./email.ts";
 export * from "./errors.ts";
 export * from "./health.ts";
 export * from "./hostings.ts";
+export * from "./incident.ts";
 export * from "./info.ts";
 export * from "./messages.ts";
 export * from "./sender-domains.ts";

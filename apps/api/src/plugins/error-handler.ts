@@ -16,6 +16,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   not_found: 404,
   invalid_transition: 409,
   already_exists: 409,
+  spam_not_purged: 409,
+  spam_release_forbidden: 403,
   too_many_attempts: 429,
   daily_limit_reached: 429,
   internal: 500,

@@ -31,6 +31,25 @@ export function emailStatus(overrides: Partial<EmailStatus> = {}): EmailStatus {
     held: 0,
     queued: 1,
     nextExpiry: null,
+    blockCause: null,
+    unblock: { allowed: false, reason: "not_blocked" },
+    protection: {
+      bounce: {
+        ratio: 0,
+        failed: 0,
+        recipients: 0,
+        threshold: 0.5,
+        minFailures: 10,
+        windowMinutes: 60,
+      },
+      burst: { count: 0, limit: 1000, windowSeconds: 60 },
+      spam: { count: 0, limit: 10 },
+      relaxedUntil: null,
+      since: "2025-01-10T09:00:00.000Z",
+    },
+    spam: 0,
+    spamChecking: true,
+    heldScripts: [],
     ...overrides,
   };
 }

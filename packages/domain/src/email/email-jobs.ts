@@ -34,6 +34,7 @@ export function createEmailJobs(deps: {
           at,
           blockedByRole: null,
           stateReason: null,
+          blockCause: null,
           unlessBlockedBySupport: false,
         },
         tx,

@@ -1,4 +1,4 @@
-import type { EmailAction } from "@scripts-email/contracts";
+import type { BlockCause, EmailAction } from "@scripts-email/contracts";
 import { type Actor, actorRoleOf } from "../actor.ts";
 import type { AlertSink } from "../alert/alert-service.ts";
 import type { InternalAuditService } from "../audit/audit-service.ts";
@@ -33,12 +33,16 @@ export interface TransitionDeps {
   alerts?: AlertSink | undefined;
 }
 
+/** Why an automatic block was made (a person's block has their role as its cause). */
+export type AutomaticCause = Exclude<BlockCause, "customer" | "support">;
+
 export async function requestTransition(
   deps: TransitionDeps,
   actor: Actor,
   hosting: HostingRow,
   action: EmailAction,
   rawReason: string | undefined,
+  automaticCause?: AutomaticCause,
 ): Promise<void> {
   const { hostings, audit, clock } = deps;
   const role = actorRoleOf(actor);
@@ -48,6 +52,14 @@ export async function requestTransition(
   const from = hosting.state;
   const to = nextState(from, action);
   const at = clock.now();
+  const blockCause: BlockCause | null | undefined =
+    action === "unblock"
+      ? null
+      : action === "block"
+        ? role === "system"
+          ? (automaticCause ?? "burst")
+          : role
+        : undefined;
 
   await hostings.transaction(async (tx) => {
     const won = await hostings.transition(
@@ -59,6 +71,7 @@ export async function requestTransition(
         blockedByRole: action === "unblock" ? null : action === "block" ? role : undefined,
         stateReason:
           action === "unblock" ? null : action === "block" ? reason : (reason ?? undefined),
+        blockCause,
         unlessBlockedBySupport: role === "customer" && action !== "block",
       },
       tx,

@@ -30,7 +30,12 @@ afterAll(async () => {
   await db?.dispose();
 });
 
-const base = { blockedByRole: undefined, stateReason: undefined, unlessBlockedBySupport: false };
+const base = {
+  blockedByRole: undefined,
+  stateReason: undefined,
+  blockCause: undefined,
+  unlessBlockedBySupport: false,
+};
 
 describe("HostingRepository.transition", () => {
   it("applies only from the expected state, and sets what it is given", async () => {
@@ -46,6 +51,7 @@ describe("HostingRepository.transition", () => {
         to: "blocked",
         at: later,
         blockedByRole: "support",
+        blockCause: "support",
         stateReason: "spam",
       }),
     ).toBe(true);
@@ -72,6 +78,7 @@ describe("HostingRepository.transition", () => {
         ...finish,
         blockedByRole: null,
         stateReason: null,
+        blockCause: null,
         unlessBlockedBySupport: false,
       }),
     ).toBe(true);
@@ -79,6 +86,7 @@ describe("HostingRepository.transition", () => {
       state: "active",
       blockedByRole: null,
       stateReason: null,
+      blockCause: null,
     });
   });
 

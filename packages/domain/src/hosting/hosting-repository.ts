@@ -1,5 +1,6 @@
 import {
   type ActorRole,
+  type BlockCause,
   type Hosting,
   modelColumns,
   Prisma,
@@ -39,6 +40,8 @@ export interface TransitionUpdate {
   blockedByRole: ActorRole | null | undefined;
   /** Undefined keeps the current reason. */
   stateReason: string | null | undefined;
+  /** Why it is blocked; undefined keeps the current cause, null clears it. */
+  blockCause: BlockCause | null | undefined;
   /** Refuse the update when support blocked the hosting (a customer asking). */
   unlessBlockedBySupport: boolean;
 }
@@ -201,7 +204,9 @@ export class HostingRepository extends BaseRepository {
           SET state = $3::"HostingState", "stateChangedAt" = $4::timestamptz,
               "blockedByRole" = CASE WHEN $5::boolean THEN "blockedByRole"
                                      ELSE $6::"ActorRole" END,
-              "stateReason" = CASE WHEN $7::boolean THEN "stateReason" ELSE $8::text END
+              "stateReason" = CASE WHEN $7::boolean THEN "stateReason" ELSE $8::text END,
+              "blockCause" = CASE WHEN $10::boolean THEN "blockCause"
+                                  ELSE $11::"BlockCause" END
         WHERE id = $1::uuid AND state = $2::"HostingState"
           AND (NOT $9::boolean OR "blockedByRole" IS DISTINCT FROM 'support')
        RETURNING 1 AS won`,
@@ -215,6 +220,8 @@ export class HostingRepository extends BaseRepository {
         update.stateReason === undefined,
         update.stateReason ?? null,
         update.unlessBlockedBySupport,
+        update.blockCause === undefined,
+        update.blockCause ?? null,
       ],
     );
     return rows.length === 1;

@@ -20,6 +20,8 @@ export interface MessageListRow {
   attempts: number;
   expiresAt: string;
   nextAttemptAt: string | null;
+  script: string;
+  spam: boolean;
 }
 
 export interface MessagePosition {
@@ -65,10 +67,10 @@ export class MessageRepository extends BaseRepository {
           'id', p.id, 'acceptedAt', ${isoTime('p."acceptedAt"')}, 'envelopeFrom', p."envelopeFrom",
           'recipients', p.recipients, 'subject', p.subject, 'size', p.size, 'status', p.status,
           'attempts', p.attempts, 'expiresAt', ${isoTime('p."expiresAt"')},
-          'nextAttemptAt', ${isoTime('p."nextAttemptAt"')})
+          'nextAttemptAt', ${isoTime('p."nextAttemptAt"')}, 'script', p.script, 'spam', p.spam)
           ORDER BY p."acceptedAt" DESC, p.id DESC)
          FROM (SELECT m.id, m."acceptedAt", m."envelopeFrom", m.recipients, m.subject, m.size,
-                      m.status, m.attempts, m."expiresAt", m."nextAttemptAt"
+                      m.status, m.attempts, m."expiresAt", m."nextAttemptAt", m.script, m.spam
                  FROM "Message" m WHERE ${where}
                 ORDER BY m."acceptedAt" DESC, m.id DESC
                 LIMIT $3::int) p`,

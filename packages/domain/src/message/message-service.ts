@@ -39,6 +39,8 @@ function toListSummary(m: MessageListRow): MessageSummary {
     attempts: m.attempts,
     expiresAt: m.expiresAt,
     nextAttemptAt: m.nextAttemptAt,
+    script: m.script,
+    spam: m.spam,
   };
 }
 
@@ -49,6 +51,28 @@ function toSummary(m: MessageRow): MessageSummary {
     expiresAt: m.expiresAt.toISOString(),
     nextAttemptAt: isoOrNull(m.nextAttemptAt),
   });
+}
+
+/** The scanner's verdict as stored by the delivery worker (symbols: its top ten, as JSON). */
+function spamCheckOf(m: MessageRow): MessageDetail["spamCheck"] {
+  if (!m.scannedAt || m.spamScore === null || m.spamAction === null) return null;
+  const symbols = Array.isArray(m.spamSymbols) ? (m.spamSymbols as unknown as SpamSymbol[]) : [];
+  return {
+    scannedAt: m.scannedAt.toISOString(),
+    score: m.spamScore,
+    action: m.spamAction,
+    symbols: symbols.map((s) => ({
+      name: String(s.name),
+      score: Number(s.score),
+      description: s.description ?? null,
+    })),
+  };
+}
+
+interface SpamSymbol {
+  name: string;
+  score: number;
+  description?: string | null;
 }
 
 export function createMessageService(deps: {
@@ -110,6 +134,7 @@ export function createMessageService(deps: {
           code: e.smtpCode,
           text: e.text,
         })),
+        spamCheck: spamCheckOf(message),
       };
     },
   };

@@ -101,7 +101,7 @@ export function createMailPath(
       options: {
         holdMs: o.holdMs,
         burst: o.burst,
-        onBurst: (hostingId, reason) => protection.block(hostingId, reason),
+        onBurst: (hostingId, reason) => protection.block(hostingId, reason, "burst"),
         ...log,
         ...(alerts && deps.dailyLimitAlerts
           ? {

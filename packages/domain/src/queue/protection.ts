@@ -1,5 +1,9 @@
 import { AUTOMATIC } from "../actor.ts";
-import { requestTransition, type TransitionDeps } from "../email/email-transition.ts";
+import {
+  type AutomaticCause,
+  requestTransition,
+  type TransitionDeps,
+} from "../email/email-transition.ts";
 import type { ProtectionRepository } from "./protection-repository.ts";
 
 export interface BounceRule {
@@ -13,7 +17,7 @@ export interface BounceRule {
 /** Automatic protection: the system blocks a hosting whose mail looks like abuse. */
 export interface Protection {
   /** Blocks the hosting if it is still active; a hosting blocked meanwhile is left as it is. */
-  block(hostingId: string, reason: string): Promise<void>;
+  block(hostingId: string, reason: string, cause: AutomaticCause): Promise<void>;
   /** Blocks each of these hostings whose recent mail bounces more than the rule allows. */
   checkBounces(hostingIds: string[]): Promise<void>;
 }
@@ -27,12 +31,14 @@ export function createProtection(
 ): Protection {
   const { repo, hostings, clock, bounce } = deps;
 
-  async function block(hostingId: string, reason: string): Promise<void> {
+  async function block(hostingId: string, reason: string, cause: AutomaticCause): Promise<void> {
     const hosting = await hostings.findById(hostingId);
     if (hosting?.state !== "active") return;
-    await requestTransition(deps, AUTOMATIC, hosting, "block", reason).catch((error: unknown) => {
-      if ((error as { code?: string }).code !== "invalid_transition") throw error;
-    });
+    await requestTransition(deps, AUTOMATIC, hosting, "block", reason, cause).catch(
+      (error: unknown) => {
+        if ((error as { code?: string }).code !== "invalid_transition") throw error;
+      },
+    );
   }
 
   return {
@@ -48,6 +54,7 @@ export function createProtection(
           await block(
             hostingId,
             `bounces: ${share}% of ${failed + delivered} recipients failed in ${Math.round(windowMs / 60_000)} min (limit ${Math.round(ratio * 100)}%)`,
+            "bounce",
           );
         }
       }

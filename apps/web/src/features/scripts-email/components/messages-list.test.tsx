@@ -18,6 +18,8 @@ function message(id: string, subject: string): MessageSummary {
     subject,
     size: 1500,
     status: "queued",
+    script: "contact.php",
+    spam: false,
     attempts: 1,
     expiresAt: "2025-01-13T10:00:00.000Z",
     nextAttemptAt: null,
