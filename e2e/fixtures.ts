@@ -43,11 +43,19 @@ export const test = base.extend<
     /** Creates another hosting for this test, owned by `owner`. */
     newHosting: (owner: Login) => Promise<Hosting>;
   },
-  { product: Product }
+  {
+    /**
+     * More settings of the server, e.g. a spam scanner's URL. A spec sets them with `test.use`
+     * or by overriding this fixture; Playwright then starts that spec in a worker of its own.
+     */
+    serverEnv: Record<string, string>;
+    product: Product;
+  }
 >({
+  serverEnv: [{}, { scope: "worker", option: true }],
+
   product: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright requires the destructuring
-    async ({}, use) => {
+    async ({ serverEnv }, use) => {
       if (!existsSync(path.join(WEB_DIST, "index.html"))) {
         throw new Error(`No built panel in ${WEB_DIST}: run \`pnpm build\` first.`);
       }
@@ -74,6 +82,7 @@ export const test = base.extend<
           SMTP_PORT: String(smtpPort),
           SMTP_RELAY_URL: relay.url,
           LOG_LEVEL: logLevel,
+          ...serverEnv,
         });
         server = await startServer({ config, log: createLog(logLevel), print: () => {} });
         await use({ url: `http://127.0.0.1:${port}`, smtpPort, relay, services, users });
