@@ -1,4 +1,5 @@
 import type { Clock } from "../clock.ts";
+import { scriptOf } from "../message/script-name.ts";
 import type { IngestRepository, NewMessageRow } from "../queue/ingest-repository.ts";
 import { summarizeHeaders } from "../queue/raw-message.ts";
 import { uuidV7 } from "../queue/uuid-v7.ts";
@@ -61,6 +62,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       acceptedAt: now,
       source: "system",
       originatingScript: null,
+      script: scriptOf(null, "system"),
     };
     await repo.insertSystemMessage(row, tx);
     return { id, status: "queued" };

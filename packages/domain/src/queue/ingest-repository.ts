@@ -2,6 +2,7 @@ import { type MessageSource, prismaQuery, type SqlQuery } from "@scripts-email/d
 import { BaseRepository, type Tx } from "../shared/base-repository.ts";
 import { storableOrNull, storableText } from "../shared/storable-text.ts";
 import { isoDay } from "../shared/time.ts";
+import { acceptedCountSql, countingStartSql } from "./protection-repository.ts";
 
 export interface NewMessageRow {
   id: string;
@@ -19,6 +20,8 @@ export interface NewMessageRow {
   acceptedAt: Date;
   source: MessageSource;
   originatingScript: string | null;
+  /** What the message is counted under: see scriptOf (message/script-name.ts). */
+  script: string;
 }
 
 export interface IngestHosting {
@@ -26,6 +29,8 @@ export interface IngestHosting {
   serviceName: string;
   state: "active" | "blocked" | "purging";
   maxPerDay: number;
+  /** Scripts whose new mail is held while the rest of the hosting's mail is queued. */
+  heldScripts: string[];
   /** Messages accepted today so far, with the day's counter row locked until commit. */
   usedToday: number;
 }
@@ -57,7 +62,7 @@ export class IngestRepository extends BaseRepository {
   async lockHostings(q: SqlQuery, ids: string[], day: Date): Promise<Map<string, IngestHosting>> {
     const rows = await q.query<IngestHosting>(
       `WITH h AS (
-         SELECT id, "serviceName", state, "maxPerDay" FROM "Hosting"
+         SELECT id, "serviceName", state, "maxPerDay", "heldScripts" FROM "Hosting"
           WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE),
        d AS (
          INSERT INTO "DailyVolume" ("hostingId", day)
@@ -65,7 +70,7 @@ export class IngestRepository extends BaseRepository {
          ON CONFLICT ("hostingId", day) DO UPDATE SET accepted = "DailyVolume".accepted
          RETURNING "hostingId", accepted)
        SELECT h.id::text AS id, h."serviceName", h.state::text AS state, h."maxPerDay",
-              d.accepted AS "usedToday"
+              COALESCE(h."heldScripts", '{}') AS "heldScripts", d.accepted AS "usedToday"
          FROM h JOIN d ON d."hostingId" = h.id`,
       [ids, isoDay(day)],
     );
@@ -95,22 +100,23 @@ export class IngestRepository extends BaseRepository {
       rows.map((r) => r.acceptedAt.toISOString()),
       rows.map((r) => r.source),
       rows.map((r) => storableOrNull(r.originatingScript)),
+      rows.map((r) => storableText(r.script)),
     ];
     // Each content is a parameter of its own: sent as binary, not as a hex array literal.
     const raws = rows.map((_, i) => `$${columns.length + 1 + i}`).join(", ");
     const insert = `
       INSERT INTO "Message" (id, "hostingId", "envelopeFrom", recipients, subject,
                              "messageIdHeader", size, raw, status, "nextAttemptAt", "expiresAt",
-                             "acceptedAt", "updatedAt", source, "originatingScript")
+                             "acceptedAt", "updatedAt", source, "originatingScript", script)
       SELECT r.id, r.hosting, r.sender, ARRAY(SELECT jsonb_array_elements_text(r.recipients)),
              r.subject, r.mid, r.size, r.raw, r.status::"MessageStatus",
              CASE WHEN r.status = 'queued' THEN r.accepted END, r.expires, r.accepted, r.accepted,
-             r.source::"MessageSource", r.script
+             r.source::"MessageSource", r.origin, r.script
         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::text[],
                     $7::int[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::text[],
-                    $12::text[], ARRAY[${raws}]::bytea[])
+                    $12::text[], $13::text[], ARRAY[${raws}]::bytea[])
              AS r(id, hosting, sender, recipients, subject, mid, size, status, expires, accepted,
-                  source, script, raw)`;
+                  source, origin, script, raw)`;
     const params = [...columns, ...rows.map((r) => r.raw)];
     if (additions.length === 0 || !day) {
       await q.query(insert, params);
@@ -138,13 +144,14 @@ export class IngestRepository extends BaseRepository {
     else await this.insertMessages(this.sql, [row]);
   }
 
-  /** Messages the hosting accepted since `since`, counted up to `cap` (bounded work). */
+  /**
+   * Messages the hosting accepted after `since`, or after its last unblock if later (old counts
+   * do not block it again at once), counted up to `cap` (bounded work).
+   */
   async countAcceptedSince(hostingId: string, since: Date, cap: number): Promise<number> {
     const [row] = await this.sql.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (
-         SELECT 1 FROM "Message"
-          WHERE "hostingId" = $1::uuid AND "acceptedAt" > $2::timestamptz
-          LIMIT $3::int) recent`,
+      `SELECT (${acceptedCountSql(countingStartSql("$2::timestamptz"), "$3::int")}) AS n
+         FROM "Hosting" h WHERE h.id = $1::uuid`,
       [hostingId, since.toISOString(), cap],
     );
     return row?.n ?? 0;

@@ -1,5 +1,6 @@
 import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
+import { scriptOf } from "../message/script-name.ts";
 import { utcDay } from "../shared/time.ts";
 import { GroupCommit } from "./group-commit.ts";
 import {
@@ -25,6 +26,8 @@ export interface IncomingMessage {
 export interface AcceptedMessage {
   id: string;
   status: "queued" | "held";
+  /** Why held mail is held: its hosting is blocked, or its script is held (`heldScripts`). */
+  heldBy?: "hosting" | "script";
 }
 
 export type { BurstRule };
@@ -91,9 +94,17 @@ export function createIngestService(deps: {
         }
         quota.left--;
         quota.accepted++;
-        const status = hosting.state === "active" ? "queued" : "held";
-        if (status === "held") quota.held++;
         const headers = summarizeHeaders(item.raw);
+        const script = scriptOf(headers.originatingScript, item.source);
+        // A held script's mail is held as a blocked hosting's is: same expiry, same day count.
+        const heldBy =
+          hosting.state !== "active"
+            ? ("hosting" as const)
+            : hosting.heldScripts.length > 0 && hosting.heldScripts.includes(script)
+              ? ("script" as const)
+              : null;
+        const status = heldBy ? "held" : "queued";
+        if (status === "held") quota.held++;
         const id = item.id ?? uuidV7(now);
         rows.push({
           id,
@@ -109,8 +120,9 @@ export function createIngestService(deps: {
           acceptedAt: now,
           source: item.source,
           originatingScript: headers.originatingScript,
+          script,
         });
-        out.push({ id, status });
+        out.push(heldBy ? { id, status, heldBy } : { id, status });
       }
       const additions = [...granted]
         .filter(([, g]) => g.accepted > 0)
