@@ -104,6 +104,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const services = createServices({
       db,
       mail: mailPathOptions(config),
+      maxMessageBytes: config.smtpMaxSizeBytes,
       reports: reportOptions(config),
       webhookAllowNetworks: config.alertWebhookAllowNetworks,
       log,

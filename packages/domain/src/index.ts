@@ -12,6 +12,8 @@ import { HOUR, systemClock } from "./clock.ts";
 import { EmailJobsRepository } from "./email/email-jobs-repository.ts";
 import { EmailReadRepository } from "./email/email-read-repository.ts";
 import { createEmailService } from "./email/email-service.ts";
+import { HeldGroupsRepository } from "./held-groups/held-groups-repository.ts";
+import { createHeldGroupsService } from "./held-groups/held-groups-service.ts";
 import { HostingRepository } from "./hosting/hosting-repository.ts";
 import { createHostingService } from "./hosting/hosting-service.ts";
 import { MessageRepository } from "./message/message-repository.ts";
@@ -21,6 +23,10 @@ import { createMailPath, MAIL_PATH_DEFAULTS } from "./queue/index.ts";
 import { IngestRepository } from "./queue/ingest-repository.ts";
 import { ReportRepository } from "./report/report-repository.ts";
 import { createReportService, type ReportOptions } from "./report/report-service.ts";
+import { ScriptsRepository } from "./scripts/scripts-repository.ts";
+import { SelectionRepository } from "./selection/selection-repository.ts";
+import { createSelectionService } from "./selection/selection-service.ts";
+import { createScriptsService } from "./scripts/scripts-service.ts";
 import type { Services, ServicesOptions } from "./services.ts";
 import { HealthRepository } from "./shared/health-repository.ts";
 import { UserRepository } from "./user/user-repository.ts";
@@ -49,6 +55,7 @@ export { type Clock, DAY, HOUR, ManualClock, systemClock } from "./clock.ts";
 export { DEFAULT_BATCH_SIZE } from "./email/email-jobs.ts";
 export type { EmailService } from "./email/email-service.ts";
 export { DomainError } from "./errors.ts";
+export type { HeldGroupsService } from "./held-groups/held-groups-service.ts";
 export type { HostingRecord, HostingService } from "./hosting/hosting-service.ts";
 export {
   canTransition,
@@ -70,6 +77,15 @@ export * from "./queue/index.ts";
 export { buildReport, groupErrors, panelUrl } from "./report/report-content.ts";
 export type { ReportOptions, ReportOutcome, ReportService } from "./report/report-service.ts";
 export { dueDays, isReportTime, isTimeZone, localDayRange } from "./report/report-time.ts";
+export {
+  MAX_HELD_SCRIPTS,
+  type ScriptDays,
+  type ScriptsService,
+} from "./scripts/scripts-service.ts";
+export {
+  SELECTION_BATCH_SIZE,
+  type SelectionService,
+} from "./selection/selection-service.ts";
 export type { Services, ServicesOptions } from "./services.ts";
 export {
   type Logger,
@@ -144,6 +160,7 @@ export function createServices(options: ServicesOptions): Services {
     alerts,
     webhookSecrets: new WebhookSecretRepository(options.db),
     webhookNetworks: parseWebhookNetworks(options.webhookAllowNetworks),
+    protectionRules: mail.rules,
   });
   const reports = createReportService({
     repo: new ReportRepository(options.db),
@@ -186,9 +203,26 @@ export function createServices(options: ServicesOptions): Services {
       clock,
     }),
     email,
+    heldGroups: createHeldGroupsService({ heldGroups: new HeldGroupsRepository(options.db) }),
     messages: createMessageService({
       hostings: hostingRepository,
       messages: new MessageRepository(options.db),
+      audit,
+      ...(options.maxMessageBytes ? { maxBodyBytes: options.maxMessageBytes } : {}),
+    }),
+    scripts: createScriptsService({
+      hostings: hostingRepository,
+      scripts: new ScriptsRepository(options.db),
+      audit,
+      clock,
+    }),
+    selection: createSelectionService({
+      selection: new SelectionRepository(options.db),
+      hostings: hostingRepository,
+      audit,
+      clock,
+      startJobs: options.startSelectionJobs ?? true,
+      log: options.log,
     }),
     audit,
     reports,

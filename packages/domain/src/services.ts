@@ -5,11 +5,14 @@ import type { AccountService } from "./auth/account-service.ts";
 import type { AuthService } from "./auth/auth-service.ts";
 import type { Clock } from "./clock.ts";
 import type { EmailService } from "./email/email-service.ts";
+import type { HeldGroupsService } from "./held-groups/held-groups-service.ts";
 import type { HostingService } from "./hosting/hosting-service.ts";
 import type { MessageService } from "./message/message-service.ts";
 import type { Outbox } from "./outbox/outbox.ts";
 import type { MailPath, MailPathOptions } from "./queue/index.ts";
 import type { ReportOptions, ReportService } from "./report/report-service.ts";
+import type { ScriptsService } from "./scripts/scripts-service.ts";
+import type { SelectionService } from "./selection/selection-service.ts";
 import type { Logger } from "./shared/logger.ts";
 import type { UserService } from "./user/user-service.ts";
 
@@ -32,6 +35,11 @@ export interface ServicesOptions {
   loginDelayBaseMs?: number;
   /** The longest wait; default 5 minutes. */
   loginDelayMaxMs?: number;
+  /**
+   * The largest message accepted (the SMTP server's limit, default 10 MiB): no larger stored
+   * message is parsed to show its body.
+   */
+  maxMessageBytes?: number;
   /** Hold, lease, lifetime, retention and automatic-protection settings of the mail path. */
   mail?: MailPathOptions;
   /** When the nightly report runs, the panel's address and the sender of reports and alerts. */
@@ -43,6 +51,11 @@ export interface ServicesOptions {
   webhookAllowNetworks?: string | readonly string[];
   /** Where failures that change no answer are reported (webhooks, checks after a commit). */
   log?: Logger;
+  /**
+   * Run a new selection job (release or delete) at once in the process that created it, besides
+   * the scheduler; default true. Tests that step the batches themselves turn it off.
+   */
+  startSelectionJobs?: boolean;
 }
 
 export interface Services {
@@ -53,6 +66,12 @@ export interface Services {
   hostings: HostingService;
   email: EmailService;
   messages: MessageService;
+  /** Held mail grouped by script, subject or recipient domain. */
+  heldGroups: HeldGroupsService;
+  /** The per-script view and the scripts whose new mail is held. */
+  scripts: ScriptsService;
+  /** Count, release or delete a hosting's mail by filter, as batched jobs. */
+  selection: SelectionService;
   audit: AuditService;
   reports: ReportService;
   alerts: AlertService;

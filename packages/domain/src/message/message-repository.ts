@@ -24,6 +24,15 @@ export interface MessageListRow {
   spam: boolean;
 }
 
+/** What reading a message's body needs: its content only when small enough to parse. */
+export interface MessageContentRow {
+  status: MessageStatus;
+  /** The stored content's size; null once it was removed. */
+  bytes: number | null;
+  /** The content, or null when removed or larger than asked. */
+  raw: Uint8Array | null;
+}
+
 export interface MessagePosition {
   acceptedAt: Date;
   id: string;
@@ -80,6 +89,24 @@ export class MessageRepository extends BaseRepository {
 
   find(hostingId: string, id: string): Promise<MessageRow | null> {
     return this.db.message.findFirst({ where: { id, hostingId } });
+  }
+
+  /**
+   * A message's content for reading, fetched only when at most `maxBytes` (its size is always
+   * told): an oversized message is never loaded into memory.
+   */
+  async content(
+    hostingId: string,
+    id: string,
+    maxBytes: number,
+  ): Promise<MessageContentRow | null> {
+    const rows = await this.sql.query<MessageContentRow>(
+      `SELECT status, octet_length(raw) AS bytes,
+              CASE WHEN octet_length(raw) <= $3::int THEN raw END AS raw
+         FROM "Message" WHERE id = $1::uuid AND "hostingId" = $2::uuid`,
+      [id, hostingId, maxBytes],
+    );
+    return rows[0] ?? null;
   }
 
   events(messageId: string): Promise<DeliveryEvent[]> {

@@ -1,15 +1,18 @@
 import type {
+  MessageBody,
   MessageDetail,
   MessageListQuery,
   MessagePage,
   MessageSummary,
 } from "@scripts-email/contracts";
-import type { Actor } from "../actor.ts";
+import { type Actor, actorRoleOf } from "../actor.ts";
+import type { AuditService } from "../audit/audit-service.ts";
 import { DomainError } from "../errors.ts";
 import { canSee, loadVisibleHosting, ownerFilterOf } from "../hosting/hosting-access.ts";
 import type { HostingRepository } from "../hosting/hosting-repository.ts";
 import { isoOrNull } from "../shared/time.ts";
 import { isUuid } from "../shared/validation.ts";
+import { DEFAULT_MAX_BODY_BYTES, parseMessageBody } from "./message-body.ts";
 import { decodeCursor, encodeCursor } from "./message-cursor.ts";
 import { parseHeaders } from "./message-headers.ts";
 import type {
@@ -22,6 +25,13 @@ import type {
 export interface MessageService {
   list(actor: Actor, serviceName: string, query: MessageListQuery): Promise<MessagePage>;
   get(actor: Actor, serviceName: string, id: string): Promise<MessageDetail>;
+  /**
+   * A message's text, HTML and attachment names. Support must give a reason, audited
+   * (`message.read_body`) before the body is returned; a customer reads their own hosting's.
+   * Content that was removed (sent past retention, purged, expired) is not_found with its own
+   * message; a message larger than the parsing limit is refused.
+   */
+  body(actor: Actor, serviceName: string, id: string, reason?: string): Promise<MessageBody>;
 }
 
 const DEFAULT_LIMIT = 50;
@@ -78,8 +88,12 @@ interface SpamSymbol {
 export function createMessageService(deps: {
   hostings: HostingRepository;
   messages: MessageRepository;
+  audit: Pick<AuditService, "record">;
+  /** The largest stored message whose body is parsed; default the SMTP server's size limit. */
+  maxBodyBytes?: number;
 }): MessageService {
-  const { hostings, messages } = deps;
+  const { hostings, messages, audit } = deps;
+  const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return {
     async list(actor: Actor, serviceName: string, query: MessageListQuery) {
       const limit = Math.min(Math.max(Math.trunc(query.limit ?? DEFAULT_LIMIT) || 1, 1), MAX_LIMIT);
@@ -136,6 +150,35 @@ export function createMessageService(deps: {
         })),
         spamCheck: spamCheckOf(message),
       };
+    },
+
+    async body(actor: Actor, serviceName: string, id: string, reason?: string) {
+      const hosting = await loadVisibleHosting(hostings, actor, serviceName);
+      const why = reason?.trim() || null;
+      const bySupport = actorRoleOf(actor) === "support";
+      if (bySupport && !why) throw new DomainError("reason_required");
+      const content = isUuid(id) ? await messages.content(hosting.id, id, maxBodyBytes) : null;
+      if (!content) throw new DomainError("not_found");
+      if (content.status === "purged" || content.bytes === null) {
+        throw new DomainError("not_found", {}, "error.not_found.message_content_removed");
+      }
+      if (!content.raw) {
+        throw new DomainError(
+          "validation_failed",
+          { size: content.bytes, limit: maxBodyBytes },
+          "error.validation_failed.message_too_large",
+        );
+      }
+      if (bySupport) {
+        await audit.record({
+          actor,
+          action: "message.read_body",
+          hostingId: hosting.id,
+          reason: why,
+          details: { messageId: id },
+        });
+      }
+      return parseMessageBody(content.raw);
     },
   };
 }
