@@ -36,8 +36,15 @@ export const scriptList = z.object({
 export type ScriptList = z.infer<typeof scriptList>;
 
 export const scriptName = singleLine(255).pipe(z.string().min(1));
-export const heldScriptRequest = z.object({ script: scriptName });
+export const heldScriptRequest = z.object({
+  script: scriptName,
+  /** Required from support (audited). */
+  reason: reason.optional(),
+});
 export type HeldScriptRequest = z.infer<typeof heldScriptRequest>;
+/** The answer of holding or resuming a script: the hosting's held scripts now. */
+export const heldScriptList = z.object({ heldScripts: z.array(z.string()) });
+export type HeldScriptList = z.infer<typeof heldScriptList>;
 
 /** Which mail a selection covers: `held` (not spam), `spam` (held as spam), `queued`. */
 export const selectionStatus = z.enum(["held", "spam", "queued"]);
