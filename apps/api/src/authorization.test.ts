@@ -100,6 +100,20 @@ const endpoints: Endpoint[] = [
     perHosting: true,
   },
   {
+    name: "GET email/messages/:id/body",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/email/messages/${messageId}/body?reason=matrix%20check`,
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "GET email/held/groups",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/email/held/groups?by=domain`,
+    ok: 200,
+    perHosting: true,
+  },
+  {
     name: "GET email/errors",
     method: "GET",
     url: (s) => `/api/hostings/${s}/email/errors`,

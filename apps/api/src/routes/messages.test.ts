@@ -73,6 +73,8 @@ describe("GET /api/hostings/:serviceName/email/messages", () => {
       attempts: 0,
       expiresAt: expect.any(String),
       nextAttemptAt: null,
+      script: "",
+      spam: false,
     });
   });
 
@@ -157,5 +159,96 @@ describe("GET /api/hostings/:serviceName/email/messages/:id", () => {
     const malformed = await call(t.app, w.owner, "GET", `${base}/42`);
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().error.fields[0].path).toBe("id");
+  });
+});
+
+describe("GET /api/hostings/:serviceName/email/messages/:id/body", () => {
+  const HTML_MAIL = [
+    "From: Site <site@example.org>",
+    "To: someone@example.com",
+    "Subject: Offer",
+    "MIME-Version: 1.0",
+    'Content-Type: multipart/alternative; boundary="b"',
+    "",
+    "--b",
+    "Content-Type: text/plain; charset=utf-8",
+    "",
+    "Cheap pills",
+    "--b",
+    "Content-Type: text/html; charset=utf-8",
+    "",
+    "<p>Cheap <b>pills</b></p><script>alert(1)</script>",
+    "--b--",
+    "",
+  ].join("\r\n");
+  let id: string;
+  const url = (messageId: string, reason?: string) =>
+    `${base}/${messageId}/body${reason === undefined ? "" : `?reason=${encodeURIComponent(reason)}`}`;
+  const reads = () =>
+    t.db.prisma.auditEntry.findMany({
+      where: { action: "message.read_body" },
+      orderBy: { at: "asc" },
+    });
+
+  beforeAll(async () => {
+    id = await insertMessage(t, w.hosting.id, { status: "held" });
+    await t.db.prisma.message.update({ where: { id }, data: { raw: Buffer.from(HTML_MAIL) } });
+  });
+
+  it("lets the owner read their message: text, HTML as sent, no attachments", async () => {
+    const res = await call(t.app, w.owner, "GET", url(id));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^application\/json/);
+    expect(res.json()).toEqual({
+      text: "Cheap pills",
+      html: "<p>Cheap <b>pills</b></p><script>alert(1)</script>",
+      attachments: [],
+    });
+  });
+
+  it("answers another customer with 404", async () => {
+    const res = await call(t.app, w.other, "GET", url(id));
+    expect(res.statusCode).toBe(404);
+    expect(errorCodeOf(res)).toBe("not_found");
+  });
+
+  it("refuses support without a reason (400) and audits a read with one", async () => {
+    const before = (await reads()).length;
+    const missing = await call(t.app, w.support, "GET", url(id));
+    expect(missing.statusCode, missing.body).toBe(400);
+    expect(errorCodeOf(missing)).toBe("reason_required");
+    for (const blank of ["", "  "]) {
+      const res = await call(t.app, w.support, "GET", url(id, blank));
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().error.fields[0].path).toBe("reason");
+    }
+    expect(await reads()).toHaveLength(before);
+
+    const res = await call(t.app, w.support, "GET", url(id, "ticket 77: is this spam?"));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().text).toBe("Cheap pills");
+    const audits = await reads();
+    expect(audits).toHaveLength(before + 1);
+    expect(audits.at(-1)).toMatchObject({
+      actorRole: "support",
+      hostingId: w.hosting.id,
+      reason: "ticket 77: is this spam?",
+      details: { messageId: id },
+    });
+  });
+
+  it("says the content is no longer kept for purged mail and removed content (404)", async () => {
+    const purged = await insertMessage(t, w.hosting.id, { status: "purged" });
+    const sent = await insertMessage(t, w.hosting.id, { status: "sent" });
+    await t.db.prisma.message.update({ where: { id: sent }, data: { raw: null } });
+    for (const gone of [purged, sent]) {
+      const res = await call(t.app, w.owner, "GET", url(gone));
+      expect(res.statusCode, res.body).toBe(404);
+      expect(errorCodeOf(res)).toBe("not_found");
+      expect(res.json().error.message).toMatch(/no longer kept/);
+    }
+    const unknown = await call(t.app, w.owner, "GET", url("00000000-0000-7000-8000-000000000000"));
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.message).toBe("Not found.");
   });
 });

@@ -1,4 +1,6 @@
 import {
+  messageBody,
+  messageBodyQuery,
   messageDetail,
   messageListQuery,
   messagePage,
@@ -41,5 +43,32 @@ export const messageRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     },
     async (request) =>
       services.messages.get(actorOf(request), request.params.serviceName, request.params.id),
+  );
+
+  app.get(
+    "/hostings/:serviceName/email/messages/:id/body",
+    {
+      schema: {
+        tags: ["messages"],
+        summary: "One message's content: text part, HTML part and attachment names",
+        description:
+          "Support must give a `reason`, recorded in the audit log before the content is returned; " +
+          "a customer reads their own hosting's mail. Attachments are listed by name, type and size, " +
+          "never with their content. The HTML part is returned as sent: render it in a sandboxed " +
+          "frame or as text, never as a page's own markup. 404 once the content was removed " +
+          "(after delivery retention, expiry or purge).",
+        security: SIGNED_IN,
+        params: messageParams,
+        querystring: messageBodyQuery,
+        response: { 200: messageBody, ...errorResponses },
+      },
+    },
+    async (request) =>
+      services.messages.body(
+        actorOf(request),
+        request.params.serviceName,
+        request.params.id,
+        request.query.reason,
+      ),
   );
 };
