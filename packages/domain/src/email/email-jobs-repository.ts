@@ -18,35 +18,44 @@ const BATCH_TIMEOUT_MS = 60_000;
  */
 export class EmailJobsRepository extends BaseRepository {
   /**
-   * Blocked or purging hostings whose queued mail is still to be marked held. On block, the mail
-   * waiting for delivery is held too (its expiresAt was set at ingest), and counted in the day's
+   * Hostings with queued mail still to be marked held: blocked or purging ones, and active ones
+   * whose script was held after its mail was queued. Mail released by hand (`released`) is never
+   * held again. The held mail keeps its expiresAt (set at ingest) and is counted in the day's
    * held volume like mail held at ingest.
    */
-  async hostingsWithQueuedMailWhileBlocked(): Promise<string[]> {
+  async hostingsWithQueuedMailToHold(): Promise<string[]> {
     const rows = await this.sql.query<{ id: string }>(
       `SELECT h.id::text AS id FROM "Hosting" h
-        WHERE h.state <> 'active' AND EXISTS (
-          SELECT 1 FROM "Message" m WHERE m."hostingId" = h.id AND m.status = 'queued')`,
+        WHERE (h.state <> 'active' AND EXISTS (
+                 SELECT 1 FROM "Message" m
+                  WHERE m."hostingId" = h.id AND m.status = 'queued' AND NOT m.released))
+           OR (h.state = 'active' AND cardinality(h."heldScripts") > 0 AND EXISTS (
+                 SELECT 1 FROM "Message" m
+                  WHERE m."hostingId" = h.id AND m.script = ANY(h."heldScripts")
+                    AND m.status = 'queued' AND NOT m.released))`,
     );
     return rows.map((r) => r.id);
   }
 
   /**
-   * Marks up to `batchSize` queued messages of a blocked (or purging) hosting held, and counts
-   * them in the day's held mail. Returns null when the hosting is active again.
+   * Marks up to `batchSize` queued messages held, and counts them in the day's held mail: all
+   * of a blocked (or purging) hosting's, only its held scripts' for an active one; never mail
+   * released by hand. The hosting row is share-locked first, so its state and held scripts are
+   * the ones in force. Returns null when the hosting is gone.
    */
   holdBatch(hostingId: string, batchSize: number, today: Date): Promise<number | null> {
     return this.transaction(
       async (tx) => {
         const q = this.sqlIn(tx);
         const hosting = await lockHosting(q, hostingId, "share");
-        if (!hosting || hosting.state === "active") return null;
+        if (!hosting) return null;
         return changeAndCount(q, today, "held", {
           text: `UPDATE "Message" SET status = 'held' WHERE id IN (
-                   SELECT id FROM "Message"
-                    WHERE "hostingId" = $1::uuid AND status = 'queued'
+                   SELECT m.id FROM "Message" m JOIN "Hosting" h ON h.id = m."hostingId"
+                    WHERE m."hostingId" = $1::uuid AND m.status = 'queued' AND NOT m.released
+                      AND (h.state <> 'active' OR m.script = ANY(h."heldScripts"))
                     LIMIT $2::int
-                    FOR UPDATE SKIP LOCKED)`,
+                    FOR UPDATE OF m SKIP LOCKED)`,
           params: [hostingId, batchSize],
         });
       },
@@ -55,24 +64,26 @@ export class EmailJobsRepository extends BaseRepository {
   }
 
   /**
-   * Deletes up to `batchSize` held messages accepted before the purge started and counts them in
-   * today's DailyVolume.purged. Rows another process is deleting are skipped, not waited for.
-   * Returns null when the hosting is no longer purging.
+   * Purges up to `batchSize` held messages accepted before the purge started and counts them in
+   * today's DailyVolume.purged: their content is dropped and their rows stay, status `purged`
+   * (listable until the retention job removes them, by their updatedAt). Rows another process is
+   * purging are skipped, not waited for. Returns null when the hosting is no longer purging.
    */
-  purgeBatch(hostingId: string, batchSize: number, today: Date): Promise<number | null> {
+  purgeBatch(hostingId: string, batchSize: number, now: Date): Promise<number | null> {
     return this.transaction(
       async (tx) => {
         const q = this.sqlIn(tx);
         const hosting = await lockHosting(q, hostingId, "share");
         if (hosting?.state !== "purging") return null;
-        return changeAndCount(q, today, "purged", {
-          text: `DELETE FROM "Message" WHERE id IN (
+        return changeAndCount(q, now, "purged", {
+          text: `UPDATE "Message" SET status = 'purged', raw = NULL, "updatedAt" = $4::timestamptz
+                  WHERE id IN (
                    SELECT id FROM "Message"
                     WHERE "hostingId" = $1::uuid AND status IN ('held', 'queued')
                       AND "acceptedAt" <= $3::timestamptz
                     LIMIT $2::int
                     FOR UPDATE SKIP LOCKED)`,
-          params: [hostingId, batchSize, hosting.stateChangedAt.toISOString()],
+          params: [hostingId, batchSize, hosting.stateChangedAt.toISOString(), now.toISOString()],
         });
       },
       { timeout: BATCH_TIMEOUT_MS },
@@ -81,7 +92,7 @@ export class EmailJobsRepository extends BaseRepository {
 
   /**
    * Locks a purging hosting for its final transition. Returns the purge start when nothing is
-   * left to delete (rows still locked by another purger count as left), else null.
+   * left to purge (rows still locked by another purger count as left), else null.
    */
   async lockFinishedPurge(tx: Tx, hostingId: string): Promise<Date | null> {
     const q = this.sqlIn(tx);
@@ -98,6 +109,20 @@ export class EmailJobsRepository extends BaseRepository {
   }
 
   /**
+   * How many messages the purge that started at `startedAt` purged: those accepted before it and
+   * purged since (by the (hostingId, status, acceptedAt) index).
+   */
+  async purgedSince(tx: Tx, hostingId: string, startedAt: Date): Promise<number> {
+    const [row] = await this.sqlIn(tx).query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "Message"
+        WHERE "hostingId" = $1::uuid AND status = 'purged'
+          AND "acceptedAt" <= $2::timestamptz AND "updatedAt" >= $2::timestamptz`,
+      [hostingId, startedAt.toISOString()],
+    );
+    return row?.n ?? 0;
+  }
+
+  /**
    * Active hostings that still have held mail to release: only those whose kept count says they
    * hold some are probed (the scheduler asks every few seconds, whatever the number of hostings).
    */
@@ -106,7 +131,8 @@ export class EmailJobsRepository extends BaseRepository {
       `SELECT h.id::text AS id FROM "Hosting" h JOIN "QueueCount" q ON q."hostingId" = h.id
         WHERE h.state = 'active' AND q.held > 0 AND EXISTS (
           SELECT 1 FROM "Message" m
-           WHERE m."hostingId" = h.id AND m.status = 'held' AND m."expiresAt" > $1::timestamptz)`,
+           WHERE m."hostingId" = h.id AND m.status = 'held' AND m."expiresAt" > $1::timestamptz
+             AND NOT (m.script = ANY(COALESCE(h."heldScripts", '{}'))))`,
       [now.toISOString()],
     );
     return rows.map((r) => r.id);
@@ -114,7 +140,8 @@ export class EmailJobsRepository extends BaseRepository {
 
   /**
    * Makes up to `batchSize` held messages of an active hosting due now, oldest first. Expired
-   * mail is left to the expiry sweep. Returns null when the hosting is no longer active.
+   * mail is left to the expiry sweep, and a held script's mail stays held (released only by
+   * hand). Returns null when the hosting is no longer active.
    */
   releaseBatch(hostingId: string, batchSize: number, now: Date): Promise<number | null> {
     return this.transaction(
@@ -131,6 +158,8 @@ export class EmailJobsRepository extends BaseRepository {
               WHERE id IN (
                 SELECT id FROM "Message"
                  WHERE "hostingId" = $1::uuid AND status = 'held' AND "expiresAt" > $2::timestamptz
+                   AND NOT (script = ANY(
+                     SELECT unnest("heldScripts") FROM "Hosting" WHERE id = $1::uuid))
                  ORDER BY "acceptedAt" ASC, id ASC
                  LIMIT $3::int
                  FOR UPDATE SKIP LOCKED)
@@ -164,9 +193,10 @@ async function lockHosting(
  * Runs `change` (an UPDATE or DELETE of one hosting's messages, the hosting's id its `$1`) and
  * adds the rows it touched to the day's `column`, in one statement: the day's counter is locked
  * (in a CTE) before the statement's trigger locks the queue count, the order every writer follows
- * (see the migration queue_counts). Returns how many rows it touched.
+ * (see the migration queue_counts). Returns how many rows it touched. Also used by the selective
+ * delete (selection/selection-repository.ts).
  */
-async function changeAndCount(
+export async function changeAndCount(
   q: SqlQuery,
   today: Date,
   column: "held" | "purged",

@@ -1,4 +1,6 @@
+import { SYSTEM } from "../actor.ts";
 import type { AlertSink } from "../alert/alert-service.ts";
+import type { InternalAuditService } from "../audit/audit-service.ts";
 import type { Clock } from "../clock.ts";
 import type { HostingRepository } from "../hosting/hosting-repository.ts";
 import { TRANSITIONS } from "../hosting/hosting-state.ts";
@@ -17,6 +19,8 @@ export function createEmailJobs(deps: {
   email: EmailJobsRepository;
   clock: Clock;
   alerts?: AlertSink | undefined;
+  /** Records how many messages each purge purged (email.purge_finished). */
+  audit?: InternalAuditService | undefined;
 }) {
   const { hostings, email, clock } = deps;
 
@@ -45,6 +49,18 @@ export function createEmailJobs(deps: {
         { from, to, at, actorId: null, actorRole: "system", reason: null },
         tx,
       );
+      await deps.audit?.record(
+        {
+          actor: SYSTEM,
+          action: "email.purge_finished",
+          hostingId,
+          details: {
+            startedAt: startedAt.toISOString(),
+            purged: await email.purgedSince(tx, hostingId, startedAt),
+          },
+        },
+        tx,
+      );
       await deps.alerts?.raise(
         {
           kind: "purge_finished",
@@ -62,10 +78,10 @@ export function createEmailJobs(deps: {
       let total = 0;
       for (const hostingId of await hostings.idsInState("purging")) {
         for (;;) {
-          const deleted = await email.purgeBatch(hostingId, batchSize, utcDay(clock.now()));
-          if (deleted === null) break;
-          total += deleted;
-          if (deleted < batchSize) break;
+          const purged = await email.purgeBatch(hostingId, batchSize, clock.now());
+          if (purged === null) break;
+          total += purged;
+          if (purged < batchSize) break;
         }
         await finishPurge(hostingId);
       }
@@ -74,7 +90,7 @@ export function createEmailJobs(deps: {
 
     async runHolds(batchSize = DEFAULT_BATCH_SIZE): Promise<number> {
       let total = 0;
-      for (const hostingId of await email.hostingsWithQueuedMailWhileBlocked()) {
+      for (const hostingId of await email.hostingsWithQueuedMailToHold()) {
         for (;;) {
           const held = await email.holdBatch(hostingId, batchSize, utcDay(clock.now()));
           if (held === null) break;
