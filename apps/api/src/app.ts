@@ -13,9 +13,11 @@ import { registerStaticSpa } from "./plugins/static-spa.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { emailRoutes } from "./routes/email.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { heldGroupRoutes } from "./routes/held-groups.ts";
 import { hostingRoutes } from "./routes/hostings.ts";
 import { infoRoutes } from "./routes/info.ts";
 import { messageRoutes } from "./routes/messages.ts";
+import { scriptRoutes } from "./routes/scripts.ts";
 import { loginRoutes, sessionRoutes } from "./routes/session.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import type { BuildAppOptions } from "./types.ts";
@@ -64,6 +66,8 @@ export async function buildApp({ services, config }: BuildAppOptions): Promise<F
         await signedIn.register(hostingRoutes, options);
         await signedIn.register(emailRoutes, options);
         await signedIn.register(messageRoutes, options);
+        await signedIn.register(scriptRoutes, options);
+        await signedIn.register(heldGroupRoutes, options);
         await signedIn.register(auditRoutes, options);
       });
     },

@@ -34,7 +34,7 @@ type Expect = "ok" | 401 | 403 | 404;
 
 interface Endpoint {
   name: string;
-  method: "GET" | "POST" | "PUT";
+  method: "GET" | "POST" | "PUT" | "DELETE";
   url: (serviceName: string) => string;
   body?: unknown;
   /** Success status. */
@@ -110,6 +110,29 @@ const endpoints: Endpoint[] = [
     name: "GET email/held/groups",
     method: "GET",
     url: (s) => `/api/hostings/${s}/email/held/groups?by=domain`,
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "GET email/scripts",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/email/scripts?days=7`,
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "PUT email/scripts/held",
+    method: "PUT",
+    url: (s) => `/api/hostings/${s}/email/scripts/held`,
+    body: { script: "matrix.php", reason: "matrix check" },
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "DELETE email/scripts/held",
+    method: "DELETE",
+    url: (s) => `/api/hostings/${s}/email/scripts/held`,
+    body: { script: "matrix.php", reason: "matrix check" },
     ok: 200,
     perHosting: true,
   },
