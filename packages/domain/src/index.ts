@@ -71,10 +71,19 @@ export {
   type SenderVerdict,
 } from "./hosting/sender-domains.ts";
 export { type Header, parseHeaders } from "./message/message-headers.ts";
+export { MAX_SCRIPT_LENGTH, scriptOf } from "./message/script-name.ts";
 export type { MessageService } from "./message/message-service.ts";
 export type { Outbox, QueuedSystemMessage, SystemMessage } from "./outbox/outbox.ts";
 export * from "./queue/index.ts";
 export { buildReport, groupErrors, panelUrl } from "./report/report-content.ts";
+export {
+  MAX_REFUSAL_SCRIPTS,
+  OTHER_SCRIPTS,
+  REFUSAL_REASONS,
+  type RefusalReason,
+} from "./refusal/refusal-reasons.ts";
+export type { RefusalCount } from "./refusal/refusal-repository.ts";
+export type { RefusalService } from "./refusal/refusal-service.ts";
 export type { ReportOptions, ReportOutcome, ReportService } from "./report/report-service.ts";
 export { dueDays, isReportTime, isTimeZone, localDayRange } from "./report/report-time.ts";
 export {

@@ -1,10 +1,18 @@
 import {
+  HELD_SPAM_SQL,
   HOSTING_COLUMNS,
   type HostingRow,
   isoTime,
   toHostingRow,
   visibleHostingWithRows,
 } from "../hosting/hosting-repository.ts";
+import type { ProtectionFigures } from "../queue/protection-gauge.ts";
+import {
+  acceptedCountSql,
+  bounceCountsSql,
+  countingStartSql,
+  spamCountSql,
+} from "../queue/protection-repository.ts";
 import { BaseRepository } from "../shared/base-repository.ts";
 import { isoDay } from "../shared/time.ts";
 
@@ -23,6 +31,22 @@ export interface PanelCounters {
   held: number;
   queued: number;
   nextHeldExpiry: Date | null;
+  /** Held mail the spam scanner flagged. */
+  heldSpam: number;
+  /** What the protection gauge shows. */
+  protection: ProtectionFigures;
+}
+
+/**
+ * Where each rule of the gauge starts counting (the hosting's last unblock moves them later),
+ * and how far the bounded counts go.
+ */
+export interface GaugeWindows {
+  bounceStart: Date;
+  burstStart: Date;
+  burstCap: number;
+  spamStart: Date;
+  spamCap: number;
 }
 
 export interface FailedEventRow {
@@ -45,9 +69,20 @@ export interface FailedEventRow {
 const COUNTER_JOIN = `CROSS JOIN LATERAL (
   SELECT COALESCE(sum(v.sent), 0)::bigint AS sent, COALESCE(sum(v.errors), 0)::bigint AS errors
     FROM "DailyVolume" v WHERE v."hostingId" = h.id) t
-  LEFT JOIN "QueueCount" q ON q."hostingId" = h.id`;
+  LEFT JOIN "QueueCount" q ON q."hostingId" = h.id
+  CROSS JOIN LATERAL (SELECT ${countingStartSql("$4::timestamptz")} AS since) bs
+  CROSS JOIN LATERAL (${bounceCountsSql("bs.since")}) b`;
 
+/**
+ * Besides: the held spam (through its partial index), and the protection gauge's figures, each
+ * bounded (see protection-repository.ts): `$4` the bounce window's start, `$5`/`$6` the burst
+ * window's start and cap, `$7`/`$8` the spam window's.
+ */
 const COUNTER_COLUMNS = `t.sent, t.errors,
+  (${HELD_SPAM_SQL}) AS "heldSpam",
+  b.delivered AS "bounceDelivered", b.failed AS "bounceFailed", bs.since AS "bounceSince",
+  (${acceptedCountSql(countingStartSql("$5::timestamptz"), "$6::int")}) AS "burstCount",
+  (${spamCountSql(countingStartSql("$7::timestamptz"), "$8::int")}) AS "spamCount",
   COALESCE((SELECT v.sent FROM "DailyVolume" v
              WHERE v."hostingId" = h.id AND v.day = $2::date), 0)::int AS "sentToday",
   COALESCE(q.held, 0) AS held, COALESCE(q.queued, 0) AS queued,
@@ -64,6 +99,12 @@ interface CounterSqlRow {
   held: number;
   queued: number;
   nextHeldExpiry: Date | null;
+  heldSpam: number;
+  bounceDelivered: number;
+  bounceFailed: number;
+  bounceSince: Date | string;
+  burstCount: number;
+  spamCount: number;
 }
 
 function toCounters(row: CounterSqlRow): PanelCounters {
@@ -74,7 +115,25 @@ function toCounters(row: CounterSqlRow): PanelCounters {
     held: row.held,
     queued: row.queued,
     nextHeldExpiry: row.nextHeldExpiry === null ? null : new Date(row.nextHeldExpiry),
+    heldSpam: row.heldSpam,
+    protection: {
+      delivered: row.bounceDelivered,
+      failed: row.bounceFailed,
+      since: new Date(row.bounceSince),
+      burst: row.burstCount,
+      spam: row.spamCount,
+    },
   };
+}
+
+function windowParams(w: GaugeWindows): unknown[] {
+  return [
+    w.bounceStart.toISOString(),
+    w.burstStart.toISOString(),
+    w.burstCap,
+    w.spamStart.toISOString(),
+    w.spamCap,
+  ];
 }
 
 /**
@@ -83,10 +142,16 @@ function toCounters(row: CounterSqlRow): PanelCounters {
  */
 export class EmailReadRepository extends BaseRepository {
   /** The status counters of one hosting (after a change; the page's read is `statusOf`). */
-  async panelCounters(hostingId: string, today: Date): Promise<PanelCounters> {
+  async panelCounters(
+    hostingId: string,
+    today: Date,
+    windows: GaugeWindows,
+  ): Promise<PanelCounters> {
+    // $3 is the owner filter of statusOf, unused here
     const [row] = await this.sql.query<CounterSqlRow>(
-      `SELECT ${COUNTER_COLUMNS} FROM (SELECT $1::uuid AS id) h ${COUNTER_JOIN}`,
-      [hostingId, isoDay(today)],
+      `SELECT ${COUNTER_COLUMNS} FROM "Hosting" h ${COUNTER_JOIN}
+        WHERE h.id = $1::uuid AND $3::uuid IS NULL`,
+      [hostingId, isoDay(today), null, ...windowParams(windows)],
     );
     if (!row) throw new Error("panelCounters: no row");
     return toCounters(row);
@@ -100,12 +165,13 @@ export class EmailReadRepository extends BaseRepository {
     serviceName: string,
     ownerId: string | null,
     today: Date,
+    windows: GaugeWindows,
   ): Promise<{ hosting: HostingRow; counters: PanelCounters } | null> {
     const [row] = await this.sql.query<Record<string, unknown> & CounterSqlRow>(
       `SELECT ${HOSTING_COLUMNS}, ${COUNTER_COLUMNS}
          FROM "Hosting" h JOIN "User" u ON u.id = h."ownerId" ${COUNTER_JOIN}
         WHERE h."serviceName" = $1 AND ($3::uuid IS NULL OR h."ownerId" = $3::uuid)`,
-      [serviceName, isoDay(today), ownerId],
+      [serviceName, isoDay(today), ownerId, ...windowParams(windows)],
     );
     if (!row) return null;
     return { hosting: toHostingRow(row), counters: toCounters(row) };

@@ -77,6 +77,26 @@ describe("status", () => {
       queued: 3,
       // the oldest held message was accepted 2026-03-09T08:00Z, expires 72 h later
       nextExpiry: "2026-03-12T08:00:00.000Z",
+      blockCause: null,
+      unblock: { allowed: false, reason: "not_blocked" },
+      protection: {
+        bounce: {
+          ratio: 0,
+          failed: 0,
+          recipients: 0,
+          threshold: 0.5,
+          minFailures: 20,
+          windowMinutes: 60,
+        },
+        burst: { count: 0, limit: 1000, windowSeconds: 60 },
+        spam: { count: 0, limit: 0 },
+        relaxedUntil: null,
+        // the hosting was made at 12:00, within the hour: the gauge counts from then
+        since: "2026-03-10T12:00:00.000Z",
+      },
+      spam: 0,
+      spamChecking: false,
+      heldScripts: [],
     });
   });
 

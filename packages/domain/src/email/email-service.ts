@@ -17,13 +17,14 @@ import { DomainError } from "../errors.ts";
 import { canSee, loadVisibleHosting, ownerFilterOf } from "../hosting/hosting-access.ts";
 import type { HostingRepository, HostingRow } from "../hosting/hosting-repository.ts";
 import type { IngestService } from "../queue/ingest-service.ts";
+import { type ProtectionRules, protectionGauge } from "../queue/protection-gauge.ts";
 import { sendTestEmail } from "../queue/test-email.ts";
 import { isoDay, isoOrNull, utcDay } from "../shared/time.ts";
 import { parseEmailAddress, parseWebhookUrl } from "../shared/validation.ts";
 import { createEmailJobs } from "./email-jobs.ts";
 import type { EmailJobsRepository } from "./email-jobs-repository.ts";
-import type { EmailReadRepository, PanelCounters } from "./email-read-repository.ts";
-import { requestTransition } from "./email-transition.ts";
+import type { EmailReadRepository, GaugeWindows, PanelCounters } from "./email-read-repository.ts";
+import { requestTransition, unblockRule } from "./email-transition.ts";
 
 export interface EmailService {
   status(actor: Actor, serviceName: string): Promise<EmailStatus>;
@@ -43,8 +44,10 @@ export interface EmailService {
   ): Promise<EmailStatus>;
   /**
    * block | purge | unblock. Illegal transitions throw DomainError("invalid_transition");
-   * a customer lifting a support block gets DomainError("blocked_by_support"); support without
-   * a reason gets DomainError("reason_required"). Recorded in the state history and, for
+   * a customer lifting a support block gets DomainError("blocked_by_support"), unblocking a spam
+   * block while mail flagged as spam is held DomainError("spam_not_purged") (see `unblockRule`);
+   * support without a reason gets DomainError("reason_required"). Unblocking a bounce block
+   * doubles the bounce threshold for 24 hours. Recorded in the state history and, for
    * support, in the audit log.
    */
   request(
@@ -95,12 +98,36 @@ export interface EmailServiceDeps {
   webhookSecrets: WebhookSecretRepository;
   /** Internal networks the operator lets alert webhooks reach (none by default). */
   webhookNetworks: WebhookNetworks;
+  /** The automatic protection's rules, which the status's gauge shows. */
+  protectionRules: ProtectionRules;
+  /** Whether a spam scanner checks outgoing mail; false when absent. */
+  spamChecking?: boolean;
 }
 
 export function createEmailService(deps: EmailServiceDeps): EmailService {
   const { hostings, email, audit, clock } = deps;
 
-  function toStatus(hosting: HostingRow, counts: PanelCounters): EmailStatus {
+  const rules = deps.protectionRules;
+  const spamChecking = deps.spamChecking ?? false;
+
+  /** Where the gauge's rules count from, as the rules themselves do (the last unblock moves it). */
+  function gaugeWindows(now: Date): GaugeWindows {
+    const before = (ms: number) => new Date(now.getTime() - ms);
+    return {
+      bounceStart: before(rules.bounce.windowMs),
+      burstStart: before(rules.burst.windowMs),
+      burstCap: Math.max(rules.burst.limit, 0) + 1,
+      spamStart: before(rules.spam.windowMs),
+      spamCap: Math.max(rules.spam.limit, 0) + 1,
+    };
+  }
+
+  function toStatus(
+    actor: Actor,
+    hosting: HostingRow,
+    counts: PanelCounters,
+    now: Date,
+  ): EmailStatus {
     return {
       state: hosting.state,
       blockedBy: hosting.state === "active" ? null : hosting.blockedByRole,
@@ -115,11 +142,19 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
       held: counts.held,
       queued: counts.queued,
       nextExpiry: isoOrNull(counts.nextHeldExpiry),
+      blockCause: hosting.state === "active" ? null : hosting.blockCause,
+      unblock: unblockRule(actorRoleOf(actor), hosting, counts.heldSpam),
+      protection: protectionGauge(rules, counts.protection, hosting.bounceRelaxedUntil, now),
+      spam: counts.heldSpam,
+      spamChecking,
+      heldScripts: hosting.heldScripts,
     };
   }
 
-  async function statusOf(hosting: HostingRow): Promise<EmailStatus> {
-    return toStatus(hosting, await email.panelCounters(hosting.id, utcDay(clock.now())));
+  async function statusOf(actor: Actor, hosting: HostingRow): Promise<EmailStatus> {
+    const now = clock.now();
+    const counts = await email.panelCounters(hosting.id, utcDay(now), gaugeWindows(now));
+    return toStatus(actor, hosting, counts, now);
   }
 
   async function reload(hosting: HostingRow): Promise<HostingRow> {
@@ -131,9 +166,15 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
   return {
     async status(actor, serviceName) {
       // the access check of loadVisibleHosting, with the counters in the same statement
-      const found = await email.statusOf(serviceName, ownerFilterOf(actor), utcDay(clock.now()));
+      const now = clock.now();
+      const found = await email.statusOf(
+        serviceName,
+        ownerFilterOf(actor),
+        utcDay(now),
+        gaugeWindows(now),
+      );
       if (!found || !canSee(actor, found.hosting)) throw new DomainError("not_found");
-      return toStatus(found.hosting, found.counters);
+      return toStatus(actor, found.hosting, found.counters, now);
     },
 
     async updateSettings(actor, serviceName, settings) {
@@ -206,7 +247,7 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
           );
         }
       });
-      const status = await statusOf(await reload(hosting));
+      const status = await statusOf(actor, await reload(hosting));
       // shown this once: only the receiver keeps it
       return secret === undefined ? status : { ...status, alertWebhookSecret: secret };
     },
@@ -220,7 +261,7 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
         action,
         reason,
       );
-      return statusOf(await reload(hosting));
+      return statusOf(actor, await reload(hosting));
     },
 
     async errors(actor, serviceName, limit) {
@@ -282,6 +323,6 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
       );
     },
 
-    ...createEmailJobs({ hostings, email: deps.emailJobs, clock, alerts: deps.alerts }),
+    ...createEmailJobs({ hostings, email: deps.emailJobs, clock, alerts: deps.alerts, audit }),
   };
 }

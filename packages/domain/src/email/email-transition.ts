@@ -1,4 +1,4 @@
-import type { BlockCause, EmailAction } from "@scripts-email/contracts";
+import type { BlockCause, EmailAction, UnblockRule } from "@scripts-email/contracts";
 import { type Actor, actorRoleOf } from "../actor.ts";
 import type { AlertSink } from "../alert/alert-service.ts";
 import type { InternalAuditService } from "../audit/audit-service.ts";
@@ -6,17 +6,73 @@ import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
 import type { HostingRepository, HostingRow } from "../hosting/hosting-repository.ts";
 import { invalidTransition, nextState } from "../hosting/hosting-state.ts";
+import { BOUNCE_RELAXATION_MS } from "../queue/protection-gauge.ts";
+import type { Tx } from "../shared/base-repository.ts";
 import { parseReason } from "../shared/validation.ts";
 
-function assertCustomerMayLift(role: string, hosting: HostingRow, action: EmailAction): void {
-  if (
-    role === "customer" &&
-    action !== "block" &&
-    hosting.state !== "active" &&
-    hosting.blockedByRole === "support"
-  ) {
-    throw new DomainError("blocked_by_support");
+type Role = ReturnType<typeof actorRoleOf>;
+
+function blockedBySupport(hosting: Pick<HostingRow, "blockedByRole" | "blockCause">): boolean {
+  return hosting.blockedByRole === "support" || hosting.blockCause === "support";
+}
+
+/**
+ * Whether `role` may unblock `hosting` now, and if not why; `heldSpam` is its held mail flagged
+ * as spam. The one rule: the status shows it, the transition enforces it.
+ * - a support block: only support lifts it;
+ * - a spam block: the mail flagged as spam must be purged first (support may still unblock).
+ */
+export function unblockRule(
+  role: Role,
+  hosting: Pick<HostingRow, "state" | "blockedByRole" | "blockCause">,
+  heldSpam: number,
+): UnblockRule {
+  if (hosting.state !== "blocked") return { allowed: false, reason: "not_blocked" };
+  if (role === "customer" && blockedBySupport(hosting)) {
+    return { allowed: false, reason: "blocked_by_support" };
   }
+  if (role !== "support" && hosting.blockCause === "spam" && heldSpam > 0) {
+    return { allowed: false, reason: "spam_not_purged" };
+  }
+  return { allowed: true, reason: null };
+}
+
+/** Whether the unblock rule needs the held spam count (it costs a query). */
+function needsHeldSpam(role: Role, hosting: HostingRow, action: EmailAction): boolean {
+  return action === "unblock" && role !== "support" && hosting.blockCause === "spam";
+}
+
+/** Throws the rule's refusal; an illegal transition is left to the state machine. */
+async function assertMayAct(
+  hostings: HostingRepository,
+  role: Role,
+  hosting: HostingRow,
+  action: EmailAction,
+  tx?: Tx,
+): Promise<void> {
+  if (action === "block") return;
+  if (action === "purge") {
+    if (role === "customer" && hosting.state !== "active" && blockedBySupport(hosting)) {
+      throw new DomainError("blocked_by_support");
+    }
+    return;
+  }
+  const heldSpam = needsHeldSpam(role, hosting, action)
+    ? await hostings.heldSpam(hosting.id, tx)
+    : 0;
+  const rule = unblockRule(role, hosting, heldSpam);
+  if (!rule.allowed && rule.reason !== null && rule.reason !== "not_blocked") {
+    throw new DomainError(rule.reason);
+  }
+}
+
+/** What unblocking a bounce block records: the threshold is doubled for a day (OVH's "force"). */
+function bounceAcknowledgement(at: Date): { until: Date; note: string } {
+  const until = new Date(at.getTime() + BOUNCE_RELAXATION_MS);
+  return {
+    until,
+    note: `bounce block acknowledged: bounce threshold doubled until ${until.toISOString()}`,
+  };
 }
 
 /**
@@ -46,12 +102,20 @@ export async function requestTransition(
 ): Promise<void> {
   const { hostings, audit, clock } = deps;
   const role = actorRoleOf(actor);
-  const reason = parseReason(rawReason);
-  if (role === "support" && !reason) throw new DomainError("reason_required");
-  assertCustomerMayLift(role, hosting, action);
+  const given = parseReason(rawReason);
+  if (role === "support" && !given) throw new DomainError("reason_required");
+  await assertMayAct(hostings, role, hosting, action);
   const from = hosting.state;
   const to = nextState(from, action);
   const at = clock.now();
+  // after a bounce block the owner acknowledges and resumes with a relaxed threshold
+  const acknowledged =
+    action === "unblock" && hosting.blockCause === "bounce" ? bounceAcknowledgement(at) : null;
+  const reason = acknowledged
+    ? given
+      ? `${given} (${acknowledged.note})`
+      : acknowledged.note
+    : given;
   const blockCause: BlockCause | null | undefined =
     action === "unblock"
       ? null
@@ -73,6 +137,7 @@ export async function requestTransition(
           action === "unblock" ? null : action === "block" ? reason : (reason ?? undefined),
         blockCause,
         unlessBlockedBySupport: role === "customer" && action !== "block",
+        bounceRelaxedUntil: acknowledged?.until,
       },
       tx,
     );
@@ -80,7 +145,7 @@ export async function requestTransition(
       // someone else changed the state first: answer with what it is now
       const current = await hostings.findById(hosting.id, tx);
       if (!current) throw new DomainError("not_found");
-      assertCustomerMayLift(role, current, action);
+      await assertMayAct(hostings, role, current, action, tx);
       throw invalidTransition(current.state, action);
     }
     await hostings.addStateChange(
@@ -107,9 +172,18 @@ export async function requestTransition(
         tx,
       );
     }
-    if (role === "support") {
+    // a purge is audited whoever asks: it deletes mail (see also email.purge_finished)
+    if (role === "support" || action === "purge") {
       await audit.record(
-        { actor, action: `email.${action}`, hostingId: hosting.id, reason, details: { from, to } },
+        {
+          actor,
+          action: `email.${action}`,
+          hostingId: hosting.id,
+          reason: given,
+          details: acknowledged
+            ? { from, to, bounceRelaxedUntil: acknowledged.until.toISOString() }
+            : { from, to },
+        },
         tx,
       );
     }

@@ -88,7 +88,8 @@ describe("raw hosting reads answer every column of the schema", () => {
     const email = new EmailReadRepository(db);
     const messages = new MessageRepository(db);
     expectWholeRow((await hostings.historyOf("example.org", null, 10))?.hosting);
-    expectWholeRow((await email.statusOf("example.org", expected.ownerId, at))?.hosting);
+    const windows = { bounceStart: at, burstStart: at, burstCap: 1, spamStart: at, spamCap: 1 };
+    expectWholeRow((await email.statusOf("example.org", expected.ownerId, at, windows))?.hosting);
     expectWholeRow((await email.volumesOf("example.org", null, at, at))?.hosting);
     expectWholeRow((await email.errorsOf("example.org", null, 10))?.hosting);
     expectWholeRow((await messages.pageOf("example.org", null, { take: 10 }))?.hosting);

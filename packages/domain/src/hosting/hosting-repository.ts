@@ -44,7 +44,13 @@ export interface TransitionUpdate {
   blockCause: BlockCause | null | undefined;
   /** Refuse the update when support blocked the hosting (a customer asking). */
   unlessBlockedBySupport: boolean;
+  /** Until when the bounce threshold is doubled; undefined keeps the current value. */
+  bounceRelaxedUntil?: Date | undefined;
 }
+
+/** The held mail of the hosting `h` that the spam scanner flagged (part of its held mail). */
+export const HELD_SPAM_SQL = `SELECT count(*)::int FROM "Message" m
+   WHERE m."hostingId" = h.id AND m.status = 'held' AND m.spam`;
 
 /** Never read with the hosting: only the webhook sender needs the key (see webhook-secret.ts). */
 const HOSTING_OMIT = { alertWebhookSecret: true } as const;
@@ -206,7 +212,9 @@ export class HostingRepository extends BaseRepository {
                                      ELSE $6::"ActorRole" END,
               "stateReason" = CASE WHEN $7::boolean THEN "stateReason" ELSE $8::text END,
               "blockCause" = CASE WHEN $10::boolean THEN "blockCause"
-                                  ELSE $11::"BlockCause" END
+                                  ELSE $11::"BlockCause" END,
+              "bounceRelaxedUntil" = CASE WHEN $12::boolean THEN "bounceRelaxedUntil"
+                                          ELSE $13::timestamptz END
         WHERE id = $1::uuid AND state = $2::"HostingState"
           AND (NOT $9::boolean OR "blockedByRole" IS DISTINCT FROM 'support')
        RETURNING 1 AS won`,
@@ -222,9 +230,20 @@ export class HostingRepository extends BaseRepository {
         update.unlessBlockedBySupport,
         update.blockCause === undefined,
         update.blockCause ?? null,
+        update.bounceRelaxedUntil === undefined,
+        update.bounceRelaxedUntil?.toISOString() ?? null,
       ],
     );
     return rows.length === 1;
+  }
+
+  /** How much held mail of the hosting the spam scanner flagged (see `HELD_SPAM_SQL`). */
+  async heldSpam(hostingId: string, tx?: Tx): Promise<number> {
+    const [row] = await this.sqlIn(tx).query<{ n: number }>(
+      `SELECT (${HELD_SPAM_SQL}) AS n FROM (SELECT $1::uuid AS id) h`,
+      [hostingId],
+    );
+    return row?.n ?? 0;
   }
 
   async addStateChange(hostingId: string, change: StateChangeRow, tx?: Tx): Promise<void> {

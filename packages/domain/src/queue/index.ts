@@ -4,6 +4,8 @@ import { AuditRepository } from "../audit/audit-repository.ts";
 import { createAuditService } from "../audit/audit-service.ts";
 import { type Clock, HOUR, systemClock } from "../clock.ts";
 import { HostingRepository } from "../hosting/hosting-repository.ts";
+import { RefusalRepository } from "../refusal/refusal-repository.ts";
+import { createRefusalService, type RefusalService } from "../refusal/refusal-service.ts";
 import type { Logger } from "../shared/logger.ts";
 import { UserRepository } from "../user/user-repository.ts";
 import { DeliveryRepository } from "./delivery-repository.ts";
@@ -11,6 +13,7 @@ import { createDeliveryService, type DeliveryService } from "./delivery-service.
 import { IngestRepository } from "./ingest-repository.ts";
 import { type BurstRule, createIngestService, type IngestService } from "./ingest-service.ts";
 import { type BounceRule, createProtection, type Protection } from "./protection.ts";
+import { NO_SPAM_RULE, type ProtectionRules } from "./protection-gauge.ts";
 import { ProtectionRepository } from "./protection-repository.ts";
 
 export type { DeliveryJob, RecipientResult } from "./delivery-service.ts";
@@ -23,6 +26,7 @@ export {
   type IngestService,
 } from "./ingest-service.ts";
 export type { Protection } from "./protection.ts";
+export type { ProtectionRules, SpamRule } from "./protection-gauge.ts";
 export { queueCountDrift } from "./queue-count.ts";
 export { summarizeHeaders } from "./raw-message.ts";
 export { uuidV7 } from "./uuid-v7.ts";
@@ -52,6 +56,10 @@ export interface MailPath {
   ingest: IngestService;
   delivery: DeliveryService;
   protection: Protection;
+  /** Submission-time refusals per hosting, day, script and reason (the SMTP role records them). */
+  refusals: RefusalService;
+  /** The protection's rules in force (the panel's gauge shows them). */
+  rules: ProtectionRules;
 }
 
 export interface MailPathDeps {
@@ -95,6 +103,8 @@ export function createMailPath(
   });
   return {
     protection,
+    refusals: createRefusalService({ repo: new RefusalRepository(db) }),
+    rules: { burst: o.burst, bounce: o.bounce, spam: NO_SPAM_RULE },
     ingest: createIngestService({
       repo: new IngestRepository(db),
       clock,

@@ -121,6 +121,7 @@ export class AfterCommitChecks {
 
   private async checkBurst(hostingId: string, at: Date): Promise<void> {
     const { limit, windowMs } = this.options.burst;
+    // counted from the hosting's last unblock if later (see countAcceptedSince)
     const since = new Date(at.getTime() - windowMs);
     const count = await this.repo.countAcceptedSince(hostingId, since, limit + 1);
     if (count > limit) {

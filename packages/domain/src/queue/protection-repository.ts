@@ -1,30 +1,90 @@
 import { BaseRepository } from "../shared/base-repository.ts";
 
+// SQL fragments over the hosting row `h`, shared by the rules (here and in ingest-repository.ts)
+// and the panel's gauge (email-read-repository.ts), so that what blocks and what is shown count
+// the same way.
+
+/**
+ * Where the protection counts from: `windowStart` (a timestamptz expression), or the hosting's
+ * last unblock if later (its `stateChangedAt` while active), so that counts from before an
+ * unblock do not block the site again at once.
+ */
+export function countingStartSql(windowStart: string): string {
+  return `GREATEST(${windowStart}, CASE WHEN h.state = 'active' THEN h."stateChangedAt" END)`;
+}
+
+/**
+ * `delivered` and `failed` recipients since `since`, through the hosting's event index.
+ * Failures that are the message's or the relay's own fault (a content refusal, a relay that
+ * wants authentication) are not bounces: they say nothing about the addresses a site sends to,
+ * and counting them would let a relay's fault block a hosting. A failure of unknown kind (rows
+ * from before kinds were recorded) counts as a bounce.
+ */
+export function bounceCountsSql(since: string): string {
+  return `SELECT count(*) FILTER (WHERE e.outcome = 'delivered')::int AS delivered,
+                 count(*) FILTER (WHERE e.outcome = 'failed')::int AS failed
+            FROM "DeliveryEvent" e
+           WHERE e."hostingId" = h.id AND e.at >= ${since}
+             AND (e.outcome = 'delivered'
+                  OR (e.outcome = 'failed'
+                      AND (e."failureKind" = 'recipient' OR e."failureKind" IS NULL)))`;
+}
+
+/** Messages accepted after `since`, counted up to `cap` (bounded work). */
+export function acceptedCountSql(since: string, cap: string): string {
+  return `SELECT count(*)::int FROM (
+            SELECT 1 FROM "Message" m
+             WHERE m."hostingId" = h.id AND m."acceptedAt" > ${since}
+             LIMIT ${cap}) accepted`;
+}
+
+/** Messages flagged as spam accepted after `since`, counted up to `cap` (bounded work). */
+export function spamCountSql(since: string, cap: string): string {
+  return `SELECT count(*)::int FROM (
+            SELECT 1 FROM "Message" m
+             WHERE m."hostingId" = h.id AND m."acceptedAt" > ${since} AND m.spam
+             LIMIT ${cap}) flagged`;
+}
+
 export class ProtectionRepository extends BaseRepository {
   /**
-   * Delivered recipients, and recipients failed for their own sake, since `since` (read through
-   * the hosting's event index). Failures that are the message's or the relay's own fault (a
-   * content refusal, a relay that wants authentication) are not bounces: they say nothing about
-   * the addresses a site sends to, and counting them would let a relay's fault block a hosting.
-   * A failure of unknown kind (rows from before kinds were recorded) counts as a bounce.
+   * The bounce rule's figures (see `bounceCountsSql`) since `windowStart` or the hosting's last
+   * unblock if later, and until when its threshold is relaxed. Null for an unknown hosting.
    */
   async recentOutcomes(
     hostingId: string,
-    since: Date,
-  ): Promise<{ delivered: number; failed: number }> {
-    const rows = await this.db.deliveryEvent.groupBy({
-      by: ["outcome"],
-      where: {
-        hostingId,
-        at: { gte: since },
-        OR: [
-          { outcome: "delivered" },
-          { outcome: "failed", OR: [{ failureKind: "recipient" }, { failureKind: null }] },
-        ],
-      },
-      _count: { _all: true },
-    });
-    const count = (o: string) => rows.find((r) => r.outcome === o)?._count._all ?? 0;
-    return { delivered: count("delivered"), failed: count("failed") };
+    windowStart: Date,
+  ): Promise<{ delivered: number; failed: number; relaxedUntil: Date | null } | null> {
+    const [row] = await this.sql.query<{
+      delivered: number;
+      failed: number;
+      relaxedUntil: Date | string | null;
+    }>(
+      `SELECT b.delivered, b.failed, h."bounceRelaxedUntil" AS "relaxedUntil"
+         FROM "Hosting" h
+         CROSS JOIN LATERAL (${bounceCountsSql(countingStartSql("$2::timestamptz"))}) b
+        WHERE h.id = $1::uuid`,
+      [hostingId, windowStart.toISOString()],
+    );
+    if (!row) return null;
+    return {
+      delivered: row.delivered,
+      failed: row.failed,
+      relaxedUntil: row.relaxedUntil === null ? null : new Date(row.relaxedUntil),
+    };
+  }
+
+  /**
+   * The spam rule's figure: the hosting's messages flagged as spam (see `spamCountSql`) since
+   * `windowStart` or its last unblock if later, counted up to `cap`. Null for an unknown hosting.
+   */
+  async spamSince(hostingId: string, windowStart: Date, cap: number): Promise<number | null> {
+    const [row] = await this.sql.query<{ n: number }>(
+      `SELECT (${spamCountSql(countingStartSql("$2::timestamptz"), "$3::int")}) AS n
+         FROM "Hosting" h
+        WHERE h.id = $1::uuid`,
+      [hostingId, windowStart.toISOString(), cap],
+    );
+    return row ? row.n : null;
   }
 }

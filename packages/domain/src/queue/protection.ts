@@ -4,15 +4,10 @@ import {
   requestTransition,
   type TransitionDeps,
 } from "../email/email-transition.ts";
+import { type BounceRule, bounceExceeded, bounceThreshold } from "./protection-gauge.ts";
 import type { ProtectionRepository } from "./protection-repository.ts";
 
-export interface BounceRule {
-  /** Share of failed recipients (0–1) over `windowMs` that blocks the hosting; 0 disables. */
-  ratio: number;
-  /** Failures needed before the ratio counts, so one bad address does not block a site. */
-  minFailures: number;
-  windowMs: number;
-}
+export type { BounceRule };
 
 /** Automatic protection: the system blocks a hosting whose mail looks like abuse. */
 export interface Protection {
@@ -44,16 +39,21 @@ export function createProtection(
   return {
     block,
     async checkBounces(hostingIds) {
-      const { ratio, minFailures, windowMs } = bounce;
+      const { ratio, windowMs } = bounce;
       if (ratio <= 0) return;
-      const since = new Date(clock.now().getTime() - windowMs);
+      const now = clock.now();
+      const windowStart = new Date(now.getTime() - windowMs);
       for (const hostingId of hostingIds) {
-        const { delivered, failed } = await repo.recentOutcomes(hostingId, since);
-        if (failed >= minFailures && failed / (failed + delivered) >= ratio) {
+        // counted from the last unblock if later: old failures do not block the site again
+        const figures = await repo.recentOutcomes(hostingId, windowStart);
+        if (!figures) continue;
+        const threshold = bounceThreshold(bounce, figures.relaxedUntil, now);
+        if (bounceExceeded(bounce, threshold, figures)) {
+          const { delivered, failed } = figures;
           const share = Math.round((100 * failed) / (failed + delivered));
           await block(
             hostingId,
-            `bounces: ${share}% of ${failed + delivered} recipients failed in ${Math.round(windowMs / 60_000)} min (limit ${Math.round(ratio * 100)}%)`,
+            `bounces: ${share}% of ${failed + delivered} recipients failed in ${Math.round(windowMs / 60_000)} min (limit ${Math.round(threshold * 100)}%)`,
             "bounce",
           );
         }
