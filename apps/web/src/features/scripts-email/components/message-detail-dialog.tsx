@@ -1,24 +1,35 @@
 import type { MessageDetail } from "@scripts-email/contracts";
+import type { ReactNode } from "react";
 import { Dialog } from "../../../components/dialog.tsx";
 import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { formatTimeLeft } from "../../../lib/time-left.ts";
 import { useNow } from "../../../lib/use-now.ts";
+import { useMe } from "../../auth/api/get-me.ts";
 import { useMessage } from "../api/get-message.ts";
+import { MessageContent } from "./message-content.tsx";
+import { MessageSpamCheck, SpamBadge } from "./message-spam-check.tsx";
+import { ScriptName } from "./script-name.tsx";
 
 function Summary(props: { message: MessageDetail }) {
   const i18n = useI18n();
   const { t } = i18n;
   const m = props.message;
   const now = useNow();
-  const rows: [string, string][] = [
-    [t("web.messages.col.status"), t(`web.messageStatus.${m.status}`)],
+  const rows: [string, ReactNode][] = [
+    [
+      t("web.messages.col.status"),
+      <span key="status">
+        {t(`web.messageStatus.${m.status}`)} {m.spam && <SpamBadge />}
+      </span>,
+    ],
     [t("web.messages.col.date"), i18n.formatDateTime(m.acceptedAt)],
     [t("web.messages.col.from"), m.from],
     [t("web.messages.col.subject"), m.subject || t("web.messages.noSubject")],
     [t("web.messages.col.size"), i18n.formatBytes(m.size)],
     [t("web.message.messageId"), m.messageId ?? "—"],
     [t("web.message.source"), t(`web.message.source.${m.source}`)],
+    [t("web.message.scriptName"), <ScriptName key="script" script={m.script} />],
     [t("web.message.script"), m.originatingScript ?? "—"],
     [t("web.message.attemptCount"), i18n.formatNumber(m.attempts.length)],
   ];
@@ -43,13 +54,21 @@ function Summary(props: { message: MessageDetail }) {
   );
 }
 
-function Details(props: { message: MessageDetail }) {
+function Details(props: { serviceName: string; message: MessageDetail }) {
   const i18n = useI18n();
   const { t } = i18n;
   const m = props.message;
+  const me = useMe();
   return (
     <>
       <Summary message={m} />
+      <MessageSpamCheck message={m} />
+      <MessageContent
+        serviceName={props.serviceName}
+        id={m.id}
+        role={me.data?.role}
+        kept={m.headers !== null && m.status !== "purged"}
+      />
       <h3>{t("web.message.recipients")}</h3>
       <ul className="plain-list">
         {m.recipients.map((r) => (
@@ -124,7 +143,7 @@ export function MessageDetailDialog(props: {
     <Dialog title={t("web.message.title")} onClose={props.onClose} className="dialog-wide">
       {message.isPending && <Loading />}
       <ErrorAlert error={message.error} />
-      {message.data && <Details message={message.data} />}
+      {message.data && <Details serviceName={props.serviceName} message={message.data} />}
     </Dialog>
   );
 }

@@ -43,6 +43,7 @@ describe("held and queued mail", () => {
           originatingScript: "/var/www/contact.php",
           sentAt: null,
           headers: [{ name: "Subject", value: "Second page" }],
+          spamCheck: null,
           recipients: [{ address: "alice@example.net", delivered: false }],
           attempts: [
             {
@@ -74,5 +75,32 @@ describe("held and queued mail", () => {
     await userEvent.selectOptions(screen.getByLabelText("Status"), "held");
     await waitFor(() => expect(calls.at(-1)?.url).toBe(`${base}?status=held&limit=20`));
     expect(screen.getByText("Page 1")).toBeTruthy();
+  });
+
+  it("shows each message's script and marks spam; purged mail can be listed", async () => {
+    const { calls } = mockFetch({
+      [`GET ${base}`]: {
+        body: {
+          items: [
+            { ...message(ids[0]!, "Cheap pills"), script: "wp-content/up.php", spam: true },
+            { ...message(ids[1]!, "Order 42"), script: "sendmail", spam: false },
+          ],
+          nextCursor: null,
+        },
+      },
+    });
+    renderWithProviders(<MessagesList serviceName="example.org" />);
+    const table = await screen.findByRole("table", { name: "Held and queued mail" });
+    expect(within(table).getByRole("columnheader", { name: "Script" })).toBeTruthy();
+    const [, spamRow, orderRow] = within(table).getAllByRole("row");
+    expect(within(spamRow!).getByText("wp-content/up.php")).toBeTruthy();
+    expect(within(spamRow!).getByText("Spam")).toBeTruthy();
+    expect(within(orderRow!).getByText("sendmail (script)")).toBeTruthy();
+    expect(within(orderRow!).queryByText("Spam")).toBeNull();
+
+    const filter = screen.getByLabelText("Status");
+    expect(within(filter).getByRole("option", { name: "purged" })).toBeTruthy();
+    await userEvent.selectOptions(filter, "purged");
+    await waitFor(() => expect(calls.at(-1)?.url).toBe(`${base}?status=purged&limit=20`));
   });
 });

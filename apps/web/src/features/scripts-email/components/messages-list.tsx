@@ -6,6 +6,8 @@ import { formatTimeLeft } from "../../../lib/time-left.ts";
 import { useNow } from "../../../lib/use-now.ts";
 import { useMessages } from "../api/get-messages.ts";
 import { MessageDetailDialog } from "./message-detail-dialog.tsx";
+import { SpamBadge } from "./message-spam-check.tsx";
+import { ScriptName } from "./script-name.tsx";
 
 function MessageRow(props: { message: MessageSummary; now: Date; onOpen: () => void }) {
   const i18n = useI18n();
@@ -28,11 +30,20 @@ function MessageRow(props: { message: MessageSummary; now: Date; onOpen: () => v
           {m.subject || t("web.messages.noSubject")}
         </button>
       </td>
+      <td {...label("web.messages.col.script")}>
+        <ScriptName script={m.script} />
+      </td>
       <td {...label("web.messages.col.size")} className="num">
         {i18n.formatBytes(m.size)}
       </td>
       <td {...label("web.messages.col.status")}>
         <span className={`status status-${m.status}`}>{t(`web.messageStatus.${m.status}`)}</span>
+        {m.spam && (
+          <>
+            {" "}
+            <SpamBadge />
+          </>
+        )}
       </td>
       <td {...label("web.messages.col.expires")}>
         {m.status === "held" ? (
@@ -100,6 +111,7 @@ export function MessagesList(props: { serviceName: string }) {
                 <th scope="col">{t("web.messages.col.from")}</th>
                 <th scope="col">{t("web.messages.col.to")}</th>
                 <th scope="col">{t("web.messages.col.subject")}</th>
+                <th scope="col">{t("web.messages.col.script")}</th>
                 <th scope="col">{t("web.messages.col.size")}</th>
                 <th scope="col">{t("web.messages.col.status")}</th>
                 <th scope="col">{t("web.messages.col.expires")}</th>

@@ -1,0 +1,175 @@
+// @vitest-environment jsdom
+import type { MessageBody, MessageDetail } from "@scripts-email/contracts";
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { customer, support } from "../../../testing/fixtures.ts";
+import { errorResponse, mockFetch, renderWithProviders } from "../../../testing/render.tsx";
+import { MessageDetailDialog } from "./message-detail-dialog.tsx";
+
+const id = "0190a0b0-0000-7000-8000-00000000000a";
+const base = `/api/hostings/example.org/email/messages/${id}`;
+
+function detail(overrides: Partial<MessageDetail> = {}): MessageDetail {
+  return {
+    id,
+    acceptedAt: "2025-01-10T10:00:00.000Z",
+    from: "www@example.org",
+    to: ["victim@example.net"],
+    subject: "You won",
+    size: 2048,
+    status: "held",
+    attempts: [],
+    expiresAt: "2025-01-13T10:00:00.000Z",
+    nextAttemptAt: null,
+    script: "wp-content/plugins/form/send.php",
+    spam: true,
+    messageId: "<spam@example.org>",
+    source: "sendmail",
+    originatingScript: "33:wp-content/plugins/form/send.php",
+    sentAt: null,
+    headers: [{ name: "Subject", value: "You won" }],
+    recipients: [{ address: "victim@example.net", delivered: false }],
+    spamCheck: {
+      scannedAt: "2025-01-10T10:00:01.000Z",
+      score: 1012.5,
+      action: "reject",
+      symbols: [
+        { name: "GTUBE", score: 1000, description: "Generic unsolicited bulk email test" },
+        { name: "MIME_HTML_ONLY", score: 0.2, description: null },
+      ],
+    },
+    ...overrides,
+  };
+}
+
+const BODY: MessageBody = {
+  text: "Claim your prize",
+  html: '<p>Claim your <b>prize</b></p><script>window.parent.pwned = 1</script><img src="x" onerror="window.parent.pwned = 2">',
+  attachments: [
+    { filename: "invoice.pdf.exe", contentType: "application/octet-stream", size: 4096 },
+  ],
+};
+
+function open(options: { me?: typeof customer; detail?: MessageDetail } = {}) {
+  const mock = mockFetch({
+    "GET /api/me": { body: options.me ?? customer },
+    [`GET ${base}`]: { body: options.detail ?? detail() },
+    [`GET ${base}/body`]: { body: BODY },
+  });
+  renderWithProviders(<MessageDetailDialog serviceName="example.org" id={id} onClose={() => {}} />);
+  return mock;
+}
+
+const bodyCalls = (calls: { url: string }[]) => calls.filter((c) => c.url.includes("/body"));
+
+describe("message detail", () => {
+  it("shows the script, the spam badge and the scanner's verdict with its top rules", async () => {
+    open();
+    const dialog = await screen.findByRole("dialog", { name: "Message details" });
+    expect(await within(dialog).findByText("wp-content/plugins/form/send.php")).toBeTruthy();
+    expect(within(dialog).getAllByText("Spam").length).toBeGreaterThan(0);
+    const check = within(dialog).getByRole("region", { name: "Spam check" });
+    expect(within(check).getByText("1,012.5")).toBeTruthy();
+    expect(within(check).getByText("reject")).toBeTruthy();
+    const rules = within(check).getByRole("table", { name: "Rules that weighed most" });
+    expect(within(rules).getByText("GTUBE")).toBeTruthy();
+    expect(within(rules).getByText("Generic unsolicited bulk email test")).toBeTruthy();
+    expect(within(rules).getByText("0.2")).toBeTruthy();
+  });
+
+  it("says when the message was not scanned, and names a submission kind in words", async () => {
+    open({ detail: detail({ spam: false, spamCheck: null, script: "smtp" }) });
+    const dialog = await screen.findByRole("dialog", { name: "Message details" });
+    expect(
+      await within(dialog).findByText(
+        "Not scanned: spam checking was off or unavailable for this message.",
+      ),
+    ).toBeTruthy();
+    expect(within(dialog).getByText("SMTP")).toBeTruthy();
+    expect(within(dialog).queryByText("Spam")).toBeNull();
+  });
+
+  it("lets a customer read their own message: text, HTML as text or as a sandboxed page", async () => {
+    const { calls } = open();
+    const dialog = await screen.findByRole("dialog", { name: "Message details" });
+    expect(bodyCalls(calls)).toEqual([]);
+    await userEvent.click(await within(dialog).findByRole("button", { name: "Show content" }));
+    const content = within(dialog).getByRole("region", { name: "Content" });
+    expect(await within(content).findByRole("heading", { name: "Text part" })).toBeTruthy();
+    expect(bodyCalls(calls).map((c) => c.url)).toEqual([`${base}/body`]);
+    expect(within(content).getByText(/invoice\.pdf\.exe/)).toBeTruthy();
+    expect(within(content).getByText(/application\/octet-stream/)).toBeTruthy();
+
+    // as text (the default): the words only, none of the message's markup in the panel
+    const asText = within(content).getByRole("button", { name: "As text" });
+    expect(asText.getAttribute("aria-pressed")).toBe("true");
+    expect(content.querySelector("script, img, b")).toBeNull();
+    expect(within(content).getAllByText("Claim your prize")).toHaveLength(2);
+
+    await userEvent.click(within(content).getByRole("button", { name: "As page" }));
+    const frame = within(content).getByTitle(/shown without its scripts/) as HTMLIFrameElement;
+    expect(frame.tagName).toBe("IFRAME");
+    expect(frame.getAttribute("sandbox")).toBe("");
+    const srcdoc = frame.getAttribute("srcdoc") ?? "";
+    expect(srcdoc).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:`,
+    );
+    expect(srcdoc).toContain("<b>prize</b>");
+    // the message's markup lives only inside the frame's document, and none of its code ran
+    expect(document.body.querySelector("script, img")).toBeNull();
+    expect((window as { pwned?: number }).pwned).toBeUndefined();
+  });
+
+  it("asks support for a reason first, and sends it with the request", async () => {
+    const { calls } = open({ me: support });
+    const dialog = await screen.findByRole("dialog", { name: "Message details" });
+    await userEvent.click(await within(dialog).findByRole("button", { name: "Show content" }));
+    const reason = within(dialog).getByLabelText("Reason for reading this message");
+    expect(reason.getAttribute("aria-required")).toBe("true");
+
+    await userEvent.click(within(dialog).getByRole("button", { name: "Show content" }));
+    expect(within(dialog).getByText("Give a reason to read this message.")).toBeTruthy();
+    expect(bodyCalls(calls)).toEqual([]);
+
+    await userEvent.type(reason, "ticket 812: is this spam?");
+    await userEvent.click(within(dialog).getByRole("button", { name: "Show content" }));
+    expect(await within(dialog).findByRole("heading", { name: "HTML part" })).toBeTruthy();
+    const call = bodyCalls(calls)[0];
+    expect(new URL(call?.url ?? "", "http://localhost").searchParams.get("reason")).toBe(
+      "ticket 812: is this spam?",
+    );
+    expect(bodyCalls(calls)).toHaveLength(1);
+  });
+
+  it("says so when the content is no longer kept", async () => {
+    mockFetch({
+      "GET /api/me": { body: customer },
+      [`GET ${base}`]: { body: detail() },
+      [`GET ${base}/body`]: errorResponse(
+        404,
+        "not_found",
+        "The content of this message is no longer kept.",
+      ),
+    });
+    renderWithProviders(
+      <MessageDetailDialog serviceName="example.org" id={id} onClose={() => {}} />,
+    );
+    const dialog = await screen.findByRole("dialog", { name: "Message details" });
+    await userEvent.click(await within(dialog).findByRole("button", { name: "Show content" }));
+    await waitFor(() =>
+      expect(within(dialog).getByRole("alert").textContent).toBe(
+        "The content of this message is no longer kept.",
+      ),
+    );
+  });
+
+  it("offers nothing to show once the content was removed or purged", async () => {
+    const { calls } = open({ detail: detail({ status: "purged", headers: null }) });
+    const dialog = await screen.findByRole("dialog", { name: "Message details" });
+    const content = await within(dialog).findByRole("region", { name: "Content" });
+    expect(within(content).getByText("The content of this message was removed.")).toBeTruthy();
+    expect(within(content).queryByRole("button", { name: "Show content" })).toBeNull();
+    expect(bodyCalls(calls)).toEqual([]);
+  });
+});
