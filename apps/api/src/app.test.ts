@@ -106,6 +106,7 @@ describe("OpenAPI", () => {
       "/api/hostings/{serviceName}/email/history",
       "/api/hostings/{serviceName}/email/messages",
       "/api/hostings/{serviceName}/email/messages/{id}",
+      "/api/hostings/{serviceName}/email/messages/{id}/body",
       "/api/hostings/{serviceName}/email/reports",
       "/api/hostings/{serviceName}/email/requests",
       "/api/hostings/{serviceName}/email/scripts",
