@@ -24,9 +24,9 @@ import { IngestRepository } from "./queue/ingest-repository.ts";
 import { ReportRepository } from "./report/report-repository.ts";
 import { createReportService, type ReportOptions } from "./report/report-service.ts";
 import { ScriptsRepository } from "./scripts/scripts-repository.ts";
+import { createScriptsService } from "./scripts/scripts-service.ts";
 import { SelectionRepository } from "./selection/selection-repository.ts";
 import { createSelectionService } from "./selection/selection-service.ts";
-import { createScriptsService } from "./scripts/scripts-service.ts";
 import type { Services, ServicesOptions } from "./services.ts";
 import { HealthRepository } from "./shared/health-repository.ts";
 import { UserRepository } from "./user/user-repository.ts";
@@ -71,11 +71,10 @@ export {
   type SenderVerdict,
 } from "./hosting/sender-domains.ts";
 export { type Header, parseHeaders } from "./message/message-headers.ts";
-export { MAX_SCRIPT_LENGTH, scriptOf } from "./message/script-name.ts";
 export type { MessageService } from "./message/message-service.ts";
+export { MAX_SCRIPT_LENGTH, scriptOf } from "./message/script-name.ts";
 export type { Outbox, QueuedSystemMessage, SystemMessage } from "./outbox/outbox.ts";
 export * from "./queue/index.ts";
-export { buildReport, groupErrors, panelUrl } from "./report/report-content.ts";
 export {
   MAX_REFUSAL_SCRIPTS,
   OTHER_SCRIPTS,
@@ -84,6 +83,7 @@ export {
 } from "./refusal/refusal-reasons.ts";
 export type { RefusalCount } from "./refusal/refusal-repository.ts";
 export type { RefusalService } from "./refusal/refusal-service.ts";
+export { buildReport, groupErrors, panelUrl } from "./report/report-content.ts";
 export type { ReportOptions, ReportOutcome, ReportService } from "./report/report-service.ts";
 export { dueDays, isReportTime, isTimeZone, localDayRange } from "./report/report-time.ts";
 export {
@@ -170,6 +170,7 @@ export function createServices(options: ServicesOptions): Services {
     webhookSecrets: new WebhookSecretRepository(options.db),
     webhookNetworks: parseWebhookNetworks(options.webhookAllowNetworks),
     protectionRules: mail.rules,
+    spamChecking: mail.spamChecking,
   });
   const reports = createReportService({
     repo: new ReportRepository(options.db),

@@ -30,7 +30,7 @@ const state = async (serviceName = "example.org") =>
 const at = (iso: string) => new Date(iso);
 
 describe("runPurges", () => {
-  it("deletes only the held mail accepted before the purge, then returns to active", async () => {
+  it("purges only the held mail accepted before the purge, then returns to active", async () => {
     const h = w.hosting.id;
     await insertMessages(w.db, h, 7, { status: "queued" }, (i) =>
       at(`2026-03-10T10:0${i}:00.000Z`),
@@ -57,7 +57,10 @@ describe("runPurges", () => {
     const purged = await w.services.email.runPurges(3);
 
     expect(purged).toBe(10);
-    expect(await statusCounts(w.db, h)).toEqual({ held: 2, sent: 2 });
+    // purged mail stays listable, without its content, until retention removes it
+    expect(await statusCounts(w.db, h)).toEqual({ held: 2, sent: 2, purged: 10 });
+    const gone = await w.db.prisma.message.findMany({ where: { hostingId: h, status: "purged" } });
+    expect(gone.every((m) => m.raw === null)).toBe(true);
     const left = await w.db.prisma.message.findMany({ where: { hostingId: h, status: "held" } });
     expect(left.map((m) => m.id).sort()).toEqual([...late].sort());
     expect(await statusCounts(w.db, w.otherHosting.id)).toEqual({ held: 4 });
@@ -83,7 +86,7 @@ describe("runPurges", () => {
 
     // the surviving held mail is released like after an unblock
     expect(await w.services.email.runReleases()).toBe(2);
-    expect(await statusCounts(w.db, h)).toEqual({ queued: 2, sent: 2 });
+    expect(await statusCounts(w.db, h)).toEqual({ queued: 2, sent: 2, purged: 10 });
   });
 
   it("adds to an existing DailyVolume row and does nothing without purging hostings", async () => {
@@ -107,7 +110,7 @@ describe("runPurges", () => {
     expect(await state()).toBe("active");
   });
 
-  it("several processes purging at once delete each message once and finish once", async () => {
+  it("several processes purging at once purge each message once and finish once", async () => {
     const h = w.hosting.id;
     await insertMessages(w.db, h, 3000, { status: "held" });
     await w.services.email.request(w.customer, "example.org", "block");
@@ -119,7 +122,7 @@ describe("runPurges", () => {
     // (the next scheduler tick) finishes whatever is left
     const rerun = await w.services.email.runPurges(200);
     expect(counts.reduce((a, b) => a + b, 0) + rerun).toBe(3000);
-    expect(await w.db.prisma.message.count({ where: { hostingId: h } })).toBe(0);
+    expect(await statusCounts(w.db, h)).toEqual({ purged: 3000 });
     expect(await state()).toBe("active");
     const finished = await w.db.prisma.stateChange.count({
       where: { hostingId: h, from: "purging", to: "active" },

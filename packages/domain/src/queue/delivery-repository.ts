@@ -1,5 +1,6 @@
 import { BaseRepository } from "../shared/base-repository.ts";
 import { isoDay } from "../shared/time.ts";
+import type { SpamVerdict } from "./delivery-service.ts";
 import { uuidV7 } from "./uuid-v7.ts";
 
 export interface ClaimedRow {
@@ -15,6 +16,8 @@ export interface ClaimedRow {
   attempts: number;
   acceptedAt: Date;
   lease: Date;
+  /** When the spam scanner judged it; null: not yet (or it was down). */
+  scannedAt: Date | null;
 }
 
 export interface MessageUpdate {
@@ -23,9 +26,12 @@ export interface MessageUpdate {
   /** Recipients this attempt delivered or failed for good, added to those of earlier attempts. */
   delivered: string[];
   failed: string[];
-  status: "queued" | "sent" | "failed";
+  /** `held`: the spam scanner would reject it (held as spam, not relayed). */
+  status: "queued" | "sent" | "failed" | "held";
   nextAttemptAt: Date | null;
   sentAt: Date | null;
+  /** The scanner's verdict when this attempt scanned it; null leaves the columns as they are. */
+  scan: { at: Date; verdict: SpamVerdict } | null;
 }
 
 export interface EventRow {
@@ -44,7 +50,9 @@ export class DeliveryRepository extends BaseRepository {
   /**
    * Claims due mail of active hostings, and system mail (no hosting, never held): queued mail
    * whose time has come, and mail whose sending lease ran out (its worker died). The lease is kept
-   * in nextAttemptAt, so one index serves both. Plain SQL: the hot path.
+   * in nextAttemptAt, so one index serves both. Mail of a script held on its own waits; mail
+   * released by hand goes even while its hosting is blocked or its script held. Plain SQL: the
+   * hot path (the hosting is read by its primary key for each due row, as before).
    */
   async claim(now: Date, lease: Date, limit: number): Promise<ClaimedRow[]> {
     return this.sql.query<ClaimedRow>(
@@ -52,7 +60,10 @@ export class DeliveryRepository extends BaseRepository {
         SELECT m.id, m."hostingId" FROM "Message" m
          WHERE m.status IN ('queued', 'sending') AND m."nextAttemptAt" <= $1::timestamptz
            AND (m."hostingId" IS NULL OR EXISTS (
-                 SELECT 1 FROM "Hosting" h WHERE h.id = m."hostingId" AND h.state = 'active'))
+                 SELECT 1 FROM "Hosting" h
+                  WHERE h.id = m."hostingId"
+                    AND (m.released OR (h.state = 'active'
+                         AND m.script <> ALL (COALESCE(h."heldScripts", '{}'::text[]))))))
          ORDER BY m."nextAttemptAt"
          LIMIT $3::int
          FOR UPDATE OF m SKIP LOCKED)
@@ -64,7 +75,7 @@ export class DeliveryRepository extends BaseRepository {
       RETURNING m.id::text AS id, m."hostingId"::text AS "hostingId",
                 COALESCE(h."serviceName", '_system') AS "serviceName",
                 m."envelopeFrom", m.recipients, m.delivered, m.failed, m.raw, m.attempts,
-                m."acceptedAt", m."nextAttemptAt" AS lease`,
+                m."acceptedAt", m."nextAttemptAt" AS lease, m."scannedAt"`,
       [now.toISOString(), lease.toISOString(), limit],
     );
   }
@@ -90,6 +101,10 @@ export class DeliveryRepository extends BaseRepository {
       status: u.status,
       next: u.nextAttemptAt?.toISOString() ?? null,
       sent_at: u.sentAt?.toISOString() ?? null,
+      scanned_at: u.scan?.at.toISOString() ?? null,
+      score: u.scan?.verdict.score ?? null,
+      action: u.scan?.verdict.action ?? null,
+      symbols: u.scan?.verdict.symbols ?? null,
     }));
     const eventRows = events.map((e) => ({
       id: uuidV7(now),
@@ -100,15 +115,28 @@ export class DeliveryRepository extends BaseRepository {
       text: e.text,
       kind: e.failureKind ?? null,
     }));
+    // Held as spam: flagged, no longer released (support must release it again), and the
+    // attempt its claim counted is taken back (nothing was sent). A scan's columns are written
+    // only by the attempt that scanned; otherwise they stay as they are.
     const applied = await this.sql.query<{ id: string }>(
       `WITH applied AS (
         UPDATE "Message" m
            SET delivered = m.delivered || u.delivered, failed = m.failed || u.failed,
                status = u.status::"MessageStatus", "nextAttemptAt" = u.next,
-               "sentAt" = u.sent_at, "updatedAt" = $3::timestamptz
+               "sentAt" = u.sent_at, "updatedAt" = $3::timestamptz,
+               spam = m.spam OR u.status = 'held',
+               released = m.released AND u.status <> 'held',
+               attempts = CASE WHEN u.status = 'held' THEN greatest(m.attempts - 1, 0)
+                               ELSE m.attempts END,
+               "scannedAt" = COALESCE(u.scanned_at, m."scannedAt"),
+               "spamScore" = CASE WHEN u.scanned_at IS NULL THEN m."spamScore" ELSE u.score END,
+               "spamAction" = CASE WHEN u.scanned_at IS NULL THEN m."spamAction" ELSE u.action END,
+               "spamSymbols" = CASE WHEN u.scanned_at IS NULL THEN m."spamSymbols"
+                                    ELSE u.symbols END
           FROM jsonb_to_recordset($1::jsonb)
                AS u(id uuid, lease timestamptz, delivered text[], failed text[], status text,
-                    next timestamptz, sent_at timestamptz)
+                    next timestamptz, sent_at timestamptz, scanned_at timestamptz,
+                    score double precision, action text, symbols jsonb)
          WHERE m.id = u.id AND m.status = 'sending' AND m."nextAttemptAt" = u.lease
         RETURNING m.id, m."hostingId", u.status),
       events AS (
@@ -122,17 +150,22 @@ export class DeliveryRepository extends BaseRepository {
           JOIN applied a ON a.id = e.message
         RETURNING "hostingId", outcome),
       counts AS (
-        SELECT "hostingId", 1 AS sent, 0 AS errors FROM applied WHERE status = 'sent'
+        SELECT "hostingId", 1 AS sent, 0 AS errors, 0 AS held FROM applied WHERE status = 'sent'
         UNION ALL
-        SELECT "hostingId", 0, 1 FROM events WHERE outcome = 'failed'),
+        SELECT "hostingId", 0, 1, 0 FROM events WHERE outcome = 'failed'
+        UNION ALL
+        -- held as spam counts in the day's held mail, as mail held at ingest or on a block
+        SELECT "hostingId", 0, 0, 1 FROM applied WHERE status = 'held'),
       volumes AS (
         -- system mail (no hosting) counts in no site's volumes
-        INSERT INTO "DailyVolume" ("hostingId", day, sent, errors)
-        SELECT "hostingId", $4::date, sum(sent)::int, sum(errors)::int FROM counts
+        INSERT INTO "DailyVolume" ("hostingId", day, sent, errors, held)
+        SELECT "hostingId", $4::date, sum(sent)::int, sum(errors)::int, sum(held)::int
+          FROM counts
          WHERE "hostingId" IS NOT NULL GROUP BY "hostingId" ORDER BY "hostingId"
         ON CONFLICT ("hostingId", day) DO UPDATE
            SET sent = "DailyVolume".sent + EXCLUDED.sent,
-               errors = "DailyVolume".errors + EXCLUDED.errors)
+               errors = "DailyVolume".errors + EXCLUDED.errors,
+               held = "DailyVolume".held + EXCLUDED.held)
       SELECT id::text AS id FROM applied`,
       [JSON.stringify(rows), JSON.stringify(eventRows), now.toISOString(), isoDay(day)],
     );
@@ -238,6 +271,19 @@ export class DeliveryRepository extends BaseRepository {
          SELECT id FROM "Message"
           WHERE status IN ('sent', 'failed') AND "sentAt" >= ${after} AND "sentAt" < ${before}
             AND raw IS NOT NULL
+          LIMIT ${limit} FOR UPDATE SKIP LOCKED)`;
+  }
+
+  /**
+   * Deletes purged mail purged before `before` (its updatedAt), through Message_purged_idx; its
+   * delivery events go with it (cascade). Purged rows are out of the queue counts already.
+   */
+  async deletePurged(before: Date, limit: number): Promise<number> {
+    return this.db.$executeRaw`
+      DELETE FROM "Message"
+       WHERE id IN (
+         SELECT id FROM "Message"
+          WHERE status = 'purged' AND "updatedAt" < ${before}
           LIMIT ${limit} FOR UPDATE SKIP LOCKED)`;
   }
 

@@ -23,7 +23,37 @@ export interface DeliveryJob {
   attempts: number;
   acceptedAt: Date;
   lease: Date;
+  /**
+   * True when the spam scanner has not judged it yet: the site's mail (never system mail) whose
+   * `scannedAt` is null. Mail released by hand after being flagged keeps its verdict and is not
+   * scanned again.
+   */
+  needsScan: boolean;
 }
+
+/** A symbol of the spam scanner's answer (rspamd's rule name, its weight, what it means). */
+export interface SpamSymbol {
+  name: string;
+  score: number;
+  description: string | null;
+}
+
+/** What the spam scanner said about a message (rspamd's `checkv2`). */
+export interface SpamVerdict {
+  score: number;
+  /** rspamd's action: no action, greylist, add header, rewrite subject, soft reject, reject. */
+  action: string;
+  /** The symbols that weighed most, highest |score| first, at most 10. */
+  symbols: SpamSymbol[];
+}
+
+/**
+ * What a worker did with a claimed message: relayed it (with the scanner's verdict when it was
+ * scanned), or kept it back because the scanner would reject it (`spam`).
+ */
+export type DeliveryResult =
+  | { job: DeliveryJob; recipients: RecipientResult[]; scan?: SpamVerdict }
+  | { job: DeliveryJob; spam: SpamVerdict };
 
 /** Whose fault a failure is; only `recipient` counts in the bounce ratio (see protection). */
 export type FailureKind = "recipient" | "message" | "relay";
@@ -49,6 +79,8 @@ export interface DeliveryOptions {
   retentionMs: number;
   /** Called after a batch with the hostings that had failures (automatic protection). */
   onFailures?(hostingIds: string[]): Promise<void>;
+  /** Called after a batch with the hostings whose mail was held as spam (the spam rule). */
+  onSpam?(hostingIds: string[]): Promise<void>;
   /** Where failures that change no result are reported. */
   log?: Logger;
 }
@@ -79,17 +111,19 @@ export interface DeliveryService {
   release(ids: string[], lease: Date): Promise<number>;
   /**
    * Records the outcome of a batch in one transaction: recipients delivered are never sent
-   * again, 5xx fail at once, 4xx are retried with backoff until the maximum lifetime. Each result
-   * holds only while its job's claim (`job.lease`) does. Returns the ids recorded; the others'
-   * claims had run out and been taken over (late results, ignored).
+   * again, 5xx fail at once, 4xx are retried with backoff until the maximum lifetime; mail the
+   * scanner would reject is held as spam (not due, its verdict kept). Each result holds only while
+   * its job's claim (`job.lease`) does. Returns the ids recorded; the others' claims had run out
+   * and been taken over (late results, ignored).
    */
-  complete(
-    results: Array<{ job: DeliveryJob; recipients: RecipientResult[] }>,
-  ): Promise<Set<string>>;
+  complete(results: DeliveryResult[]): Promise<Set<string>>;
   queueDepth(): ReturnType<DeliveryRepository["queueDepth"]>;
   /** Expires held mail past its 72 hours; returns how many. */
   expireHeld(batchSize?: number): Promise<number>;
-  /** Removes delivered content older than the retention period. */
+  /**
+   * Removes delivered content older than the retention period, and purged mail purged longer ago
+   * than it. Returns how many messages it changed.
+   */
   dropOldContent(batchSize?: number): Promise<number>;
 }
 
@@ -139,8 +173,33 @@ export function createDeliveryService(deps: {
         : "queued",
       nextAttemptAt: finished ? null : new Date(now.getTime() + backoffMs(job.attempts)),
       sentAt: finished ? now : null,
+      scan: null,
     };
     return { update, events };
+  }
+
+  function updateOf(
+    result: DeliveryResult,
+    now: Date,
+  ): { update: MessageUpdate; events: EventRow[] } {
+    const { job } = result;
+    if ("spam" in result) {
+      // Not relayed: held, not due, until support releases or someone purges it.
+      const update: MessageUpdate = {
+        id: job.id,
+        lease: job.lease,
+        delivered: [],
+        failed: [],
+        status: "held",
+        nextAttemptAt: null,
+        sentAt: null,
+        scan: { at: now, verdict: result.spam },
+      };
+      return { update, events: [] };
+    }
+    const outcome = outcomeOf(job, result.recipients, now);
+    if (result.scan) outcome.update.scan = { at: now, verdict: result.scan };
+    return outcome;
   }
 
   return {
@@ -170,9 +229,9 @@ export function createDeliveryService(deps: {
 
     async complete(results) {
       const now = clock.now();
-      const outcomes = results.map(({ job, recipients }) => ({
-        job,
-        ...outcomeOf(job, recipients, now),
+      const outcomes = results.map((result) => ({
+        job: result.job,
+        ...updateOf(result, now),
       }));
       const applied = await repo.record(
         outcomes.map((o) => o.update),
@@ -192,6 +251,17 @@ export function createDeliveryService(deps: {
         // again (it would find them finished and take them for late ones).
         await options.onFailures?.([...failedHostings]).catch((error: unknown) => {
           options.log?.warn({ err: error }, "automatic protection check after delivery failed");
+        });
+      }
+      // system mail is never scanned, so held spam always has a hosting
+      const spamHostings = new Set(
+        outcomes
+          .filter((o) => o.update.status === "held" && applied.has(o.job.id))
+          .map((o) => o.job.hostingId as string),
+      );
+      if (spamHostings.size > 0) {
+        await options.onSpam?.([...spamHostings]).catch((error: unknown) => {
+          options.log?.warn({ err: error }, "spam rule check after delivery failed");
         });
       }
       return applied;
@@ -224,6 +294,12 @@ export function createDeliveryService(deps: {
       for (;;) {
         const n = await repo.dropContent(after, before, batchSize);
         total += n;
+        if (n < batchSize) break;
+      }
+      // purged mail stays listable for the retention period, then goes
+      for (;;) {
+        const n = await repo.deletePurged(before, batchSize);
+        total += n;
         if (n < batchSize) return total;
       }
     },
@@ -243,5 +319,6 @@ function toJob(r: ClaimedRow): DeliveryJob {
     attempts: r.attempts,
     acceptedAt: r.acceptedAt,
     lease: r.lease,
+    needsScan: r.hostingId !== null && r.scannedAt === null,
   };
 }

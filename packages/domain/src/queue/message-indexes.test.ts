@@ -106,6 +106,15 @@ it("drops old content through Message_content_kept_idx", async () => {
   expect(used).toHaveProperty("Message_content_kept_idx");
 });
 
+it("deletes purged mail past retention through Message_purged_idx, never the panel's list", async () => {
+  const used = await indexScans(() => services.mail.delivery.dropOldContent());
+  expect(used).toHaveProperty("Message_purged_idx");
+  const listed = await indexScans(() =>
+    services.messages.list(SYSTEM, "big.example", { status: "purged", limit: 50 }),
+  );
+  expect(listed).not.toHaveProperty("Message_purged_idx");
+});
+
 it("lists a hosting's latest failures by reading only as many index entries as it shows", async () => {
   // a delivery round records its failures with one timestamp: 5,000 share the latest one, so an
   // index that ends at "at" would read them all to order them by id
