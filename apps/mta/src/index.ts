@@ -17,6 +17,13 @@ export {
   type IngestServerOptions,
 } from "./smtp/ingest-server.ts";
 export {
+  DEFAULT_REFUSAL_ENTRIES,
+  DEFAULT_REFUSAL_FLUSH_MS,
+  RefusalRecorder,
+  type RefusalRecorderOptions,
+  type Refused,
+} from "./smtp/refusal-recorder.ts";
+export {
   DEFAULT_SESSION_LIMITS,
   defaultMaxConnections,
   FD_RESERVE,

@@ -1,4 +1,4 @@
-import { DomainError, isUnstorableMessage } from "@scripts-email/domain";
+import { DomainError, isUnstorableMessage, type RefusalReason } from "@scripts-email/domain";
 import type { SMTPServerError } from "smtp-server";
 
 /** An error that smtp-server answers with `code` and `message`. */
@@ -12,9 +12,13 @@ export function smtpError(code: number, message: string): SMTPServerError {
  * The SMTP answer to a message the queue did not take. Only a failure that would recur gets a
  * 5xx; anything else is a 4xx, so the client keeps the message and sends it again (nothing was
  * acknowledged). `permanent` says whether the refusal was the message's own (worth a warning)
- * rather than ours (an error).
+ * rather than ours (an error); `reason`, the refusal it counts as for its script, if any.
  */
-export function storeFailureReply(error: unknown): { error: SMTPServerError; permanent: boolean } {
+export function storeFailureReply(error: unknown): {
+  error: SMTPServerError;
+  permanent: boolean;
+  reason?: RefusalReason;
+} {
   if (error instanceof DomainError && error.code === "daily_limit_reached") {
     const limit = error.params.limit;
     const figure = limit === undefined ? "" : ` of ${limit} messages`;
@@ -24,6 +28,7 @@ export function storeFailureReply(error: unknown): { error: SMTPServerError; per
         `Daily sending limit${figure} reached for this hosting, try again tomorrow`,
       ),
       permanent: true,
+      reason: "daily_limit",
     };
   }
   if (error instanceof DomainError && error.code === "not_found") {
@@ -37,6 +42,7 @@ export function storeFailureReply(error: unknown): { error: SMTPServerError; per
         "5.6.0 Message refused: it cannot be stored (its header text is not valid), correct it before sending it again",
       ),
       permanent: true,
+      reason: "storage",
     };
   }
   return { error: smtpError(451, "Temporary failure, try again later"), permanent: false };

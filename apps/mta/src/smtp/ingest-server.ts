@@ -1,7 +1,13 @@
 import type { AddressInfo } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
-import { type IncomingMessage, type Logger, silentLogger } from "@scripts-email/domain";
+import {
+  type AcceptedMessage,
+  type IncomingMessage,
+  type Logger,
+  type RefusalReason,
+  silentLogger,
+} from "@scripts-email/domain";
 import type {
   SMTPServerAuthentication,
   SMTPServerDataStream,
@@ -15,8 +21,10 @@ import { smtpError, storeFailureReply } from "./ingest-replies.ts";
 import { fitLineLength } from "./line-length.ts";
 import { checkMessage } from "./message-hygiene.ts";
 import { PromptSmtpServer } from "./prompt-smtp-server.ts";
+import { BEFORE_DATA_SCRIPT, type Refused } from "./refusal-recorder.ts";
 import { checkEnvelopeSender } from "./sender-check.ts";
 import { DEFAULT_SESSION_LIMITS, type LimitEvent, type SessionLimits } from "./session-limits.ts";
+import { submittedScript } from "./submitted-script.ts";
 import { prepareSubmission } from "./trace-headers.ts";
 import { takeViaHeader } from "./via-header.ts";
 
@@ -31,7 +39,12 @@ export interface IngestServerDeps {
   /** user = the hosting's service name, pass = its SMTP password; null when they do not match. */
   authenticate(user: string, pass: string): Promise<AuthenticatedHosting | null>;
   /** Resolves once the message is committed: only then may the client get its 250. */
-  accept(message: IncomingMessage): Promise<{ id: string; status: "queued" | "held" }>;
+  accept(message: IncomingMessage): Promise<AcceptedMessage>;
+  /**
+   * Told of every refusal for a known hosting, with its script and reason (the per-script view):
+   * must return at once and never throw (RefusalRecorder.record); the answer does not wait.
+   */
+  refused?(refused: Refused): void;
   logger?: Logger;
 }
 
@@ -96,6 +109,21 @@ export function createIngestServer(
   });
 
   const hostingOf = (session: SMTPServerSession) => session.user as AuthenticatedHosting;
+  /** Counts a refusal of the session's hosting; nothing it does can change the answer. */
+  const refuse = (
+    hosting: Refused["hosting"],
+    reason: RefusalReason,
+    script: () => string = () => BEFORE_DATA_SCRIPT,
+  ) => {
+    if (!deps.refused) return;
+    try {
+      deps.refused({ hosting, script: script(), reason });
+    } catch (error) {
+      log.warn({ err: error }, "refusal not recorded");
+    }
+  };
+  const refuseFor = (session: SMTPServerSession, reason: RefusalReason, script?: () => string) =>
+    refuse({ id: hostingOf(session).hostingId }, reason, script);
   // Once here rather than by the library at every connection; also the Received: line's "by".
   const serverName = options.name ?? hostname();
 
@@ -114,6 +142,8 @@ export function createIngestServer(
     }
     // A correct password always gets in, whatever the failures: see AuthThrottle.
     if (hosting) return hosting;
+    // counted for the hosting of that name, if there is one (see RefusalRepository.add)
+    if (user !== "" && user.length <= 255) refuse({ serviceName: user }, "auth");
     const verdict = throttle.recordFailure(client, user);
     log.warn({ client, user: user.slice(0, 256), ...verdict }, "smtp auth failed");
     const release = throttle.enterTarpit(user);
@@ -146,11 +176,13 @@ export function createIngestServer(
         { messageId: accepted.id, hosting: hosting.serviceName, status: accepted.status },
         "message accepted",
       );
-      return accepted.status === "held"
-        ? `Held as ${accepted.id}: sending is blocked for this hosting`
-        : `Queued as ${accepted.id}`;
+      if (accepted.status === "queued") return `Queued as ${accepted.id}`;
+      return accepted.heldBy === "script"
+        ? `Held as ${accepted.id}: the mail of this script is held for this hosting`
+        : `Held as ${accepted.id}: sending is blocked for this hosting`;
     } catch (error) {
       const reply = storeFailureReply(error);
+      if (reply.reason) refuseFor(session, reply.reason, () => submittedScript(raw));
       if (reply.permanent) {
         log.warn({ err: error, hosting: hosting.serviceName }, "message refused");
       } else {
@@ -175,6 +207,7 @@ export function createIngestServer(
     dataBudget.collect(stream).then(
       (collected) => {
         if (!collected) {
+          refuseFor(session, "size");
           answer(smtpError(552, `Message too big: the limit is ${maxSize} bytes`));
           return;
         }
@@ -204,6 +237,7 @@ export function createIngestServer(
   ): void {
     const checked = checkMessage(raw);
     if (!checked.ok) {
+      refuseFor(session, "message", () => submittedScript(raw));
       log.warn(
         { hosting: hostingOf(session).serviceName, reason: checked.text },
         "message refused",
@@ -219,6 +253,10 @@ export function createIngestServer(
       now: new Date(),
     });
     if (!prepared.ok) {
+      // 552: a header block too large to check; else the From: is not the hosting's
+      refuseFor(session, prepared.code === 552 ? "message" : "from_header", () =>
+        submittedScript(checked.raw),
+      );
       log.warn(
         { hosting: hostingOf(session).serviceName, reason: prepared.text },
         "message refused",
@@ -229,6 +267,7 @@ export function createIngestServer(
     const work = fitLineLength(prepared.raw)
       .then((fit) => {
         if (fit.ok) return store(fit.raw, session, prepared.id);
+        refuseFor(session, "message", () => submittedScript(prepared.raw));
         log.warn({ hosting: hostingOf(session).serviceName, reason: fit.text }, "message refused");
         throw smtpError(fit.code, fit.text);
       })
@@ -279,10 +318,12 @@ export function createIngestServer(
     },
     onMailFrom(address, session, callback) {
       if (!isEnvelopeAddress(address.address, true)) {
+        refuseFor(session, "sender_domain");
         return callback(smtpError(553, "5.1.7 The sender address is not valid"));
       }
       const sender = checkEnvelopeSender(address.address, hostingOf(session));
       if (sender.ok) return callback();
+      refuseFor(session, "sender_domain");
       log.warn({ hosting: hostingOf(session).serviceName, reason: sender.text }, "sender refused");
       callback(smtpError(sender.code, sender.text));
     },

@@ -1,5 +1,6 @@
 import {
   fieldValues,
+  type HeaderField,
   joinMessage,
   splitMessage,
   withoutFields,
@@ -16,8 +17,14 @@ export type Via = "sendmail" | null;
  */
 export function takeViaHeader(raw: Buffer): { raw: Buffer; via: Via } {
   const { fields, rest } = splitMessage(raw);
-  const values = fieldValues(fields, VIA_HEADER);
-  if (values.length === 0) return { raw, via: null };
-  const via = values.some((v) => v.trim().toLowerCase() === "sendmail") ? "sendmail" : null;
-  return { raw: joinMessage(withoutFields(fields, VIA_HEADER), rest), via };
+  if (!fields.some(isViaField)) return { raw, via: null };
+  return { raw: joinMessage(withoutFields(fields, VIA_HEADER), rest), via: viaOf(fields) };
 }
+
+/** The source the `X-Scripts-Email-Via` fields of a header block say, if any. */
+export function viaOf(fields: HeaderField[]): Via {
+  const values = fieldValues(fields, VIA_HEADER);
+  return values.some((v) => v.trim().toLowerCase() === "sendmail") ? "sendmail" : null;
+}
+
+const isViaField = (field: HeaderField) => field.name.toLowerCase() === VIA_HEADER.toLowerCase();

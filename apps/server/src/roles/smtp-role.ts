@@ -9,6 +9,7 @@ import {
   type LimitEvent,
   openFileLimit,
   REFUSAL_SLOTS,
+  RefusalRecorder,
   smtpLogin,
 } from "@scripts-email/mta";
 import type { RoleContext, RunningRole } from "./role.ts";
@@ -44,6 +45,9 @@ export async function startSmtpRole(
     );
   }
   let limitMetrics: { limitReached(event: LimitEvent): void } | undefined;
+  // Refusals per hosting, script and reason, written once a second (never on the answer's path).
+  const refusals = new RefusalRecorder(services.mail.refusals, metrics, { log });
+  refusals.start();
   const server = createIngestServer(
     {
       authenticate: (user, pass) => logins.authenticate(user, pass),
@@ -52,6 +56,7 @@ export async function startSmtpRole(
         mta.accepted(accepted.status);
         return accepted;
       },
+      refused: (refused) => refusals.record(refused),
       logger: log,
     },
     {
@@ -88,6 +93,7 @@ export async function startSmtpRole(
     stop: async () => {
       await server.close();
       await services.mail.ingest.settled();
+      await refusals.stop();
     },
   };
 }

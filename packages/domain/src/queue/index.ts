@@ -13,10 +13,17 @@ import { createDeliveryService, type DeliveryService } from "./delivery-service.
 import { IngestRepository } from "./ingest-repository.ts";
 import { type BurstRule, createIngestService, type IngestService } from "./ingest-service.ts";
 import { type BounceRule, createProtection, type Protection } from "./protection.ts";
-import { NO_SPAM_RULE, type ProtectionRules } from "./protection-gauge.ts";
+import { NO_SPAM_RULE, type ProtectionRules, type SpamRule } from "./protection-gauge.ts";
 import { ProtectionRepository } from "./protection-repository.ts";
+import { createSpamCheck } from "./spam-rule.ts";
 
-export type { DeliveryJob, RecipientResult } from "./delivery-service.ts";
+export type {
+  DeliveryJob,
+  DeliveryResult,
+  RecipientResult,
+  SpamSymbol,
+  SpamVerdict,
+} from "./delivery-service.ts";
 export { backoffMs, createDeliveryService, type DeliveryService } from "./delivery-service.ts";
 export { isUnstorableMessage } from "./ingest-failure.ts";
 export {
@@ -39,6 +46,13 @@ export interface MailPathOptions {
   retentionMs?: number;
   burst?: BurstRule;
   bounce?: BounceRule;
+  /** More than `limit` messages flagged as spam in `windowMs` blocks the hosting (0: off). */
+  spam?: SpamRule;
+  /**
+   * Whether a spam scanner checks outgoing mail (the worker's SPAM_SCANNER_URL); the panel's
+   * email status says so (`spamChecking`).
+   */
+  spamChecking?: boolean;
 }
 
 export const MAIL_PATH_DEFAULTS = {
@@ -50,6 +64,9 @@ export const MAIL_PATH_DEFAULTS = {
   retentionMs: 7 * 24 * HOUR,
   burst: { limit: 1000, windowMs: 60_000 },
   bounce: { ratio: 0.5, minFailures: 20, windowMs: HOUR },
+  // without a scanner nothing is flagged; the server passes SPAM_BLOCK_PER_HOUR
+  spam: NO_SPAM_RULE,
+  spamChecking: false,
 } satisfies Required<MailPathOptions>;
 
 export interface MailPath {
@@ -60,6 +77,8 @@ export interface MailPath {
   refusals: RefusalService;
   /** The protection's rules in force (the panel's gauge shows them). */
   rules: ProtectionRules;
+  /** Whether a spam scanner checks outgoing mail (see MailPathOptions). */
+  spamChecking: boolean;
 }
 
 export interface MailPathDeps {
@@ -101,10 +120,17 @@ export function createMailPath(
     alerts,
     bounce: o.bounce,
   });
+  const spamCheck = createSpamCheck({
+    repo: new ProtectionRepository(db),
+    protection,
+    clock,
+    rule: o.spam,
+  });
   return {
     protection,
     refusals: createRefusalService({ repo: new RefusalRepository(db) }),
-    rules: { burst: o.burst, bounce: o.bounce, spam: NO_SPAM_RULE },
+    rules: { burst: o.burst, bounce: o.bounce, spam: o.spam },
+    spamChecking: o.spamChecking,
     ingest: createIngestService({
       repo: new IngestRepository(db),
       clock,
@@ -143,6 +169,7 @@ export function createMailPath(
         maxLifetimeMs: o.maxLifetimeMs,
         retentionMs: o.retentionMs,
         onFailures: (ids) => protection.checkBounces(ids),
+        onSpam: (ids) => spamCheck.check(ids),
         ...log,
       },
     }),

@@ -1,0 +1,25 @@
+/**
+ * Why a submission was refused, a closed set (the `Refusal.reason` column):
+ * - `daily_limit`: the hosting's daily limit was reached (452);
+ * - `size`: the message was over the size limit (552);
+ * - `sender_domain`: `MAIL FROM` is not one of the hosting's addresses (553);
+ * - `from_header`: the `From:` header is not (550);
+ * - `message`: the message is malformed (NUL bytes, over-long or too many header lines…);
+ * - `storage`: the database cannot store it, for good (554);
+ * - `auth`: a failed AUTH with the hosting's account name.
+ */
+export const REFUSAL_REASONS = [
+  "daily_limit",
+  "size",
+  "sender_domain",
+  "from_header",
+  "message",
+  "storage",
+  "auth",
+] as const;
+
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/** Distinct scripts kept per hosting and day; the refusals of any further one are counted here. */
+export const MAX_REFUSAL_SCRIPTS = 50;
+export const OTHER_SCRIPTS = "(other)";
