@@ -125,7 +125,7 @@ export async function sendMail(
   hosting: Hosting,
   subject: string,
   to = "reader@dest.test",
-  content: { fromName?: string; text?: string } = {},
+  content: { fromName?: string; text?: string; html?: string } = {},
 ): Promise<string> {
   const transport = nodemailer.createTransport({
     host: "127.0.0.1",
@@ -141,6 +141,7 @@ export async function sendMail(
       to,
       subject,
       text: content.text ?? "Hello from a script.",
+      ...(content.html ? { html: content.html } : {}),
     });
     return info.response;
   } finally {

@@ -44,3 +44,50 @@ test("subjects, senders and reasons carrying HTML and JavaScript are shown as te
   ).toBeUndefined();
   expect(await page.locator("img[src='x'], svg[onload], script:not([src])").count()).toBe(0);
 });
+
+test("a message's HTML part shown as a page runs no script and loads nothing remote", async ({
+  page,
+  product,
+  hosting,
+}) => {
+  const html = [
+    '<p id="greeting">Claim your <b>prize</b></p>',
+    "<script>document.body.dataset.ran = 'script'; window.parent.__xss = 'frame-script';</script>",
+    `<img src="${product.url}/tracker.png?opened=1" onerror="document.body.dataset.ran = 'remote'">`,
+    `<img src="x" onerror="document.body.dataset.ran = 'onerror'; window.parent.__xss = 'onerror'">`,
+    `<form action="${product.url}/collect"><input name="card"></form>`,
+  ].join("");
+  await sendMail(product, hosting, "Your prize", "reader@dest.test", {
+    text: "Claim your prize",
+    html,
+  });
+  const requested: string[] = [];
+  page.on("request", (request) => requested.push(request.url()));
+  await page.addInitScript(() => {
+    (window as unknown as { __xss?: string }).__xss = undefined;
+  });
+
+  await signIn(page, product.users.customer);
+  await openHosting(page, hosting.serviceName);
+  await page.getByRole("button", { name: "Your prize" }).click();
+  const dialog = page.getByRole("dialog", { name: "Message details" });
+  await dialog.getByRole("button", { name: "Show content" }).click();
+  await expect(dialog.getByRole("heading", { name: "HTML part" })).toBeVisible();
+  // as text (the default): the words, none of the message's markup in the panel
+  await expect(dialog.locator("pre", { hasText: "Claim your prize" }).first()).toBeVisible();
+  expect(await dialog.locator("img, form, script").count()).toBe(0);
+
+  await dialog.getByRole("button", { name: "As page" }).click();
+  const frameElement = dialog.locator("iframe");
+  await expect(frameElement).toHaveAttribute("sandbox", "");
+  const frame = page.frameLocator("dialog iframe");
+  await expect(frame.locator("#greeting")).toHaveText("Claim your prize");
+  await expect(frame.locator("form")).toHaveCount(1);
+  expect(await frame.locator("body").getAttribute("data-ran")).toBeNull();
+  expect(
+    await page.evaluate(() => (window as unknown as { __xss?: string }).__xss),
+  ).toBeUndefined();
+  expect(
+    requested.filter((url) => url.includes("tracker.png") || url.includes("/collect")),
+  ).toEqual([]);
+});
