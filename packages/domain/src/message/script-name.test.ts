@@ -1,3 +1,6 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { createTestDatabase, type TestDatabase } from "@scripts-email/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_SCRIPT_LENGTH, SCRIPT_SQL, scriptOf } from "./script-name.ts";
@@ -21,7 +24,7 @@ describe("scriptOf", () => {
     expect(scriptOf("1000:   ", "system")).toBe("system");
   });
 
-  it("trims, cuts long names to whole characters and makes them storable", () => {
+  it("trims blanks, cuts long names to whole characters and makes them storable", () => {
     expect(scriptOf("1000:  form.php ", "smtp")).toBe("form.php");
     const long = `/${"é".repeat(300)}`;
     expect(scriptOf(`1:${long}`, "smtp")).toBe(long.slice(0, MAX_SCRIPT_LENGTH));
@@ -67,17 +70,13 @@ describe("SCRIPT_SQL", () => {
     expect(rows.map((r) => r.script)).toEqual(samples.map(([s, source]) => scriptOf(s, source)));
   });
 
-  it("agrees with the migration's backfill wherever a name has no blank after its uid and fits", async () => {
-    // The backfill (migration compromised_site) neither trims nor cuts: the same on these.
-    const plain = samples.filter(([s]) => s === null || (!/^\d+: /.test(s) && s.length < 200));
-    const rows = await db.sql.query<{ script: string }>(
-      `SELECT COALESCE(NULLIF(regexp_replace("originatingScript", '^[0-9]+:', ''), ''),
-                       source::text) AS script
-         FROM unnest($1::text[], $2::"MessageSource"[]) WITH ORDINALITY
-              AS m("originatingScript", source, n)
-        ORDER BY n`,
-      [plain.map(([s]) => s), plain.map(([, source]) => source)],
+  it("is what the migration script_rule set existing rows with", async () => {
+    const file = path.join(
+      fileURLToPath(new URL("../../../../prisma/migrations", import.meta.url)),
+      "20261130233000_script_rule",
+      "migration.sql",
     );
-    expect(rows.map((r) => r.script)).toEqual(plain.map(([s, source]) => scriptOf(s, source)));
+    const sql = await readFile(file, "utf8");
+    expect(sql.split(SCRIPT_SQL)).toHaveLength(3); // the value set, and the rows it changes
   });
 });
