@@ -1,5 +1,5 @@
 import { type MessageBody, reason as reasonSchema, type UserRole } from "@scripts-email/contracts";
-import { type FormEvent, type ReactNode, useId, useMemo, useState } from "react";
+import { type FormEvent, type ReactNode, useEffect, useId, useMemo, useRef, useState } from "react";
 import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
 import { isApiError } from "../../../lib/api-client.ts";
 import { useI18n } from "../../../lib/i18n.tsx";
@@ -110,6 +110,9 @@ function ReasonForm(props: { onSubmit: (reason: string) => void; onCancel: () =>
   const [error, setError] = useState<"required" | "invalid" | null>(null);
   const inputId = useId();
   const hintId = useId();
+  const input = useRef<HTMLInputElement>(null);
+  // the form replaces the button just pressed: the reader goes on typing where it appears
+  useEffect(() => input.current?.focus(), []);
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const raw = String(new FormData(event.currentTarget).get("reason") ?? "").trim();
@@ -129,6 +132,7 @@ function ReasonForm(props: { onSubmit: (reason: string) => void; onCancel: () =>
       <div className="field">
         <label htmlFor={inputId}>{t("web.message.bodyReason")}</label>
         <input
+          ref={input}
           id={inputId}
           name="reason"
           type="text"

@@ -127,6 +127,7 @@ describe("message detail", () => {
     await userEvent.click(await within(dialog).findByRole("button", { name: "Show content" }));
     const reason = within(dialog).getByLabelText("Reason for reading this message");
     expect(reason.getAttribute("aria-required")).toBe("true");
+    expect(document.activeElement).toBe(reason);
 
     await userEvent.click(within(dialog).getByRole("button", { name: "Show content" }));
     expect(within(dialog).getByText("Give a reason to read this message.")).toBeTruthy();
