@@ -15,7 +15,7 @@ export interface Job {
 
 /** The periodic work of the mail path; each is safe alongside other processes doing the same. */
 export function mailJobs(
-  services: Pick<Services, "email" | "mail" | "reports" | "alerts">,
+  services: Pick<Services, "email" | "mail" | "reports" | "alerts" | "selection">,
   webhook: WebhookSender = postWebhook,
 ): Job[] {
   return [
@@ -25,10 +25,17 @@ export function mailJobs(
       report: (n) => `purged ${englishCount(n, "held message", "held messages")}`,
     },
     {
+      // release and delete by filter; the API process also starts a new job at once
+      name: "selection",
+      run: () => services.selection.runJobs(),
+      report: (n) =>
+        `released or deleted ${englishCount(n, "selected message", "selected messages")}`,
+    },
+    {
       name: "hold",
       run: () => services.email.runHolds(),
       report: (n) =>
-        `held ${englishCount(n, "queued message", "queued messages")} of blocked hostings`,
+        `held ${englishCount(n, "queued message", "queued messages")} of blocked hostings and held scripts`,
     },
     {
       name: "release",
@@ -45,7 +52,7 @@ export function mailJobs(
       name: "retention",
       run: () => services.mail.delivery.dropOldContent(),
       report: (n) =>
-        `removed the content of ${englishCount(n, "delivered message", "delivered messages")} past retention`,
+        `cleared ${englishCount(n, "message", "messages")} past retention (content of delivered mail removed, purged mail deleted)`,
     },
     {
       // decides by itself whether a report time has passed and which days are due

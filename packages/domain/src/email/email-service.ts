@@ -74,8 +74,9 @@ export interface EmailService {
   runReleases(batchSize?: number): Promise<number>;
   /**
    * Marks the queued mail of blocked hostings held, in batches, so that a block answers at once
-   * whatever the queue size (the delivery worker already skips hostings that are not active).
-   * Returns how many messages it marked. Safe to run from several processes.
+   * whatever the queue size (the delivery worker already skips hostings that are not active);
+   * likewise the queued mail of a script held after it was queued. Mail released by hand is
+   * never held again. Returns how many messages it marked. Safe to run from several processes.
    */
   runHolds(batchSize?: number): Promise<number>;
 }
