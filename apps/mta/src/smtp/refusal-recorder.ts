@@ -66,9 +66,10 @@ export class RefusalRecorder {
     this.refused = new Counter({
       name: "scripts_email_refusals_total",
       help:
-        "Submissions refused by the SMTP ingest for a known hosting, by reason: daily_limit, " +
-        "size, sender_domain, from_header, message (malformed), storage (554, cannot be " +
-        "stored), auth (failed AUTH with a hosting's account name).",
+        "Submissions refused by the SMTP ingest, by reason: daily_limit, size, sender_domain, " +
+        "from_header, message (malformed), storage (554, cannot be stored) for a logged-in " +
+        "hosting; auth, every failed AUTH (the per-script view keeps only those that name a " +
+        "hosting).",
       labelNames: ["reason"],
       registers,
     });

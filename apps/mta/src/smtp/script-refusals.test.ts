@@ -145,4 +145,28 @@ describe("scripts at the SMTP ingest", () => {
     expect(text).toContain('scripts_email_refusals_total{reason="size"} 0');
     expect(text).toContain("scripts_email_refusals_dropped_total 0");
   });
+
+  it("counts a malformed message under its script and an oversized one under the submission kind", async () => {
+    const site = await fx.addHosting("malformed.example");
+    const own = new RefusalRecorder(fx.services.mail.refusals, new Registry());
+    const small = await fx.startServer({ maxSize: 4096 }, { refused: (r) => own.record(r) });
+    const client = await RawSmtpClient.connect(small.port);
+    try {
+      await client.login(site.serviceName, site.password);
+      const nul = `${rawMessage({ From: "www@malformed.example", "X-PHP-Originating-Script": "1:form.php" }, "a\0b\r\n")}`;
+      expect((await send(client, "www@malformed.example", nul)).at(-1)).toBe(554);
+      const big = rawMessage(
+        { From: "www@malformed.example" },
+        `${"x".repeat(70)}\r\n`.repeat(100),
+      );
+      expect((await send(client, "www@malformed.example", big)).at(-1)).toBe(552);
+    } finally {
+      client.close();
+    }
+    await own.stop();
+    expect(await refusalsOf(site.id)).toEqual([
+      { script: "form.php", reason: "message", count: 1 },
+      { script: "smtp", reason: "size", count: 1 },
+    ]);
+  });
 });
