@@ -182,6 +182,18 @@ describe("hold and unhold", () => {
     ]);
   });
 
+  it("holds the script's mail already queued through the hold job; the rest keeps going", async () => {
+    await seed(w.hosting.id, "contact.php", "queued", 5);
+    await seed(w.hosting.id, "shop/order.php", "queued", 3);
+    await w.services.scripts.hold(w.customer, "example.org", "contact.php");
+    expect(await w.services.email.runHolds()).toBe(5);
+    const list = await w.services.scripts.list(w.customer, "example.org", 1);
+    expect(list.items.map((i) => [i.script, i.accepted, i.held])).toEqual([
+      ["contact.php", 5, 5],
+      ["shop/order.php", 3, 0],
+    ]);
+  });
+
   it("needs a reason from support, and records it", async () => {
     for (const change of [w.services.scripts.hold, w.services.scripts.unhold]) {
       expect(await errorCode(change(w.support, "example.org", "contact.php"))).toBe(
