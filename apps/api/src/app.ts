@@ -18,6 +18,7 @@ import { hostingRoutes } from "./routes/hostings.ts";
 import { infoRoutes } from "./routes/info.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { scriptRoutes } from "./routes/scripts.ts";
+import { selectionRoutes } from "./routes/selection.ts";
 import { loginRoutes, sessionRoutes } from "./routes/session.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import type { BuildAppOptions } from "./types.ts";
@@ -68,6 +69,7 @@ export async function buildApp({ services, config }: BuildAppOptions): Promise<F
         await signedIn.register(messageRoutes, options);
         await signedIn.register(scriptRoutes, options);
         await signedIn.register(heldGroupRoutes, options);
+        await signedIn.register(selectionRoutes, options);
         await signedIn.register(auditRoutes, options);
       });
     },

@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { SYSTEM } from "@scripts-email/domain";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   call,
@@ -13,11 +15,19 @@ import {
 let t: TestApp;
 let w: World;
 let messageId: string;
+let jobId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
   w = await seedWorld(t);
   messageId = await insertMessage(t, w.hosting.id, { status: "queued" });
+  // a finished job that changed nothing (its id matches no message)
+  const job = await t.services.selection.select(SYSTEM, w.hosting.serviceName, {
+    action: "delete",
+    filter: { ids: [randomUUID()] },
+  });
+  jobId = (job as { jobId: string }).jobId;
+  await t.services.selection.idle();
 });
 afterAll(() => t?.close());
 
@@ -133,6 +143,28 @@ const endpoints: Endpoint[] = [
     method: "DELETE",
     url: (s) => `/api/hostings/${s}/email/scripts/held`,
     body: { script: "matrix.php", reason: "matrix check" },
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "POST email/selection",
+    method: "POST",
+    url: (s) => `/api/hostings/${s}/email/selection`,
+    body: { filter: { status: "held" }, action: "count" },
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "GET email/jobs",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/email/jobs`,
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "GET email/jobs/:jobId",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/email/jobs/${jobId}`,
     ok: 200,
     perHosting: true,
   },

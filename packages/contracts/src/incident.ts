@@ -58,10 +58,19 @@ export const selectionFilter = z
   .object({
     /** Single messages (at most 1,000). */
     ids: z.array(z.uuid()).min(1).max(1000).optional(),
-    /** One status or several; absent: held, spam and queued. */
+    /**
+     * One status or several; absent: held, spam and queued. Read as a list without repeats; a
+     * codec rather than a transform, so that an answer holding a filter (a job) encodes too.
+     */
     status: z
-      .union([selectionStatus, z.array(selectionStatus).min(1).max(3)])
-      .transform((s) => (Array.isArray(s) ? [...new Set(s)] : [s]))
+      .codec(
+        z.union([selectionStatus, z.array(selectionStatus).min(1).max(3)]),
+        z.array(selectionStatus),
+        {
+          decode: (s) => (Array.isArray(s) ? [...new Set(s)] : [s]),
+          encode: (s) => s,
+        },
+      )
       .optional(),
     script: scriptName.optional(),
     /** The envelope sender, exactly (case-insensitive). */

@@ -21,6 +21,7 @@ function context(email: Partial<Services["email"]>): {
     services: {
       email: { runHolds: async () => 0, ...email },
       mail: { delivery: { expireHeld: async () => 0, dropOldContent: async () => 0 } },
+      selection: { runJobs: async () => 0 },
       reports: { runDue: async () => 0 },
       alerts: { checkExpiringHeld: async () => 0, deliverWebhooks: async () => 0 },
       account: { pruneExpired: async () => 0 },
@@ -108,6 +109,7 @@ it("runs the nightly report, the expiry alerts and the alert webhooks with the m
   const jobs = mailJobs(services, sender);
   expect(jobs.map((j) => j.name)).toEqual([
     "purge",
+    "selection",
     "hold",
     "release",
     "expiry",
@@ -116,9 +118,9 @@ it("runs the nightly report, the expiry alerts and the alert webhooks with the m
     "expiry-alert",
     "alert-webhooks",
   ]);
-  for (const job of jobs.slice(5)) await job.run();
+  for (const job of jobs.slice(6)) await job.run();
   expect(calls).toEqual(["report", "expiry-alert", "webhooks"]);
-  expect(jobs[5]!.report(2)).toBe("queued 2 nightly error reports");
+  expect(jobs[6]!.report(2)).toBe("queued 2 nightly error reports");
 });
 
 it("prunes expired sessions and API tokens on every tick", async () => {
