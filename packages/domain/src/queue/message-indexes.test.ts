@@ -115,6 +115,27 @@ it("deletes purged mail past retention through Message_purged_idx, never the pan
   expect(listed).not.toHaveProperty("Message_purged_idx");
 });
 
+it("selects a hosting's mail by status or by script through their (hostingId, …) indexes", async () => {
+  const byStatus = await indexScans(() =>
+    services.selection.select(SYSTEM, "small.example", {
+      action: "count",
+      filter: { status: ["held", "queued"] },
+    }),
+  );
+  expect(byStatus).toHaveProperty("Message_hostingId_status_acceptedAt_id_idx");
+  const byScript = await indexScans(() =>
+    services.selection.select(SYSTEM, "big.example", {
+      action: "count",
+      filter: { script: "contact.php" },
+    }),
+  );
+  expect(byScript).toHaveProperty("Message_hostingId_script_acceptedAt_idx");
+  for (const used of [byStatus, byScript]) {
+    expect(used).not.toHaveProperty("Message_held_expiry_idx");
+    expect(used).not.toHaveProperty("Message_due_idx");
+  }
+});
+
 it("lists a hosting's latest failures by reading only as many index entries as it shows", async () => {
   // a delivery round records its failures with one timestamp: 5,000 share the latest one, so an
   // index that ends at "at" would read them all to order them by id
