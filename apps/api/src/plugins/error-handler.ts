@@ -12,7 +12,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   invalid_credentials: 401,
   forbidden: 403,
   csrf_failed: 403,
-  blocked_by_support: 403,
+  // a refused unblock is a conflict with the hosting's state: what to do first is in the message
+  blocked_by_support: 409,
   not_found: 404,
   invalid_transition: 409,
   already_exists: 409,

@@ -372,7 +372,7 @@ describe("POST /api/hostings/:serviceName/email/requests", () => {
     expect((await request(w.support, "block", "abuse")).statusCode).toBe(202);
     for (const action of ["unblock", "purge"]) {
       const res = await request(w.owner, action);
-      expect(res.statusCode).toBe(403);
+      expect(res.statusCode).toBe(409);
       expect(res.json().error).toEqual({
         code: "blocked_by_support",
         message: "Sending was blocked by our support team. Please contact support to lift it.",

@@ -32,7 +32,11 @@ export function emailStatus(overrides: Partial<EmailStatus> = {}): EmailStatus {
     queued: 1,
     nextExpiry: null,
     blockCause: null,
-    unblock: { allowed: false, reason: "not_blocked" },
+    // as the server answers the owner (a support or spam block says otherwise: give it)
+    unblock:
+      overrides.state === "blocked"
+        ? { allowed: true, reason: null }
+        : { allowed: false, reason: "not_blocked" },
     protection: {
       bounce: {
         ratio: 0,

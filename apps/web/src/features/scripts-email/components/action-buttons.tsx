@@ -1,7 +1,7 @@
-import type { EmailAction, EmailStatus, UserRole } from "@scripts-email/contracts";
+import type { EmailAction, UserRole } from "@scripts-email/contracts";
 import { useId } from "react";
 import { useI18n } from "../../../lib/i18n.tsx";
-import { ACTIONS, actionAvailability } from "./action-rules.ts";
+import { ACTIONS, type ActionStatus, actionAvailability } from "./action-rules.ts";
 
 const BUTTON_CLASS: Record<EmailAction, string> = {
   block: "button button-warning",
@@ -10,7 +10,7 @@ const BUTTON_CLASS: Record<EmailAction, string> = {
 };
 
 export function ActionButtons(props: {
-  status: Pick<EmailStatus, "state" | "blockedBy">;
+  status: ActionStatus;
   role: UserRole;
   onAction: (action: EmailAction) => void;
 }) {
@@ -22,6 +22,7 @@ export function ActionButtons(props: {
         const availability = actionAvailability(action, props.status, props.role);
         const hintId = `${baseId}-${action}`;
         const reason = availability.reason ? t(availability.reason) : undefined;
+        const hint = reason ?? (availability.note ? t(availability.note) : undefined);
         return (
           <div key={action} className="action">
             <button
@@ -29,14 +30,14 @@ export function ActionButtons(props: {
               className={BUTTON_CLASS[action]}
               disabled={!availability.enabled}
               title={reason}
-              aria-describedby={reason ? hintId : undefined}
+              aria-describedby={hint ? hintId : undefined}
               onClick={() => props.onAction(action)}
             >
-              {t(`web.action.${action}`)}
+              {t(availability.label ?? `web.action.${action}`)}
             </button>
-            {reason && (
+            {hint && (
               <p id={hintId} className="hint">
-                {reason}
+                {hint}
               </p>
             )}
           </div>

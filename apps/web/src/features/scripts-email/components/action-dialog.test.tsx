@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import type { UserRole } from "@scripts-email/contracts";
+import type { BlockCause, UserRole } from "@scripts-email/contracts";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
@@ -11,7 +11,11 @@ import { ActionDialog } from "./action-dialog.tsx";
 
 const requests = "POST /api/hostings/example.org/email/requests";
 
-function setup(role: UserRole, action: "block" | "purge" | "unblock" = "block") {
+function setup(
+  role: UserRole,
+  action: "block" | "purge" | "unblock" = "block",
+  blockCause: BlockCause | null = null,
+) {
   const onDone = vi.fn();
   const onClose = vi.fn();
   const view = renderWithProviders(
@@ -19,7 +23,7 @@ function setup(role: UserRole, action: "block" | "purge" | "unblock" = "block") 
       serviceName="example.org"
       action={action}
       role={role}
-      status={{ held: 4 }}
+      status={{ held: 4, blockCause }}
       onClose={onClose}
       onDone={onDone}
     />,
@@ -77,10 +81,15 @@ describe("confirmation dialog", () => {
     expect(calls[0]?.body).toEqual({ action: "block" });
   });
 
+  it("explains the day of relaxed bounce threshold when a bounce block is acknowledged", () => {
+    const { dialog } = setup("customer", "unblock", "bounce");
+    expect(dialog.textContent).toMatch(/For the next 24 hours the bounce threshold is doubled/);
+  });
+
   it("shows a refusal from the server and stays open", async () => {
     mockFetch({
       [requests]: errorResponse(
-        403,
+        409,
         "blocked_by_support",
         "Sending was blocked by our support team. Please contact support to lift it.",
       ),

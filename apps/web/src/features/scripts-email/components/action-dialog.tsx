@@ -15,7 +15,7 @@ export function ActionDialog(props: {
   serviceName: string;
   action: EmailAction;
   role: UserRole;
-  status: Pick<EmailStatus, "held">;
+  status: Pick<EmailStatus, "held" | "blockCause">;
   onClose: () => void;
   onDone: (action: EmailAction, status: EmailStatus) => void;
 }) {
@@ -52,7 +52,13 @@ export function ActionDialog(props: {
       onClose={props.onClose}
     >
       <form onSubmit={submit} noValidate className="form">
-        <p>{t(`web.action.${action}.explain`)}</p>
+        <p>
+          {t(
+            action === "unblock" && props.status.blockCause === "bounce"
+              ? "web.action.unblock.acknowledgeExplain"
+              : `web.action.${action}.explain`,
+          )}
+        </p>
         {action !== "block" && props.status.held > 0 && (
           <p className="muted">
             {t("web.action.heldCount", {

@@ -19,6 +19,8 @@ function routes(
     [`GET ${base}/volumes`]: { body: [] },
     [`GET ${base}/errors`]: { body: [] },
     [`GET ${base}/reports`]: { body: [] },
+    [`GET ${base}/held/groups`]: { body: { items: [] } },
+    [`GET ${base}/jobs`]: { body: { items: [] } },
     "GET /api/hostings/example.org/sender-domains": {
       body: { serviceName: "example.org", domains: [] },
     },
@@ -52,6 +54,8 @@ describe("Scripts-email page", () => {
         emailStatus({
           state: "blocked",
           blockedBy: "support",
+          blockCause: "support",
+          unblock: { allowed: false, reason: "blocked_by_support" },
           stateReason: "Phishing reported",
           held: 1,
         }),

@@ -10,9 +10,13 @@ import { useEmailStatus } from "../api/get-email-status.ts";
 import { DeliveryErrors } from "./delivery-errors.tsx";
 import { EmailActions } from "./email-actions.tsx";
 import { EmailCounters } from "./email-counters.tsx";
+import { HeldMail } from "./held-mail.tsx";
 import { LastReports } from "./last-reports.tsx";
 import { MessagesList } from "./messages-list.tsx";
+import { ProtectionGauge } from "./protection-gauge.tsx";
+import { RecentActions } from "./recent-actions.tsx";
 import { ReportRecipient } from "./report-recipient.tsx";
+import { ScriptsSection } from "./scripts-table.tsx";
 import { SenderDomains } from "./sender-domains.tsx";
 import { StateSummary } from "./state-summary.tsx";
 import { StateTimeline } from "./state-timeline.tsx";
@@ -116,8 +120,14 @@ export function ScriptsEmailPage(props: { serviceName: string; user: Me }) {
         <StateSummary status={data} role={user.role} />
         <EmailActions serviceName={serviceName} status={data} user={user} onNotice={setNotice} />
         <EmailCounters status={data} />
+        <ProtectionGauge protection={data.protection} spamChecking={data.spamChecking} />
         <ReportRecipient serviceName={serviceName} status={data} onNotice={setNotice} />
         <SenderDomains serviceName={serviceName} role={user.role} onNotice={setNotice} />
+        <div className="span-all">
+          <ScriptsSection serviceName={serviceName} role={user.role} onNotice={setNotice} />
+        </div>
+        <HeldMail serviceName={serviceName} status={data} role={user.role} />
+        <RecentActions serviceName={serviceName} />
         <div className="span-all">
           <VolumeChartSection serviceName={serviceName} />
         </div>

@@ -1,4 +1,4 @@
-import type { ActorRole, EmailStatus, UserRole } from "@scripts-email/contracts";
+import type { ActorRole, BlockCause, EmailStatus, UserRole } from "@scripts-email/contracts";
 import { StateBadge } from "../../../components/state-badge.tsx";
 import { type MessageKey, useI18n } from "../../../lib/i18n.tsx";
 
@@ -8,12 +8,20 @@ function blockedByKey(blockedBy: ActorRole, viewer: UserRole): MessageKey {
   return viewer === "customer" ? "web.state.blockedBy.you" : "web.state.blockedBy.customer";
 }
 
+/** What to do about an automatic block, by its cause. */
+const CAUSE_NOTICE: Partial<Record<BlockCause, MessageKey>> = {
+  spam: "web.state.causeNotice.spam",
+  bounce: "web.state.causeNotice.bounce",
+  burst: "web.state.causeNotice.burst",
+};
+
 /** The state badge, who or what blocked sending and why, and what is held. */
 export function StateSummary(props: { status: EmailStatus; role: UserRole }) {
   const i18n = useI18n();
   const { t } = i18n;
   const { status } = props;
   const blocked = status.state !== "active";
+  const causeNotice = status.blockCause ? CAUSE_NOTICE[status.blockCause] : undefined;
 
   return (
     <section className="card state-card" aria-labelledby="state-heading">
@@ -26,6 +34,12 @@ export function StateSummary(props: { status: EmailStatus; role: UserRole }) {
           <div>
             <dt>{t("web.state.blockedByLabel")}</dt>
             <dd>{t(blockedByKey(status.blockedBy, props.role))}</dd>
+          </div>
+        )}
+        {blocked && status.blockCause && (
+          <div>
+            <dt>{t("web.state.causeLabel")}</dt>
+            <dd data-cause={status.blockCause}>{t(`web.state.blockCause.${status.blockCause}`)}</dd>
           </div>
         )}
         {blocked && (
@@ -52,12 +66,27 @@ export function StateSummary(props: { status: EmailStatus; role: UserRole }) {
             </dd>
           </div>
         )}
+        {status.spam > 0 && (
+          <div>
+            <dt>{t("web.state.spamLabel")}</dt>
+            <dd>{i18n.formatNumber(status.spam)}</dd>
+          </div>
+        )}
+        {status.heldScripts.length > 0 && (
+          <div>
+            <dt>{t("web.state.heldScriptsLabel")}</dt>
+            <dd>{status.heldScripts.join(", ")}</dd>
+          </div>
+        )}
       </dl>
       {status.state === "blocked" &&
         props.role === "customer" &&
         status.blockedBy === "support" && (
           <p className="alert alert-warning">{t("web.state.supportBlockNotice")}</p>
         )}
+      {status.state === "blocked" && causeNotice && (
+        <p className="alert alert-info">{t(causeNotice)}</p>
+      )}
       {status.state === "blocked" && <p className="muted">{t("web.state.blockedNotice")}</p>}
       {status.state === "purging" && (
         <div className="alert alert-info" role="status">
