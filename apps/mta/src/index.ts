@@ -3,6 +3,12 @@ export type { Relay } from "./delivery/relay.ts";
 export { relayUrlProblem } from "./delivery/relay-tls.ts";
 export { createSmtpRelay, type SmtpRelayOptions } from "./delivery/smtp-relay.ts";
 export {
+  createSpamScanner,
+  type SpamScan,
+  type SpamScanner,
+  type SpamScannerOptions,
+} from "./delivery/spam-scanner.ts";
+export {
   createDeliveryWorker,
   type DeliveryWorker,
   type WorkerOptions,

@@ -6,7 +6,14 @@ export interface MtaMetrics {
   observeDelivery(results: RecipientResult[], acceptedAt: Date, seconds: number): void;
   /** Results that came back after their claim had run out and been taken over (not recorded). */
   lateResults(messages: number): void;
+  /**
+   * A spam scan before relaying: `spam` (the scanner would reject it: held), `clean` (any other
+   * verdict: relayed), `unscanned` (scanner down, slow or answering nonsense: relayed unscanned).
+   */
+  spamScan(result: SpamScanResult, seconds: number): void;
 }
+
+export type SpamScanResult = "clean" | "spam" | "unscanned";
 
 /**
  * The mail path's Prometheus metrics, on the registry the process exposes at /metrics. The queue
@@ -48,6 +55,22 @@ export function createMtaMetrics(
       "worker had taken it over: ignored, and the message may have gone out twice.",
     registers,
   });
+  const spamScans = new Counter({
+    name: "scripts_email_spam_scans_total",
+    help:
+      "Spam scans of outgoing mail before relaying, by result: clean (relayed), spam (held), " +
+      "unscanned (the scanner was down or slow: relayed without a verdict).",
+    labelNames: ["result"],
+    registers,
+  });
+  const spamScanSeconds = new Histogram({
+    name: "scripts_email_spam_scan_seconds",
+    help: "Time the spam scanner took to answer (or to be given up on), per message.",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3, 10],
+    registers,
+  });
+  // every result is shown from the start, so that an alert on `unscanned` has a series to watch
+  for (const result of ["clean", "spam", "unscanned"]) spamScans.inc({ result }, 0);
   if (queueDepth) {
     new Gauge({
       name: "scripts_email_queue_depth",
@@ -62,6 +85,10 @@ export function createMtaMetrics(
   return {
     accepted: (status) => accepted.inc({ status }),
     lateResults: (messages) => late.inc(messages),
+    spamScan(result, seconds) {
+      spamScans.inc({ result });
+      spamScanSeconds.observe(seconds);
+    },
     observeDelivery(results, acceptedAt, seconds) {
       relaySeconds.observe(seconds);
       const age = (Date.now() - acceptedAt.getTime()) / 1000;

@@ -110,6 +110,18 @@ const configSchema = z.object({
     .min(0, { message: "must be a share between 0 and 1 (0 turns the rule off)" })
     .max(1, { message: "must be a share between 0 and 1 (0 turns the rule off)" })
     .default(0.5),
+  SPAM_SCANNER_URL: urlWithProtocols(["http:"], "http://127.0.0.1:11333").optional(),
+  SPAM_SCANNER_TIMEOUT_MS: z.coerce
+    .number({ message: "must be a whole number of milliseconds between 100 and 60000" })
+    .int({ message: "must be a whole number of milliseconds between 100 and 60000" })
+    .min(100, { message: "must be a whole number of milliseconds between 100 and 60000" })
+    .max(60_000, { message: "must be a whole number of milliseconds between 100 and 60000" })
+    .default(3000),
+  SPAM_BLOCK_PER_HOUR: z.coerce
+    .number({ message: "must be a whole number (0 turns the rule off)" })
+    .int({ message: "must be a whole number (0 turns the rule off)" })
+    .min(0, { message: "must be 0 or more" })
+    .default(10),
   DELIVERY_MAX_HOURS: z.coerce
     .number({ message: "must be a number of hours" })
     .positive({ message: "must be a positive number of hours" })
@@ -222,6 +234,13 @@ export interface Config {
   autoBlockBurstPerMinute: number;
   /** Automatic protection: this share of failed recipients in an hour blocks a hosting (0: off). */
   autoBlockBounceRatio: number;
+  /**
+   * rspamd's scanning worker, which judges the site's mail before it is relayed, and how long a
+   * scan may take before the message goes out unscanned; unset: no scanning.
+   */
+  spamScanner: { url: string; timeoutMs: number } | undefined;
+  /** Automatic protection: more spam than this in an hour blocks a hosting (0: off). */
+  spamBlockPerHour: number;
   /** Deferred mail is retried this long after acceptance, then fails. */
   deliveryMaxHours: number;
   /** A delivery claim holds this long unless renewed (every third of it while in hand). */
@@ -310,6 +329,10 @@ export function loadConfig(
     smtpDataMemoryBytes: c.SMTP_DATA_MEMORY_MB * 1024 * 1024,
     autoBlockBurstPerMinute: c.AUTO_BLOCK_BURST_PER_MINUTE,
     autoBlockBounceRatio: c.AUTO_BLOCK_BOUNCE_RATIO,
+    spamScanner: c.SPAM_SCANNER_URL
+      ? { url: c.SPAM_SCANNER_URL.replace(/\/+$/, ""), timeoutMs: c.SPAM_SCANNER_TIMEOUT_MS }
+      : undefined,
+    spamBlockPerHour: c.SPAM_BLOCK_PER_HOUR,
     deliveryMaxHours: c.DELIVERY_MAX_HOURS,
     deliveryLeaseSeconds: c.DELIVERY_LEASE_SECONDS,
     retentionDays: c.RETENTION_DAYS,

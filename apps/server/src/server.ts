@@ -56,6 +56,8 @@ export function mailPathOptions(config: Config) {
     retentionMs: config.retentionDays * 24 * HOUR,
     burst: { limit: config.autoBlockBurstPerMinute, windowMs: 60_000 },
     bounce: { ratio: config.autoBlockBounceRatio, minFailures: 20, windowMs: HOUR },
+    spam: { limit: config.spamBlockPerHour, windowMs: HOUR },
+    spamChecking: config.spamScanner !== undefined,
   };
 }
 

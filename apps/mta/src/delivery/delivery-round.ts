@@ -1,9 +1,7 @@
-import type { DeliveryJob, DeliveryService, Logger, RecipientResult } from "@scripts-email/domain";
+import type { DeliveryJob, DeliveryResult, DeliveryService, Logger } from "@scripts-email/domain";
 
-export interface Finished {
-  job: DeliveryJob;
-  recipients: RecipientResult[];
-}
+/** A message the round is done with: relayed (scanned or not), or kept back as spam. */
+export type Finished = DeliveryResult;
 
 export interface RoundContext {
   delivery: Pick<DeliveryService, "leaseMs" | "renew" | "release">;
@@ -17,7 +15,8 @@ export interface RoundContext {
    * the relay work while a group is being written.
    */
   maxUnrecorded: number;
-  relayOne(job: DeliveryJob): Promise<RecipientResult[]>;
+  /** Scans the message when it needs it, then relays it, unless the scanner would reject it. */
+  sendOne(job: DeliveryJob): Promise<Finished>;
   /** Writes a group of results (one statement, retried through a blip). */
   record(group: Finished[]): Promise<void>;
   stopping(): boolean;
@@ -153,13 +152,13 @@ export async function deliverRound(jobs: DeliveryJob[], ctx: RoundContext): Prom
       }
       if (!job) return;
       atRelay++;
-      let recipients: RecipientResult[];
+      let finished: Finished;
       try {
-        recipients = await ctx.relayOne(job);
+        finished = await ctx.sendOne(job);
       } finally {
         atRelay--;
       }
-      answered.push({ job, recipients });
+      answered.push(finished);
       unrecorded++;
       answeredOne();
     }

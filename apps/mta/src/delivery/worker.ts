@@ -3,11 +3,13 @@ import {
   type DeliveryService,
   type Logger,
   type RecipientResult,
+  type SpamVerdict,
   silentLogger,
 } from "@scripts-email/domain";
 import type { MtaMetrics } from "../metrics.ts";
 import { deliverRound, type Finished } from "./delivery-round.ts";
 import type { Relay } from "./relay.ts";
+import type { SpamScanner } from "./spam-scanner.ts";
 
 /**
  * How long a finished message's result may wait for others to share its write: a few
@@ -34,6 +36,15 @@ export interface WorkerOptions {
   /** How long to keep trying to record them (default 4 min). */
   recordRetryForMs?: number;
   metrics?: MtaMetrics;
+  /**
+   * Scans the site's mail before it is relayed (SPAM_SCANNER_URL): mail the scanner would reject
+   * is held as spam, not relayed. A scanner that is down or slow never holds mail back: after its
+   * timeout the message goes out unscanned (counted, and warned about once per
+   * `unscannedWarningMs`). Unset: no scanning.
+   */
+  scanner?: SpamScanner;
+  /** At most one warning about unscanned mail per this long; default one minute. */
+  unscannedWarningMs?: number;
   /** Warnings need an operator's eye; the others are informational. Default: nothing. */
   log?: Logger;
 }
@@ -102,6 +113,54 @@ export function createDeliveryWorker(
     return results;
   }
 
+  /** Scanner failures since the last warning, said at most once per interval, not per message. */
+  const unscanned = { count: 0, warnedAt: Number.NEGATIVE_INFINITY };
+  const unscannedWarningMs = options.unscannedWarningMs ?? 60_000;
+
+  /** The scanner's verdict, or undefined when it gave none (the message goes out unscanned). */
+  async function scanOne(scanner: SpamScanner, job: DeliveryJob): Promise<SpamVerdict | undefined> {
+    const started = performance.now();
+    const result = await scanner.scan(job);
+    const seconds = (performance.now() - started) / 1000;
+    if ("verdict" in result) {
+      const { verdict } = result;
+      const spam = verdict.action === "reject";
+      options.metrics?.spamScan(spam ? "spam" : "clean", seconds);
+      if (spam) {
+        log.info(
+          {
+            messageId: job.id,
+            hosting: job.serviceName,
+            score: verdict.score,
+            symbols: verdict.symbols.map((s) => s.name),
+          },
+          "held as spam: the scanner would reject it",
+        );
+      }
+      return verdict;
+    }
+    options.metrics?.spamScan("unscanned", seconds);
+    unscanned.count++;
+    const now = Date.now();
+    if (now - unscanned.warnedAt >= unscannedWarningMs) {
+      log.warn(
+        { count: unscanned.count, reason: result.unscanned },
+        "spam scanner gave no verdict: mail relayed unscanned (count: since the last warning)",
+      );
+      unscanned.warnedAt = now;
+      unscanned.count = 0;
+    }
+    return undefined;
+  }
+
+  async function sendOne(job: DeliveryJob): Promise<Finished> {
+    const scanner = options.scanner;
+    const verdict = scanner && job.needsScan ? await scanOne(scanner, job) : undefined;
+    if (verdict?.action === "reject") return { job, spam: verdict };
+    const recipients = await relayOne(job);
+    return verdict ? { job, recipients, scan: verdict } : { job, recipients };
+  }
+
   let sweptAt = 0;
 
   async function runOnce(): Promise<number> {
@@ -121,7 +180,7 @@ export function createDeliveryWorker(
       concurrency,
       flushMs: RECORD_GROUP_MS,
       maxUnrecorded,
-      relayOne,
+      sendOne,
       record,
       stopping: () => stopping,
       log,

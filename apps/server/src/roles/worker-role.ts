@@ -1,5 +1,10 @@
 import path from "node:path";
-import { createDeliveryWorker, createFileCapture, createSmtpRelay } from "@scripts-email/mta";
+import {
+  createDeliveryWorker,
+  createFileCapture,
+  createSmtpRelay,
+  createSpamScanner,
+} from "@scripts-email/mta";
 import type { RoleContext, RunningRole } from "./role.ts";
 
 /** The folder where mail goes when no SMTP_RELAY_URL is set. */
@@ -22,9 +27,17 @@ export async function startWorkerRole({
       ? "relaying to SMTP_RELAY_URL"
       : `no SMTP_RELAY_URL, delivered mail is written to ${captureFolder(config.dataDir)}`,
   );
+  const scanner = config.spamScanner ? createSpamScanner(config.spamScanner) : undefined;
+  log.info(
+    config.spamScanner
+      ? `spam scanning with rspamd at ${config.spamScanner.url}: mail it would reject is held; ` +
+          `without an answer within ${config.spamScanner.timeoutMs} ms mail goes out unscanned`
+      : "no SPAM_SCANNER_URL: outgoing mail is not scanned for spam",
+  );
   const worker = createDeliveryWorker(services.mail.delivery, relay, {
     metrics: mta,
     log,
+    ...(scanner ? { scanner } : {}),
   });
   log.info(
     `delivery claims last ${services.mail.delivery.leaseMs / 1000} s, renewed every ` +
