@@ -1,4 +1,4 @@
-import type { MessageStatus } from "@scripts-email/contracts";
+import type { HeldGroupsQuery, MessageStatus, SelectionFilter } from "@scripts-email/contracts";
 
 /** Query keys of one hosting's mail, from generic to specific: invalidate a prefix to refresh. */
 export const emailKeys = {
@@ -18,4 +18,11 @@ export const emailKeys = {
   ) => [...emailKeys.messages(serviceName), page] as const,
   message: (serviceName: string, id: string) =>
     [...emailKeys.messages(serviceName), "detail", id] as const,
+  heldGroups: (serviceName: string, by: HeldGroupsQuery["by"]) =>
+    [...emailKeys.all(serviceName), "held-groups", { by }] as const,
+  /** What a selection's filter matches now (asked afresh each time a confirmation opens). */
+  selectionCount: (serviceName: string, filter: SelectionFilter) =>
+    [...emailKeys.all(serviceName), "selection-count", filter] as const,
+  jobs: (serviceName: string) => [...emailKeys.all(serviceName), "jobs"] as const,
+  job: (serviceName: string, jobId: string) => [...emailKeys.jobs(serviceName), jobId] as const,
 };

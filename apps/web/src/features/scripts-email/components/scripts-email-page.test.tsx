@@ -35,6 +35,8 @@ function routes(
             subject: "Contact form",
             size: 2048,
             status: "held",
+            script: "contact.php",
+            spam: false,
             attempts: 0,
             expiresAt: new Date(Date.now() + 50 * 3600_000 + 60_000).toISOString(),
             nextAttemptAt: null,
