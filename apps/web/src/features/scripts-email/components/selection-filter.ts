@@ -17,11 +17,18 @@ export const GROUP_STATUSES: readonly SelectionStatus[] = ["held", "spam"];
  * subject): the filter form reaches that mail.
  */
 export function groupFilter(by: GroupBy, key: string): Omit<SelectionFilter, "status"> | null {
+  if (by === "subject") {
+    // a filter's subject is one line of at most 200 characters: its first line still matches
+    const subject = (key.split(CONTROL)[0] ?? "").trim().slice(0, MAX_SUBJECT).trim();
+    return subject ? { subject } : null;
+  }
   if (key === "") return null;
-  if (by === "script") return { script: key };
-  if (by === "subject") return { subject: key };
-  return { recipient: `@${key}` };
+  return by === "script" ? { script: key } : { recipient: `@${key}` };
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it cuts at
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const MAX_SUBJECT = 200;
 
 /**
  * The statuses an action may cover for `role`: a customer cannot release mail flagged as spam,
