@@ -65,8 +65,12 @@ describe("panel actions", () => {
       reason: "spam?",
       at: "2026-03-10T12:00:00.000Z",
     });
-    // customers' own actions are not audit-logged; only support's are
-    expect(await w.db.prisma.auditEntry.count()).toBe(0);
+    // customers' own blocks and unblocks are not audit-logged (support's are); a purge deletes
+    // mail, so it is, whoever asks
+    const audited = await w.db.prisma.auditEntry.findMany();
+    expect(audited).toMatchObject([
+      { action: "email.purge", actorRole: "customer", actorId: w.customer.userId },
+    ]);
   });
 
   it.each([
