@@ -14,7 +14,9 @@ const SPAM = [
 
 describe("htmlAsText", () => {
   it("keeps the words, one block to a line, never scripts, styles or markup", () => {
-    expect(htmlAsText(SPAM)).toBe("You won\nClaim your prize now\nVisit our site\n\nBye <3");
+    expect(htmlAsText(SPAM)).toBe(
+      "You won\nClaim your prize now\nVisit our site <https://tracker.example/c?id=1>\n\nBye <3",
+    );
   });
 
   it("reads markup-looking text as text", () => {

@@ -17,10 +17,19 @@ function parse(html: string): Document {
   return new DOMParser().parseFromString(html, "text/html");
 }
 
-/** The words of an HTML part, one block to a line (its textContent, never its markup). */
+/**
+ * The words of an HTML part, one block to a line (its textContent, never its markup), each link
+ * followed by where it goes: where a spam's links lead is often what tells it apart.
+ */
 export function htmlAsText(html: string): string {
   const doc = parse(html);
   for (const node of doc.querySelectorAll(HIDDEN)) node.remove();
+  for (const link of doc.querySelectorAll("a[href]")) {
+    const target = link.getAttribute("href")?.trim() ?? "";
+    if (target && target !== link.textContent?.trim()) {
+      link.after(doc.createTextNode(` <${target}>`));
+    }
+  }
   for (const block of doc.querySelectorAll(BLOCKS)) block.after(doc.createTextNode("\n"));
   const text = doc.body?.textContent ?? "";
   return text
