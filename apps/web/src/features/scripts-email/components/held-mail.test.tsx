@@ -3,6 +3,7 @@ import type { EmailStatus, SelectionJob, UserRole } from "@scripts-email/contrac
 import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
+import type { Locale } from "../../../lib/i18n.tsx";
 import { emailStatus } from "../../../testing/fixtures.ts";
 import { mockFetch, type RecordedCall, renderWithProviders } from "../../../testing/render.tsx";
 import { emailKeys } from "../api/email-keys.ts";
@@ -60,13 +61,14 @@ function routes(options: { counts?: (call: RecordedCall) => number; jobs?: Selec
   };
 }
 
-function setup(role: UserRole, status: Partial<EmailStatus> = {}) {
+function setup(role: UserRole, status: Partial<EmailStatus> = {}, locale: Locale = "en") {
   return renderWithProviders(
     <HeldMail
       serviceName="example.org"
       role={role}
       status={emailStatus({ state: "blocked", held: 8, spam: 4, ...status })}
     />,
+    { locale },
   );
 }
 
@@ -220,6 +222,18 @@ describe("held mail", () => {
       { action: "count", filter: { script: "contact.php", status: ["held"] } },
     ]);
     expect(within(dialog).getByLabelText("Reason (optional)")).toBeTruthy();
+  });
+
+  it("speaks the user's language, with its plural rules", async () => {
+    mockFetch(routes({ counts: () => 1 }));
+    setup("customer", {}, "fr");
+    expect(await screen.findByText("4 spams")).toBeTruthy();
+    await userEvent.click(
+      screen.getByRole("button", { name: "Supprimer les messages de contact.php" }),
+    );
+    const dialog = screen.getByRole("dialog", { name: "Supprimer les messages retenus ?" });
+    expect(await within(dialog).findByText("1 message sera supprimé")).toBeTruthy();
+    expect(within(dialog).getByRole("button", { name: "Supprimer maintenant" })).toBeTruthy();
   });
 
   it("cannot confirm when nothing matches any more", async () => {
