@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { test as base, expect, type Page, type TestInfo } from "@playwright/test";
+import { test as base, expect, type Locator, type Page, type TestInfo } from "@playwright/test";
 import { createTestDatabase, type TestDatabase } from "@scripts-email/db/testing";
 import { createServices, type Services, SYSTEM } from "@scripts-email/domain";
 import { freePort } from "@scripts-email/harness/ports";
@@ -227,14 +227,19 @@ export async function makeActivity(product: Product, hosting: Hosting): Promise<
   );
 }
 
-/** Saves a full-page screenshot as a test artefact and under test-results/screenshots/. */
+/**
+ * Saves a screenshot as a test artefact and under test-results/screenshots/: the full page, or,
+ * with `focus`, the window scrolled to show that part of the page (a section, a dialog) first.
+ */
 export async function keepScreenshot(
   page: Page,
   testInfo: TestInfo,
   name: string,
+  focus?: Locator,
 ): Promise<string> {
   const file = path.join(testInfo.project.outputDir, "screenshots", `${name}.png`);
-  const body = await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
+  if (focus) await focus.evaluate((element) => element.scrollIntoView({ block: "start" }));
+  const body = await page.screenshot({ path: file, fullPage: !focus, animations: "disabled" });
   await testInfo.attach(name, { body, contentType: "image/png" });
   return file;
 }

@@ -124,7 +124,8 @@ for (const { code: lang, name } of LANGUAGES) {
     test.setTimeout(90_000);
     const tr = (key: Parameters<typeof say>[1], params?: Parameters<typeof say>[2]) =>
       say(lang, key, params);
-    const shot = (step: string) => keepScreenshot(page, testInfo, `incident-${lang}-${step}`);
+    const shot = (step: string, focus?: Locator) =>
+      keepScreenshot(page, testInfo, `incident-${lang}-${step}`, focus);
     const unblockButton = () =>
       page.getByRole("button", { name: tr("web.action.unblock"), exact: true });
 
@@ -169,8 +170,7 @@ for (const { code: lang, name } of LANGUAGES) {
     await expect(unblockButton()).toHaveAccessibleDescription(
       tr("web.action.disabled.spamNotPurged"),
     );
-    await unblockButton().scrollIntoViewIfNeeded();
-    await shot("2-unblock-refused");
+    await shot("2-unblock-refused", sending);
 
     // c. The per-script table shows the plugin with its spam, apart from the shop's orders.
     const scripts = page.getByRole("region", { name: tr("web.scripts.heading"), exact: true });
@@ -182,8 +182,7 @@ for (const { code: lang, name } of LANGUAGES) {
       String(SPAM_TO_BLOCK),
     );
     await expect(await cellUnder(scriptsTable, orderRow, spamHeader)).toHaveText("0");
-    await scripts.scrollIntoViewIfNeeded();
-    await shot("3-scripts");
+    await shot("3-scripts", scripts);
 
     await scripts.getByRole("button", { name: tr("web.scripts.hold", { script: HACK }) }).click();
     const holdDialog = page.getByRole("dialog");
@@ -196,7 +195,7 @@ for (const { code: lang, name } of LANGUAGES) {
       scripts.getByRole("button", { name: tr("web.scripts.resume", { script: HACK }) }),
     ).toBeVisible();
     expect((await status(product, hosting)).heldScripts).toEqual([HACK]);
-    await shot("4-script-held");
+    await shot("4-script-held", scripts);
 
     // d. Its mail deleted by filter: the count first, then a job whose progress is shown.
     const heldMail = page.getByRole("region", { name: tr("web.heldMail.heading"), exact: true });
@@ -209,7 +208,7 @@ for (const { code: lang, name } of LANGUAGES) {
     await expect(deleteDialog).toContainText(
       tr("web.heldMail.confirm.deleteCount", { count: SPAM_TO_BLOCK + 1 }),
     );
-    await shot("5-delete-count");
+    await shot("5-delete-count", deleteDialog);
     await deleteDialog
       .getByRole("button", { name: tr("web.heldMail.confirm.delete"), exact: true })
       .click();
@@ -224,7 +223,7 @@ for (const { code: lang, name } of LANGUAGES) {
     );
     expect(await status(product, hosting)).toMatchObject({ held: 2, spam: 0 });
     await expect(unblockButton()).toBeEnabled();
-    await shot("6-deleted");
+    await shot("6-deleted", heldMail);
 
     // e. The rest, the orders taken while blocked, released by hand: sent although blocked.
     await heldMail
@@ -244,7 +243,7 @@ for (const { code: lang, name } of LANGUAGES) {
     );
     await expect.poll(() => relayed(product, hosting).length, { timeout: 20_000 }).toBe(4);
     expect((await status(product, hosting)).state).toBe("blocked");
-    await shot("7-released");
+    await shot("7-released", heldMail);
 
     // f. Nothing flagged as spam is held any more: the customer unblocks.
     await unblockButton().click();
