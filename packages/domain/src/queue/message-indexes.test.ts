@@ -136,6 +136,14 @@ it("selects a hosting's mail by status or by script through their (hostingId, â€
   }
 });
 
+it("groups a hosting's held mail through (hostingId, status, â€¦), never the held-expiry index", async () => {
+  for (const by of ["script", "subject", "domain"] as const) {
+    const used = await indexScans(() => services.heldGroups.list(SYSTEM, "big.example", { by }));
+    expect(used, by).toHaveProperty("Message_hostingId_status_acceptedAt_id_idx");
+    expect(used, by).not.toHaveProperty("Message_held_expiry_idx");
+  }
+});
+
 it("lists a hosting's latest failures by reading only as many index entries as it shows", async () => {
   // a delivery round records its failures with one timestamp: 5,000 share the latest one, so an
   // index that ends at "at" would read them all to order them by id
