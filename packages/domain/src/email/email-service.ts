@@ -101,15 +101,15 @@ export interface EmailServiceDeps {
   webhookNetworks: WebhookNetworks;
   /** The automatic protection's rules, which the status's gauge shows. */
   protectionRules: ProtectionRules;
-  /** Whether a spam scanner checks outgoing mail; false when absent. */
-  spamChecking?: boolean;
+  /** Whether a spam scanner checks outgoing mail (the status says so). */
+  spamChecking: boolean;
 }
 
 export function createEmailService(deps: EmailServiceDeps): EmailService {
   const { hostings, email, audit, clock } = deps;
 
   const rules = deps.protectionRules;
-  const spamChecking = deps.spamChecking ?? false;
+  const { spamChecking } = deps;
 
   /** Where the gauge's rules count from, as the rules themselves do (the last unblock moves it). */
   function gaugeWindows(now: Date): GaugeWindows {
