@@ -1,6 +1,6 @@
 import { BaseRepository } from "../shared/base-repository.ts";
 import { isoDay } from "../shared/time.ts";
-import type { SpamVerdict } from "./delivery-service.ts";
+import type { SpamVerdict } from "./spam-verdict.ts";
 import { uuidV7 } from "./uuid-v7.ts";
 
 export interface ClaimedRow {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SYSTEM } from "../actor.ts";
 import { HOUR } from "../clock.ts";
 import { createWorld, disposeWorld, resetWorld, type World } from "../shared/test-fixtures.ts";
-import type { DeliveryJob, SpamVerdict } from "./delivery-service.ts";
+import type { DeliveryJob } from "./delivery-service.ts";
+import type { SpamVerdict } from "./spam-verdict.ts";
 
 // Issue 14: what the delivery service claims (held scripts wait, mail released by hand goes even
 // while its hosting is blocked), how it records the spam scanner's verdicts, and the spam rule.

@@ -17,13 +17,7 @@ import { NO_SPAM_RULE, type ProtectionRules, type SpamRule } from "./protection-
 import { ProtectionRepository } from "./protection-repository.ts";
 import { createSpamCheck } from "./spam-rule.ts";
 
-export type {
-  DeliveryJob,
-  DeliveryResult,
-  RecipientResult,
-  SpamSymbol,
-  SpamVerdict,
-} from "./delivery-service.ts";
+export type { DeliveryJob, DeliveryResult, RecipientResult } from "./delivery-service.ts";
 export { backoffMs, createDeliveryService, type DeliveryService } from "./delivery-service.ts";
 export { isUnstorableMessage } from "./ingest-failure.ts";
 export {
@@ -36,6 +30,7 @@ export type { Protection } from "./protection.ts";
 export type { ProtectionRules, SpamRule } from "./protection-gauge.ts";
 export { queueCountDrift } from "./queue-count.ts";
 export { summarizeHeaders } from "./raw-message.ts";
+export type { SpamSymbol, SpamVerdict } from "./spam-verdict.ts";
 export { uuidV7 } from "./uuid-v7.ts";
 export type { BounceRule, BurstRule };
 
