@@ -63,6 +63,26 @@ describe("GET /api/hostings/:serviceName/email", () => {
       held: 2,
       queued: 1,
       nextExpiry: new Date(oldest.getTime() + 72 * HOUR).toISOString(),
+      blockCause: null,
+      unblock: { allowed: false, reason: "not_blocked" },
+      protection: {
+        bounce: {
+          ratio: 0,
+          failed: 0,
+          recipients: 0,
+          threshold: 0.5,
+          minFailures: 20,
+          windowMinutes: 60,
+        },
+        // counted after the hosting's creation, at this same instant
+        burst: { count: 0, limit: 1000, windowSeconds: 60 },
+        spam: { count: 0, limit: expect.any(Number) },
+        relaxedUntil: null,
+        since: expect.any(String),
+      },
+      spam: 0,
+      spamChecking: false,
+      heldScripts: [],
     });
   });
 
@@ -387,6 +407,123 @@ describe("POST /api/hostings/:serviceName/email/requests", () => {
     const res = await request(w.support, "block", "line one\nline two");
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe("validation_failed");
+  });
+});
+
+describe("unblock rules by block cause", () => {
+  beforeEach(async () => {
+    await resetState();
+    await t.db.prisma.message.deleteMany({ where: { hostingId: w.hosting.id } });
+    await t.db.prisma.hosting.update({
+      where: { id: w.hosting.id },
+      data: { blockCause: null, bounceRelaxedUntil: null, stateChangedAt: t.clock.now() },
+    });
+  });
+
+  const status = async (who: Session) => (await call(t.app, who, "GET", url)).json();
+  const autoBlock = (cause: "burst" | "bounce" | "spam") =>
+    t.services.mail.protection.block(w.hosting.id, `${cause}: test`, cause);
+
+  async function heldSpam(): Promise<string> {
+    const id = await insertMessage(t, w.hosting.id, { status: "held" });
+    await t.db.prisma.message.update({ where: { id }, data: { spam: true } });
+    return id;
+  }
+
+  it("spam: the customer gets 409 spam_not_purged until the spam is deleted", async () => {
+    const spam = await heldSpam();
+    await insertMessage(t, w.hosting.id, { status: "held" });
+    await autoBlock("spam");
+    expect(await status(w.owner)).toMatchObject({
+      blockCause: "spam",
+      spam: 1,
+      unblock: { allowed: false, reason: "spam_not_purged" },
+    });
+
+    const refused = await request(w.owner, "unblock");
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toEqual({
+      code: "spam_not_purged",
+      message:
+        "Mail flagged as spam is still held. Delete it first (purge the held mail, or delete the spam selectively), then unblock.",
+    });
+    const french = await request(w.owner, "unblock", undefined, { "accept-language": "fr" });
+    expect(french.json().error.message).toMatch(/^Des messages signalés comme spam/);
+
+    await t.db.prisma.message.delete({ where: { id: spam } });
+    const lifted = await request(w.owner, "unblock");
+    expect(lifted.statusCode, lifted.body).toBe(202);
+    expect(lifted.json()).toMatchObject({ state: "active", blockCause: null, held: 1 });
+  });
+
+  it("spam: support unblocks with a reason, audited", async () => {
+    await heldSpam();
+    await autoBlock("spam");
+    expect((await status(w.support)).unblock).toEqual({ allowed: true, reason: null });
+    expect((await request(w.support, "unblock")).json().error.code).toBe("reason_required");
+    const lifted = await request(w.support, "unblock", "scanner false positive");
+    expect(lifted.statusCode, lifted.body).toBe(202);
+    const audit = await t.db.prisma.auditEntry.findMany({
+      where: { hostingId: w.hosting.id, action: "email.unblock", reason: "scanner false positive" },
+    });
+    expect(audit).toHaveLength(1);
+  });
+
+  it("bounce: the customer acknowledges and resumes with the threshold doubled for 24 h", async () => {
+    await autoBlock("bounce");
+    const resumed = await request(w.owner, "unblock");
+    expect(resumed.statusCode, resumed.body).toBe(202);
+    const until = new Date(t.clock.now().getTime() + 24 * HOUR).toISOString();
+    expect(resumed.json()).toMatchObject({
+      state: "active",
+      protection: { relaxedUntil: until, bounce: { threshold: 1 } },
+    });
+    const history = await call(t.app, w.owner, "GET", `${url}/history`);
+    expect(history.json()[0]).toMatchObject({
+      from: "blocked",
+      to: "active",
+      actorRole: "customer",
+      reason: `bounce block acknowledged: bounce threshold doubled until ${until}`,
+    });
+  });
+
+  it("support: only support lifts it (409 blocked_by_support for the customer)", async () => {
+    expect((await request(w.support, "block", "abuse report")).statusCode).toBe(202);
+    expect((await status(w.owner)).unblock).toEqual({
+      allowed: false,
+      reason: "blocked_by_support",
+    });
+    const refused = await request(w.owner, "unblock");
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.code).toBe("blocked_by_support");
+    expect((await request(w.support, "unblock", "resolved")).statusCode).toBe(202);
+  });
+
+  it("after an unblock the old bounces no longer count", async () => {
+    const messageId = await insertMessage(t, w.hosting.id, { status: "failed" });
+    for (let i = 0; i < 20; i++) {
+      await insertDeliveryEvent(t, w.hosting.id, messageId, {
+        outcome: "failed",
+        recipient: `gone${i}@example.com`,
+      });
+    }
+    await t.services.mail.protection.checkBounces([w.hosting.id]);
+    expect(await status(w.owner)).toMatchObject({
+      state: "blocked",
+      blockCause: "bounce",
+      protection: { bounce: { failed: 20, recipients: 20, ratio: 1 } },
+    });
+
+    t.clock.advance(60_000);
+    expect((await request(w.owner, "unblock")).statusCode).toBe(202);
+    await t.services.mail.protection.checkBounces([w.hosting.id]);
+    expect(await status(w.owner)).toMatchObject({
+      state: "active",
+      protection: {
+        bounce: { failed: 0, recipients: 0 },
+        since: t.clock.now().toISOString(),
+      },
+    });
   });
 });
 
