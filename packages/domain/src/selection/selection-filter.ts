@@ -2,7 +2,8 @@ import type { SelectionFilter, SelectionStatus } from "@scripts-email/contracts"
 
 /**
  * Which mail a filter covers, as a condition on one hosting's Message rows (`m`, the hosting's id
- * in `$1`). Every value is a parameter appended to `params`; only fixed SQL is written here.
+ * in `$1`). Every value from the filter is a parameter appended to `params`; only fixed SQL is
+ * written here.
  * The hosting and a status (or the script) come first, the order of the (hostingId, status,
  * acceptedAt) and (hostingId, script, acceptedAt) indexes, and acceptedAt bounds their ranges.
  */
@@ -12,13 +13,15 @@ export function selectionWhere(filter: SelectionFilter, params: unknown[]): stri
     return `$${params.length}`;
   };
   const statuses = new Set<SelectionStatus>(filter.status ?? ["held", "spam", "queued"]);
-  const rowStatuses = [
-    ...(statuses.has("held") || statuses.has("spam") ? ["held"] : []),
-    ...(statuses.has("queued") ? ["queued"] : []),
+  const rowStatuses: Array<"held" | "queued"> = [
+    ...(statuses.has("held") || statuses.has("spam") ? (["held"] as const) : []),
+    ...(statuses.has("queued") ? (["queued"] as const) : []),
   ];
+  // the statuses are written as constants (from a closed list, never from input), so that the
+  // planner knows them and bounds the (hostingId, status, acceptedAt) index with them
   const conditions = [
     `m."hostingId" = $1::uuid`,
-    `m.status = ANY(${param(rowStatuses)}::"MessageStatus"[])`,
+    `m.status IN (${rowStatuses.map((s) => `'${s}'::"MessageStatus"`).join(", ")})`,
   ];
   // held mail is split by its spam flag; queued mail is queued, flagged or not (released spam)
   if (statuses.has("held") !== statuses.has("spam")) {
