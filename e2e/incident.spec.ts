@@ -243,6 +243,21 @@ for (const { code: lang, name } of LANGUAGES) {
     );
     await expect.poll(() => relayed(product, hosting).length, { timeout: 20_000 }).toBe(4);
     expect((await status(product, hosting)).state).toBe("blocked");
+    // both leave a trace: who, which mail, how many
+    const recent = page.getByRole("region", { name: tr("web.recentActions.heading"), exact: true });
+    const traces = [
+      { script: HACK, action: "delete", count: SPAM_TO_BLOCK + 1 },
+      { script: ORDER, action: "release", count: 2 },
+    ] as const;
+    for (const { script, action, count } of traces) {
+      const row = recent.getByRole("row").filter({ hasText: script });
+      await expect(row).toContainText(product.users.customer.email);
+      await expect(row).toContainText(tr(`web.recentActions.action.${action}`));
+      await expect(row).toContainText(
+        tr("web.recentActions.progress", { done: count, matched: count }),
+      );
+      await expect(row).toContainText(tr("web.recentActions.state.finished"));
+    }
     await shot("7-released", heldMail);
 
     // f. Nothing flagged as spam is held any more: the customer unblocks.
@@ -253,7 +268,7 @@ for (const { code: lang, name } of LANGUAGES) {
       .click();
     await expect(unblockDialog).toBeHidden();
     await expect(stateBadge(page, tr("web.state.heading"))).toHaveAttribute("data-state", "active");
-    await shot("8-unblocked");
+    await shot("8-unblocked", page.getByRole("banner"));
 
     // The site sends again, while the held plugin's new mail stays held.
     await send(product, hosting, orderMail(hosting, 5));
