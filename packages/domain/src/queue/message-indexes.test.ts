@@ -91,6 +91,16 @@ it("reads a hosting's next held expiry through its own index, never a partial on
   expect(used).not.toHaveProperty("Message_held_expiry_idx");
 });
 
+it("counts a hosting's held spam and recent spam through the spam indexes, not its held mail", async () => {
+  // 20,000 held messages, none flagged: the polled status reads no entry of them to count spam
+  const used = await indexScans(() => services.email.status(SYSTEM, "held.example"));
+  expect(used).toHaveProperty("Message_held_spam_idx");
+  expect(used).toHaveProperty("Message_spam_idx");
+  expect(used.Message_held_spam_idx?.read).toBe(0);
+  // the next held expiry reads one entry of (hostingId, status, …); nothing else reads it
+  expect(used.Message_hostingId_status_acceptedAt_id_idx?.read ?? 0).toBeLessThanOrEqual(1);
+});
+
 it("claims due mail through Message_due_idx", async () => {
   const used = await indexScans(() => services.mail.delivery.claim(10));
   expect(used).toHaveProperty("Message_due_idx");
