@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { SelectionAccepted } from "@scripts-email/contracts";
 import { type Database, migrate, openDatabase } from "@scripts-email/db";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { SYSTEM } from "../actor.ts";
@@ -58,11 +59,8 @@ it("counts, deletes and releases by filter on the embedded database", async () =
   });
   expect(await services.selection.runJobs()).toBe(2);
   for (const answer of [deleted, released]) {
-    const job = await services.selection.job(
-      SYSTEM,
-      "example.org",
-      (answer as { jobId: string }).jobId,
-    );
+    const { jobId } = answer as SelectionAccepted;
+    const job = await services.selection.job(SYSTEM, "example.org", jobId);
     expect(job).toMatchObject({ state: "finished", matched: 1, done: 1 });
   }
   const page = await services.messages.list(SYSTEM, "example.org", { status: "purged", limit: 50 });
