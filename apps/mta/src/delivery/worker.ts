@@ -3,12 +3,12 @@ import {
   type DeliveryService,
   type Logger,
   type RecipientResult,
-  type SpamVerdict,
   silentLogger,
 } from "@scripts-email/domain";
 import type { MtaMetrics } from "../metrics.ts";
 import { deliverRound, type Finished } from "./delivery-round.ts";
 import type { Relay } from "./relay.ts";
+import { createScanBeforeRelay } from "./scan-before-relay.ts";
 import type { SpamScanner } from "./spam-scanner.ts";
 
 /**
@@ -40,11 +40,14 @@ export interface WorkerOptions {
    * Scans the site's mail before it is relayed (SPAM_SCANNER_URL): mail the scanner would reject
    * is held as spam, not relayed. A scanner that is down or slow never holds mail back: after its
    * timeout the message goes out unscanned (counted, and warned about once per
-   * `unscannedWarningMs`). Unset: no scanning.
+   * `unscannedWarningMs`), and so does the mail of the next `scannerPauseMs` without asking it.
+   * Unset: no scanning.
    */
   scanner?: SpamScanner;
   /** At most one warning about unscanned mail per this long; default one minute. */
   unscannedWarningMs?: number;
+  /** How long after a failure the scanner is not asked (default 10 s); 0 asks it every time. */
+  scannerPauseMs?: number;
   /** Warnings need an operator's eye; the others are informational. Default: nothing. */
   log?: Logger;
 }
@@ -113,49 +116,18 @@ export function createDeliveryWorker(
     return results;
   }
 
-  /** Scanner failures since the last warning, said at most once per interval, not per message. */
-  const unscanned = { count: 0, warnedAt: Number.NEGATIVE_INFINITY };
-  const unscannedWarningMs = options.unscannedWarningMs ?? 60_000;
-
-  /** The scanner's verdict, or undefined when it gave none (the message goes out unscanned). */
-  async function scanOne(scanner: SpamScanner, job: DeliveryJob): Promise<SpamVerdict | undefined> {
-    const started = performance.now();
-    const result = await scanner.scan(job);
-    const seconds = (performance.now() - started) / 1000;
-    if ("verdict" in result) {
-      const { verdict } = result;
-      const spam = verdict.action === "reject";
-      options.metrics?.spamScan(spam ? "spam" : "clean", seconds);
-      if (spam) {
-        log.info(
-          {
-            messageId: job.id,
-            hosting: job.serviceName,
-            score: verdict.score,
-            symbols: verdict.symbols.map((s) => s.name),
-          },
-          "held as spam: the scanner would reject it",
-        );
-      }
-      return verdict;
-    }
-    options.metrics?.spamScan("unscanned", seconds);
-    unscanned.count++;
-    const now = Date.now();
-    if (now - unscanned.warnedAt >= unscannedWarningMs) {
-      log.warn(
-        { count: unscanned.count, reason: result.unscanned },
-        "spam scanner gave no verdict: mail relayed unscanned (count: since the last warning)",
-      );
-      unscanned.warnedAt = now;
-      unscanned.count = 0;
-    }
-    return undefined;
-  }
+  const scan =
+    options.scanner &&
+    createScanBeforeRelay({
+      scanner: options.scanner,
+      metrics: options.metrics,
+      log,
+      warningEveryMs: options.unscannedWarningMs ?? 60_000,
+      pauseMs: options.scannerPauseMs ?? 10_000,
+    });
 
   async function sendOne(job: DeliveryJob): Promise<Finished> {
-    const scanner = options.scanner;
-    const verdict = scanner && job.needsScan ? await scanOne(scanner, job) : undefined;
+    const verdict = scan && job.needsScan ? await scan(job) : undefined;
     if (verdict?.action === "reject") return { job, spam: verdict };
     const recipients = await relayOne(job);
     return verdict ? { job, recipients, scan: verdict } : { job, recipients };
