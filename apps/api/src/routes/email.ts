@@ -65,7 +65,11 @@ export const emailRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { se
         summary: "Block, purge or unblock sending",
         description:
           "Purge is only possible while blocked. An illegal transition answers 409 " +
-          "`invalid_transition`; support must give a `reason`.",
+          "`invalid_transition`; support must give a `reason`. Unblocking follows the block's " +
+          "cause (the status's `unblock` says beforehand): a customer gets 409 " +
+          "`blocked_by_support` for a support block and 409 `spam_not_purged` for a spam block " +
+          "while mail flagged as spam is held; unblocking a bounce block doubles the bounce " +
+          "threshold for 24 hours.",
         security: SIGNED_IN,
         params: serviceNameParams,
         body: emailRequest,
