@@ -100,7 +100,9 @@ export function ProtectionGauge(props: { protection: Gauge; spamChecking: boolea
           {t("web.protection.relaxed", { date: i18n.formatDateTime(relaxedUntil) })}
         </p>
       )}
-      <p className="hint">{t("web.protection.since", { date: i18n.formatDateTime(since) })}</p>
+      <p className="hint gauge-since">
+        {t("web.protection.since", { date: i18n.formatDateTime(since) })}
+      </p>
     </section>
   );
 }
