@@ -4,10 +4,15 @@ import type { SelectionFilter, SelectionStatus } from "@scripts-email/contracts"
  * Which mail a filter covers, as a condition on one hosting's Message rows (`m`, the hosting's id
  * in `$1`). Every value from the filter is a parameter appended to `params`; only fixed SQL is
  * written here.
+ * `releasable` keeps only the mail a release changes (see SelectionRepository.releaseBatch).
  * The hosting and a status (or the script) come first, the order of the (hostingId, status,
  * acceptedAt) and (hostingId, script, acceptedAt) indexes, and acceptedAt bounds their ranges.
  */
-export function selectionWhere(filter: SelectionFilter, params: unknown[]): string {
+export function selectionWhere(
+  filter: SelectionFilter,
+  params: unknown[],
+  options: { releasable?: boolean } = {},
+): string {
   const param = (value: unknown): string => {
     params.push(value);
     return `$${params.length}`;
@@ -27,6 +32,8 @@ export function selectionWhere(filter: SelectionFilter, params: unknown[]): stri
   if (statuses.has("held") !== statuses.has("spam")) {
     conditions.push(`(m.status <> 'held' OR ${statuses.has("spam") ? "" : "NOT "}m.spam)`);
   }
+  // what a release still has to do: held mail, and queued mail not yet marked released
+  if (options.releasable) conditions.push(`(m.status = 'held' OR NOT m.released)`);
   if (filter.ids) conditions.push(`m.id = ANY(${param(filter.ids)}::uuid[])`);
   if (filter.script !== undefined) conditions.push(`m.script = ${param(filter.script)}`);
   if (filter.sender !== undefined) {

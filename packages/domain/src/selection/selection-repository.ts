@@ -58,9 +58,14 @@ const JOB_COLUMNS = `j.id::text AS id, j."hostingId"::text AS "hostingId", j."ac
  * in batches. Plain SQL: the filter is built as a parameterized condition.
  */
 export class SelectionRepository extends BaseRepository {
-  async count(hostingId: string, filter: SelectionFilter): Promise<number> {
+  /** How many messages `filter` matches; `releasable`: of those, how many a release changes. */
+  async count(
+    hostingId: string,
+    filter: SelectionFilter,
+    options: { releasable?: boolean } = {},
+  ): Promise<number> {
     const params: unknown[] = [hostingId];
-    const where = selectionWhere(filter, params);
+    const where = selectionWhere(filter, params, options);
     const [row] = await this.sql.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM "Message" m WHERE ${where}`,
       params,
@@ -145,7 +150,7 @@ export class SelectionRepository extends BaseRepository {
    */
   async releaseBatch(tx: Tx, job: LockedSelectionJob, limit: number, now: Date): Promise<number> {
     const params: unknown[] = [job.hostingId];
-    const where = selectionWhere(job.filter, params);
+    const where = selectionWhere(job.filter, params, { releasable: true });
     params.push(now.toISOString(), limit);
     const n = params.length;
     const [row] = await this.sqlIn(tx).query<{ n: number }>(
@@ -156,7 +161,7 @@ export class SelectionRepository extends BaseRepository {
                                        ELSE x."nextAttemptAt" END
           WHERE x.id IN (
             SELECT m.id FROM "Message" m
-             WHERE ${where} AND (m.status = 'held' OR NOT m.released)
+             WHERE ${where}
              LIMIT $${n}::int
              FOR UPDATE SKIP LOCKED)
          RETURNING 1)

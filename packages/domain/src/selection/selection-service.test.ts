@@ -113,6 +113,13 @@ describe("select: the rules", () => {
     expect(await flags(orders)).toEqual(Array(3).fill("queued+released"));
     expect(await flags(queued)).toEqual(["queued+released"]);
     expect(await flags(spam)).toEqual(["held", "held"]);
+    // asked again, nothing is left to release: the released mail is not counted twice
+    const again = await w.services.selection.select(w.customer, S, {
+      action: "release",
+      filter: {},
+    });
+    expect(again).toMatchObject({ matched: 0 });
+    expect(await w.services.selection.runJobs()).toBe(0);
     const job = await w.services.selection.job(w.customer, S, (answer as { jobId: string }).jobId);
     expect(job).toMatchObject({
       action: "release",

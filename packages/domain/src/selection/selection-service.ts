@@ -185,7 +185,8 @@ export function createSelectionService(deps: {
         action === "release"
           ? await releaseFilter(role, hosting.id, request.filter)
           : request.filter;
-      const matched = await repo.count(hosting.id, filter);
+      // what the job will do: a release leaves out queued mail already released
+      const matched = await repo.count(hosting.id, filter, { releasable: action === "release" });
       const at = clock.now();
       const jobId = await repo.transaction(async (tx) => {
         const id = await repo.createJob(
