@@ -34,6 +34,11 @@ export async function startApiRole({
   await app.listen({ port: config.port, host: config.host });
   return {
     name: "api",
-    stop: () => app.close(),
+    async stop() {
+      await app.close();
+      // a release or delete job this process started finishes its run before the database
+      // closes, as the scheduler's jobs do
+      await services.selection.idle();
+    },
   };
 }
