@@ -37,11 +37,6 @@ export function unblockRule(
   return { allowed: true, reason: null };
 }
 
-/** Whether the unblock rule needs the held spam count (it costs a query). */
-function needsHeldSpam(role: Role, hosting: HostingRow, action: EmailAction): boolean {
-  return action === "unblock" && role !== "support" && hosting.blockCause === "spam";
-}
-
 /** Throws the rule's refusal; an illegal transition is left to the state machine. */
 async function assertMayAct(
   hostings: HostingRepository,
@@ -57,9 +52,11 @@ async function assertMayAct(
     }
     return;
   }
-  const heldSpam = needsHeldSpam(role, hosting, action)
-    ? await hostings.heldSpam(hosting.id, tx)
-    : 0;
+  // the held spam costs a query: only asked for when the rule looks at it
+  const heldSpam =
+    role !== "support" && hosting.blockCause === "spam"
+      ? await hostings.heldSpam(hosting.id, tx)
+      : 0;
   const rule = unblockRule(role, hosting, heldSpam);
   if (!rule.allowed && rule.reason !== null && rule.reason !== "not_blocked") {
     throw new DomainError(rule.reason);
