@@ -9,8 +9,9 @@ export interface MtaMetrics {
   /**
    * A spam scan before relaying: `spam` (the scanner would reject it: held), `clean` (any other
    * verdict: relayed), `unscanned` (scanner down, slow or answering nonsense: relayed unscanned).
+   * `seconds`: how long the scanner took; absent when it was not asked (paused after a failure).
    */
-  spamScan(result: SpamScanResult, seconds: number): void;
+  spamScan(result: SpamScanResult, seconds?: number): void;
 }
 
 export type SpamScanResult = "clean" | "spam" | "unscanned";
@@ -65,7 +66,7 @@ export function createMtaMetrics(
   });
   const spamScanSeconds = new Histogram({
     name: "scripts_email_spam_scan_seconds",
-    help: "Time the spam scanner took to answer (or to be given up on), per message.",
+    help: "Time the spam scanner took to answer (or to be given up on), per message asked.",
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3, 10],
     registers,
   });
@@ -87,7 +88,7 @@ export function createMtaMetrics(
     lateResults: (messages) => late.inc(messages),
     spamScan(result, seconds) {
       spamScans.inc({ result });
-      spamScanSeconds.observe(seconds);
+      if (seconds !== undefined) spamScanSeconds.observe(seconds);
     },
     observeDelivery(results, acceptedAt, seconds) {
       relaySeconds.observe(seconds);

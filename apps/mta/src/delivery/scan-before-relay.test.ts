@@ -58,6 +58,11 @@ it("waits for a hung scanner once, then relays unscanned without asking it durin
   expect(connections).toBe(1);
   const metric = await registry.getSingleMetric("scripts_email_spam_scans_total")!.get();
   expect(metric.values.find((v) => v.labels.result === "unscanned")?.value).toBe(3);
+  // the scan time is of the one scan asked, not of the messages let through without asking
+  const seconds = await registry.getSingleMetric("scripts_email_spam_scan_seconds")!.get();
+  expect(
+    seconds.values.find((v) => v.metricName === "scripts_email_spam_scan_seconds_count"),
+  ).toMatchObject({ value: 1 });
   const warnings = log.records.filter((r) => r.level === "warn");
   expect(warnings).toEqual([
     expect.objectContaining({ count: 1, reason: "no answer within 200 ms" }),

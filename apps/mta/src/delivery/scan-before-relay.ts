@@ -29,7 +29,7 @@ export function createScanBeforeRelay(
   let warnedAt = Number.NEGATIVE_INFINITY;
   let pausedUntil = Number.NEGATIVE_INFINITY;
 
-  function noVerdict(seconds: number, reason: string): undefined {
+  function noVerdict(seconds: number | undefined, reason: string): undefined {
     metrics?.spamScan("unscanned", seconds);
     unscanned++;
     const now = Date.now();
@@ -46,7 +46,7 @@ export function createScanBeforeRelay(
 
   return async (job) => {
     if (Date.now() < pausedUntil) {
-      return noVerdict(0, "the scanner failed moments ago: not asked until its pause ends");
+      return noVerdict(undefined, "the scanner failed moments ago: not asked until its pause ends");
     }
     const started = performance.now();
     const result = await scanner.scan(job);
