@@ -89,6 +89,16 @@ describe("runHolds and held scripts", () => {
     expect(await w.services.email.runReleases(2)).toBe(4);
   });
 
+  it("never releases mail flagged as spam after an unblock: it stays held", async () => {
+    const h = w.hosting.id;
+    const spam = await seed(h, 3, "hacked.php", "held");
+    await w.db.prisma.message.updateMany({ where: { id: { in: spam } }, data: { spam: true } });
+    await seed(h, 2, "order.php", "held");
+    expect(await w.services.email.runReleases(10)).toBe(2);
+    expect(await byScript(h)).toEqual(["hacked.php held 3", "order.php queued 2"]);
+    expect(await w.services.email.runReleases(10)).toBe(0);
+  });
+
   it("holds a blocked hosting's queued mail but not the mail released by hand", async () => {
     const h = w.hosting.id;
     await seed(h, 5, "order.php", "queued");

@@ -131,7 +131,8 @@ export class EmailJobsRepository extends BaseRepository {
       `SELECT h.id::text AS id FROM "Hosting" h JOIN "QueueCount" q ON q."hostingId" = h.id
         WHERE h.state = 'active' AND q.held > 0 AND EXISTS (
           SELECT 1 FROM "Message" m
-           WHERE m."hostingId" = h.id AND m.status = 'held' AND m."expiresAt" > $1::timestamptz
+           WHERE m."hostingId" = h.id AND m.status = 'held' AND NOT m.spam
+             AND m."expiresAt" > $1::timestamptz
              AND NOT (m.script = ANY(COALESCE(h."heldScripts", '{}'))))`,
       [now.toISOString()],
     );
@@ -141,7 +142,8 @@ export class EmailJobsRepository extends BaseRepository {
   /**
    * Makes up to `batchSize` held messages of an active hosting due now, oldest first. Expired
    * mail is left to the expiry sweep, and a held script's mail stays held (released only by
-   * hand). Returns null when the hosting is no longer active.
+   * hand), as does mail flagged as spam (deleted, expired, or released by support with a reason:
+   * an unblock never sends it). Returns null when the hosting is no longer active.
    */
   releaseBatch(hostingId: string, batchSize: number, now: Date): Promise<number | null> {
     return this.transaction(
@@ -157,7 +159,8 @@ export class EmailJobsRepository extends BaseRepository {
                 SET status = 'queued', "nextAttemptAt" = "acceptedAt", "updatedAt" = $2::timestamptz
               WHERE id IN (
                 SELECT id FROM "Message"
-                 WHERE "hostingId" = $1::uuid AND status = 'held' AND "expiresAt" > $2::timestamptz
+                 WHERE "hostingId" = $1::uuid AND status = 'held' AND NOT spam
+                   AND "expiresAt" > $2::timestamptz
                    AND NOT (script = ANY(
                      SELECT unnest("heldScripts") FROM "Hosting" WHERE id = $1::uuid))
                  ORDER BY "acceptedAt" ASC, id ASC
