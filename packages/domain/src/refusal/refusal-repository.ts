@@ -1,6 +1,5 @@
 import { BaseRepository } from "../shared/base-repository.ts";
 import { storableText } from "../shared/storable-text.ts";
-import { isoDay } from "../shared/time.ts";
 import { MAX_REFUSAL_SCRIPTS, OTHER_SCRIPTS, type RefusalReason } from "./refusal-reasons.ts";
 
 /** Refusals of one hosting, day, script and reason, to add to the day's count. */
@@ -83,16 +82,5 @@ export class RefusalRepository extends BaseRepository {
         MAX_REFUSAL_SCRIPTS,
       ],
     );
-  }
-
-  /** Refusals per script of the hosting since `fromDay` (a UTC day), all reasons together. */
-  async sumsByScript(hostingId: string, fromDay: Date): Promise<Map<string, number>> {
-    const rows = await this.sql.query<{ script: string; n: number }>(
-      `SELECT script, sum(count)::int AS n FROM "Refusal"
-        WHERE "hostingId" = $1::uuid AND day >= $2::date
-        GROUP BY script`,
-      [hostingId, isoDay(fromDay)],
-    );
-    return new Map(rows.map((r) => [r.script, r.n]));
   }
 }

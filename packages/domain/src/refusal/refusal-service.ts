@@ -9,8 +9,6 @@ export interface RefusalService {
    * script names are cut as messages' are (scriptOf).
    */
   record(counts: RefusalCount[]): Promise<void>;
-  /** The hosting's refusals per script since `fromDay` (a UTC day): script → count. */
-  sumsByScript(hostingId: string, fromDay: Date): Promise<Map<string, number>>;
 }
 
 const reasons = new Set<string>(REFUSAL_REASONS);
@@ -24,6 +22,5 @@ export function createRefusalService(deps: { repo: RefusalRepository }): Refusal
           .filter((c) => reasons.has(c.reason) && Number.isInteger(c.count) && c.count > 0)
           .map((c) => ({ ...c, script: [...c.script].slice(0, MAX_SCRIPT_LENGTH).join("") })),
       ),
-    sumsByScript: (hostingId, fromDay) => repo.sumsByScript(hostingId, fromDay),
   };
 }
