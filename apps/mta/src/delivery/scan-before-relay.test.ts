@@ -41,6 +41,7 @@ const job = (n: number): DeliveryJob => ({
   acceptedAt: new Date(),
   lease: new Date(),
   needsScan: true,
+  flaggedSpam: false,
 });
 
 it("waits for a hung scanner once, then relays unscanned without asking it during the pause", async () => {

@@ -194,6 +194,20 @@ describe.skipIf(skipWithoutRspamd)("delivery worker with a spam scanner", () => 
     expect(await scans()).toEqual({ clean: 0, spam: 1, unscanned: 0 });
   });
 
+  it("never relays spam queued again without a release by hand, nor scans it again", async () => {
+    const id = await spam(1);
+    await worker().runOnce();
+    // the release of the hosting's held mail after an unblock by support queues it again
+    await world.db.prisma.message.update({
+      where: { id },
+      data: { status: "queued", nextAttemptAt: world.clock.now() },
+    });
+    expect(await worker().runOnce()).toBe(1);
+    expect(relay.received).toHaveLength(0);
+    expect(await message(id)).toMatchObject({ status: "held", spam: true, released: false });
+    expect(await scans()).toEqual({ clean: 0, spam: 1, unscanned: 0 });
+  });
+
   it("leaves a held script's mail queued, and relays mail released by hand from a blocked hosting", async () => {
     const form = await order(1);
     const shop = await order(2);

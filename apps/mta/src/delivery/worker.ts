@@ -127,6 +127,8 @@ export function createDeliveryWorker(
     });
 
   async function sendOne(job: DeliveryJob): Promise<Finished> {
+    // flagged before and not released by hand: held again as it is, never relayed
+    if (job.flaggedSpam) return { job, spam: null };
     const verdict = scan && job.needsScan ? await scan(job) : undefined;
     if (verdict?.action === "reject") return { job, spam: verdict };
     const recipients = await relayOne(job);

@@ -18,6 +18,9 @@ export interface ClaimedRow {
   lease: Date;
   /** When the spam scanner judged it; null: not yet (or it was down). */
   scannedAt: Date | null;
+  /** Flagged as spam, and released by hand since. */
+  spam: boolean;
+  released: boolean;
 }
 
 export interface MessageUpdate {
@@ -30,7 +33,10 @@ export interface MessageUpdate {
   status: "queued" | "sent" | "failed" | "held";
   nextAttemptAt: Date | null;
   sentAt: Date | null;
-  /** The scanner's verdict when this attempt scanned it; null leaves the columns as they are. */
+  /**
+   * The scanner's verdict when this attempt scanned it; null leaves the columns as they are
+   * (and, for `held`, mail flagged before is held again without being counted a second time).
+   */
   scan: { at: Date; verdict: SpamVerdict } | null;
 }
 
@@ -75,7 +81,8 @@ export class DeliveryRepository extends BaseRepository {
       RETURNING m.id::text AS id, m."hostingId"::text AS "hostingId",
                 COALESCE(h."serviceName", '_system') AS "serviceName",
                 m."envelopeFrom", m.recipients, m.delivered, m.failed, m.raw, m.attempts,
-                m."acceptedAt", m."nextAttemptAt" AS lease, m."scannedAt"`,
+                m."acceptedAt", m."nextAttemptAt" AS lease, m."scannedAt",
+                m.spam, m.released`,
       [now.toISOString(), lease.toISOString(), limit],
     );
   }
@@ -138,7 +145,7 @@ export class DeliveryRepository extends BaseRepository {
                     next timestamptz, sent_at timestamptz, scanned_at timestamptz,
                     score double precision, action text, symbols jsonb)
          WHERE m.id = u.id AND m.status = 'sending' AND m."nextAttemptAt" = u.lease
-        RETURNING m.id, m."hostingId", u.status),
+        RETURNING m.id, m."hostingId", u.status, u.scanned_at IS NOT NULL AS scanned),
       events AS (
         INSERT INTO "DeliveryEvent" (id, "messageId", "hostingId", recipient, at, outcome,
                                      "smtpCode", text, "failureKind")
@@ -154,8 +161,8 @@ export class DeliveryRepository extends BaseRepository {
         UNION ALL
         SELECT "hostingId", 0, 1, 0 FROM events WHERE outcome = 'failed'
         UNION ALL
-        -- held as spam counts in the day's held mail, as mail held at ingest or on a block
-        SELECT "hostingId", 0, 0, 1 FROM applied WHERE status = 'held'),
+        -- newly held as spam counts in the day's held mail, as mail held at ingest or on a block
+        SELECT "hostingId", 0, 0, 1 FROM applied WHERE status = 'held' AND scanned),
       volumes AS (
         -- system mail (no hosting) counts in no site's volumes
         INSERT INTO "DailyVolume" ("hostingId", day, sent, errors, held)

@@ -30,15 +30,21 @@ export interface DeliveryJob {
    * scanned again.
    */
   needsScan: boolean;
+  /**
+   * Flagged as spam and not released by hand: never relayed. Held again with its verdict if
+   * something queued it (a release of the hosting's held mail after an unblock).
+   */
+  flaggedSpam: boolean;
 }
 
 /**
  * What a worker did with a claimed message: relayed it (with the scanner's verdict when it was
- * scanned), or kept it back because the scanner would reject it (`spam`).
+ * scanned), or kept it back because the scanner would reject it (`spam`: the new verdict, or
+ * null for mail flagged before, which keeps its own).
  */
 export type DeliveryResult =
   | { job: DeliveryJob; recipients: RecipientResult[]; scan?: SpamVerdict }
-  | { job: DeliveryJob; spam: SpamVerdict };
+  | { job: DeliveryJob; spam: SpamVerdict | null };
 
 /** Whose fault a failure is; only `recipient` counts in the bounce ratio (see protection). */
 export type FailureKind = "recipient" | "message" | "relay";
@@ -178,7 +184,7 @@ export function createDeliveryService(deps: {
         status: "held",
         nextAttemptAt: null,
         sentAt: null,
-        scan: { at: now, verdict: result.spam },
+        scan: result.spam ? { at: now, verdict: result.spam } : null,
       };
       return { update, events: [] };
     }
@@ -238,10 +244,11 @@ export function createDeliveryService(deps: {
           options.log?.warn({ err: error }, "automatic protection check after delivery failed");
         });
       }
-      // system mail is never scanned, so held spam always has a hosting
+      // system mail is never scanned, so held spam always has a hosting; spam flagged before and
+      // held again was counted when it was flagged
       const spamHostings = new Set(
         outcomes
-          .filter((o) => o.update.status === "held" && applied.has(o.job.id))
+          .filter((o) => o.update.status === "held" && o.update.scan && applied.has(o.job.id))
           .map((o) => o.job.hostingId as string),
       );
       if (spamHostings.size > 0) {
@@ -305,5 +312,6 @@ function toJob(r: ClaimedRow): DeliveryJob {
     acceptedAt: r.acceptedAt,
     lease: r.lease,
     needsScan: r.hostingId !== null && r.scannedAt === null,
+    flaggedSpam: r.spam && !r.released,
   };
 }

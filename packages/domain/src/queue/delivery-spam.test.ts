@@ -171,6 +171,28 @@ describe("recording verdicts", () => {
     expect(m.scannedAt).toEqual(new Date(w.clock.now().getTime() - MINUTE));
   });
 
+  it("holds spam queued again without a release by hand, keeping its verdict, counted once", async () => {
+    const id = await queue();
+    const [first] = await w.services.mail.delivery.claim(100);
+    expect(first!.flaggedSpam).toBe(false);
+    await w.services.mail.delivery.complete([{ job: first!, spam: SPAM }]);
+    const flaggedAt = (await row(id)).scannedAt;
+    // the release of a hosting's held mail after an unblock queues it again
+    await w.db.prisma.message.update({
+      where: { id },
+      data: { status: "queued", nextAttemptAt: w.clock.now() },
+    });
+    w.clock.advance(MINUTE);
+    const [again] = await w.services.mail.delivery.claim(100);
+    expect(again).toMatchObject({ id, flaggedSpam: true, needsScan: false });
+    await w.services.mail.delivery.complete([{ job: again!, spam: null }]);
+    const m = await row(id);
+    expect(m).toMatchObject({ status: "held", spam: true, spamAction: "reject" });
+    expect(m.scannedAt).toEqual(flaggedAt);
+    const [volume] = await w.db.prisma.dailyVolume.findMany({ where: { hostingId: w.hosting.id } });
+    expect(volume?.held).toBe(1);
+  });
+
   it("ignores a verdict whose claim was taken over, as any late result", async () => {
     await queue();
     const [job] = await w.services.mail.delivery.claim(100);
