@@ -172,7 +172,21 @@ for (const { code: lang, name } of LANGUAGES) {
     );
     await shot("2-unblock-refused", sending);
 
-    // c. The per-script table shows the plugin with its spam, apart from the shop's orders.
+    // c. A flagged message says why (rspamd's verdict, the rule that weighed most) and which
+    // script sent it; the per-script table shows that script's spam, apart from the orders.
+    await page.getByRole("button", { name: spamMail(hosting, 1).subject, exact: true }).click();
+    const detail = page.getByRole("dialog", { name: tr("web.message.title"), exact: true });
+    const verdict = detail.getByRole("region", { name: tr("web.message.spamCheck"), exact: true });
+    await expect(verdict).toContainText(tr("web.message.spamHeld"));
+    await expect(
+      verdict.getByText(tr("web.message.spamAction.reject"), { exact: true }),
+    ).toBeVisible();
+    await expect(verdict.getByRole("cell", { name: "GTUBE", exact: true })).toBeVisible();
+    await expect(detail).toContainText(HACK);
+    await shot("3-spam-verdict", detail);
+    await detail.getByRole("button", { name: tr("web.common.close"), exact: true }).click();
+    await expect(detail).toBeHidden();
+
     const scripts = page.getByRole("region", { name: tr("web.scripts.heading"), exact: true });
     const scriptsTable = scripts.getByRole("table");
     const hackRow = scriptsTable.getByRole("row").filter({ hasText: HACK });
@@ -182,7 +196,7 @@ for (const { code: lang, name } of LANGUAGES) {
       String(SPAM_TO_BLOCK),
     );
     await expect(await cellUnder(scriptsTable, orderRow, spamHeader)).toHaveText("0");
-    await shot("3-scripts", scripts);
+    await shot("4-scripts", scripts);
 
     await scripts.getByRole("button", { name: tr("web.scripts.hold", { script: HACK }) }).click();
     const holdDialog = page.getByRole("dialog");
@@ -195,7 +209,7 @@ for (const { code: lang, name } of LANGUAGES) {
       scripts.getByRole("button", { name: tr("web.scripts.resume", { script: HACK }) }),
     ).toBeVisible();
     expect((await status(product, hosting)).heldScripts).toEqual([HACK]);
-    await shot("4-script-held", scripts);
+    await shot("5-script-held", scripts);
 
     // d. Its mail deleted by filter: the count first, then a job whose progress is shown.
     const heldMail = page.getByRole("region", { name: tr("web.heldMail.heading"), exact: true });
@@ -208,7 +222,7 @@ for (const { code: lang, name } of LANGUAGES) {
     await expect(deleteDialog).toContainText(
       tr("web.heldMail.confirm.deleteCount", { count: SPAM_TO_BLOCK + 1 }),
     );
-    await shot("5-delete-count", deleteDialog);
+    await shot("6-delete-count", deleteDialog);
     await deleteDialog
       .getByRole("button", { name: tr("web.heldMail.confirm.delete"), exact: true })
       .click();
@@ -223,7 +237,7 @@ for (const { code: lang, name } of LANGUAGES) {
     );
     expect(await status(product, hosting)).toMatchObject({ held: 2, spam: 0 });
     await expect(unblockButton()).toBeEnabled();
-    await shot("6-deleted", heldMail);
+    await shot("7-deleted", heldMail);
 
     // e. The rest, the orders taken while blocked, released by hand: sent although blocked.
     await heldMail
@@ -258,7 +272,7 @@ for (const { code: lang, name } of LANGUAGES) {
       );
       await expect(row).toContainText(tr("web.recentActions.state.finished"));
     }
-    await shot("7-released", heldMail);
+    await shot("8-released", heldMail);
 
     // f. Nothing flagged as spam is held any more: the customer unblocks.
     await unblockButton().click();
@@ -268,7 +282,7 @@ for (const { code: lang, name } of LANGUAGES) {
       .click();
     await expect(unblockDialog).toBeHidden();
     await expect(stateBadge(page, tr("web.state.heading"))).toHaveAttribute("data-state", "active");
-    await shot("8-unblocked", page.getByRole("banner"));
+    await shot("9-unblocked", page.getByRole("banner"));
 
     // The site sends again, while the held plugin's new mail stays held.
     await send(product, hosting, orderMail(hosting, 5));
