@@ -1,14 +1,10 @@
-import {
-  type EmailAction,
-  type EmailStatus,
-  reason as reasonSchema,
-  type UserRole,
-} from "@scripts-email/contracts";
-import { type FormEvent, useId, useState } from "react";
+import type { EmailAction, EmailStatus, UserRole } from "@scripts-email/contracts";
+import { type FormEvent, useState } from "react";
 import { Dialog } from "../../../components/dialog.tsx";
 import { ErrorAlert } from "../../../components/error-message.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { useRequestEmailAction } from "../api/request-email-action.ts";
+import { type ReasonError, ReasonField, readReason } from "./reason-field.tsx";
 
 /** Confirms block, purge or unblock, saying what will happen; support must give a reason. */
 export function ActionDialog(props: {
@@ -21,27 +17,20 @@ export function ActionDialog(props: {
 }) {
   const { t, formatNumber } = useI18n();
   const mutation = useRequestEmailAction(props.serviceName);
-  const [reasonError, setReasonError] = useState<"required" | "invalid" | null>(null);
-  const reasonId = useId();
-  const reasonHintId = useId();
+  const [reasonError, setReasonError] = useState<ReasonError | null>(null);
   const reasonRequired = props.role === "support";
   const { action } = props;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const raw = String(new FormData(event.currentTarget).get("reason") ?? "").trim();
-    if (reasonRequired && !raw) {
-      setReasonError("required");
-      return;
-    }
-    const parsed = raw ? reasonSchema.safeParse(raw) : null;
-    if (parsed && !parsed.success) {
-      setReasonError("invalid");
+    const read = readReason(event.currentTarget, reasonRequired);
+    if (!read.ok) {
+      setReasonError(read.error);
       return;
     }
     setReasonError(null);
     mutation.mutate(
-      { action, ...(parsed?.success ? { reason: parsed.data } : {}) },
+      { action, ...(read.reason ? { reason: read.reason } : {}) },
       { onSuccess: (status) => props.onDone(action, status) },
     );
   };
@@ -66,31 +55,7 @@ export function ActionDialog(props: {
             })}
           </p>
         )}
-        <div className="field">
-          <label htmlFor={reasonId}>
-            {reasonRequired ? t("web.action.reason") : t("web.action.reasonOptional")}
-          </label>
-          <input
-            id={reasonId}
-            name="reason"
-            type="text"
-            maxLength={500}
-            required={reasonRequired}
-            aria-required={reasonRequired}
-            aria-invalid={reasonError ? true : undefined}
-            aria-describedby={reasonHintId}
-            data-autofocus
-          />
-          <p id={reasonHintId} className={reasonError ? "field-error" : "hint"}>
-            {reasonError === "required"
-              ? t("web.action.reasonRequired")
-              : reasonError === "invalid"
-                ? t("web.action.reasonInvalid")
-                : reasonRequired
-                  ? t("web.action.reasonHintSupport")
-                  : t("web.action.reasonHint")}
-          </p>
-        </div>
+        <ReasonField required={reasonRequired} error={reasonError} />
         <ErrorAlert error={mutation.error} />
         <div className="dialog-actions">
           <button type="button" className="button" onClick={props.onClose}>
