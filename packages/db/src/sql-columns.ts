@@ -19,7 +19,7 @@ export function scalarFields(model: Prisma.ModelName): ScalarField[] {
 
 /** A SELECT list of a model's columns, and how to read them back from a raw row. */
 export interface ModelColumns<Row> {
-  /** `alias."column" AS "field", …`: enums as text, the shape every driver answers alike. */
+  /** `alias."column" AS "field", …`: enums as JSON, the shape every driver answers alike. */
   readonly sql: string;
   /** The fields selected, in schema order. */
   readonly fields: readonly string[];
@@ -41,7 +41,9 @@ export function modelColumns<M extends Prisma.ModelName, K extends keyof ModelRo
   const sql = fields
     .map((f) => {
       const column = `${alias}."${f.dbName ?? f.name}"`;
-      return `${f.kind === "enum" ? `${column}::text` : column} AS "${f.name}"`;
+      // as JSON, an enum is a string and a list of enums an array (as text, drivers answer a
+      // custom enum's array as its literal "{a,b}"; the client's schema does not say which)
+      return `${f.kind === "enum" ? `to_jsonb(${column})` : column} AS "${f.name}"`;
     })
     .join(", ");
   const names = fields.map((f) => f.name);
