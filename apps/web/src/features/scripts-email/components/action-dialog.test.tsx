@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import type { BlockCause, UserRole } from "@scripts-email/contracts";
-import { screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { setCsrfToken } from "../../../lib/api-client.ts";
@@ -79,6 +79,46 @@ describe("confirmation dialog", () => {
     await userEvent.click(within(dialog).getByRole("button", { name: "Block now" }));
     await waitFor(() => expect(onDone).toHaveBeenCalledWith("block", expect.anything()));
     expect(calls[0]?.body).toEqual({ action: "block" });
+  });
+
+  it("sends a double-clicked confirmation once, before the button is rendered disabled", async () => {
+    const { calls } = mockFetch({
+      [requests]: { status: 202, body: emailStatus({ state: "blocked", blockedBy: "customer" }) },
+    });
+    const { onDone, dialog } = setup("customer", "block");
+    const confirm = within(dialog).getByRole("button", { name: "Block now" });
+    // two clicks in the same task: React has not re-rendered the button disabled in between
+    fireEvent.click(confirm);
+    fireEvent.click(confirm);
+    await waitFor(() => expect(onDone).toHaveBeenCalledTimes(1));
+    expect(calls.filter((c) => c.method === "POST")).toHaveLength(1);
+    expect(within(dialog).queryByRole("alert")).toBeNull();
+  });
+
+  it("sends a purge double-clicked with the mouse once", async () => {
+    const { calls } = mockFetch({
+      [requests]: { status: 202, body: emailStatus({ state: "purging", blockedBy: "customer" }) },
+    });
+    const { onDone, dialog } = setup("customer", "purge");
+    await userEvent.dblClick(within(dialog).getByRole("button", { name: "Delete held mail" }));
+    await waitFor(() => expect(onDone).toHaveBeenCalledWith("purge", expect.anything()));
+    expect(calls.filter((c) => c.method === "POST")).toHaveLength(1);
+    expect(onDone).toHaveBeenCalledTimes(1);
+  });
+
+  it("lets the user try again after a refusal", async () => {
+    let answer = errorResponse(503, "unavailable", "The service is busy; try again.");
+    const { calls } = mockFetch({ [requests]: () => answer });
+    const { onDone, dialog } = setup("customer", "block");
+    const confirm = within(dialog).getByRole("button", { name: "Block now" });
+    await userEvent.click(confirm);
+    expect((await within(dialog).findByRole("alert")).textContent).toMatch(
+      /temporarily unavailable/,
+    );
+    answer = { status: 202, body: emailStatus({ state: "blocked", blockedBy: "customer" }) };
+    await userEvent.click(confirm);
+    await waitFor(() => expect(onDone).toHaveBeenCalledTimes(1));
+    expect(calls.filter((c) => c.method === "POST")).toHaveLength(2);
   });
 
   it("explains the day of relaxed bounce threshold when a bounce block is acknowledged", () => {

@@ -1,5 +1,5 @@
 import type { EmailAction, EmailStatus, UserRole } from "@scripts-email/contracts";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { Dialog } from "../../../components/dialog.tsx";
 import { ErrorAlert } from "../../../components/error-message.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
@@ -18,20 +18,29 @@ export function ActionDialog(props: {
   const { t, formatNumber } = useI18n();
   const mutation = useRequestEmailAction(props.serviceName);
   const [reasonError, setReasonError] = useState<ReasonError | null>(null);
+  // set on the first confirm, before React renders the button disabled: a double click sends once
+  const sending = useRef(false);
   const reasonRequired = props.role === "support";
   const { action } = props;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (sending.current) return;
     const read = readReason(event.currentTarget, reasonRequired);
     if (!read.ok) {
       setReasonError(read.error);
       return;
     }
     setReasonError(null);
+    sending.current = true;
     mutation.mutate(
       { action, ...(read.reason ? { reason: read.reason } : {}) },
-      { onSuccess: (status) => props.onDone(action, status) },
+      {
+        onSuccess: (status) => props.onDone(action, status),
+        onError: () => {
+          sending.current = false;
+        },
+      },
     );
   };
 
