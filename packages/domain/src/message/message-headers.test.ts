@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseHeaders } from "./message-headers.ts";
+import { parseHeaders, readableHeaders } from "./message-headers.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -36,5 +36,29 @@ describe("parseHeaders", () => {
 
   it("handles a message without a body", () => {
     expect(parseHeaders(bytes("Subject: x"))).toEqual([{ name: "Subject", value: "x" }]);
+  });
+});
+
+describe("readableHeaders", () => {
+  it("decodes encoded words in every header, as a mail client shows them", () => {
+    const raw = bytes(
+      "From: =?UTF-8?B?Sm9zw6kgU2lsdmE=?= <jose@example.org>\r\n" +
+        "Subject: =?UTF-8?Q?Encomenda_n=C2=BA_42_confirmada?=\r\n" +
+        " =?UTF-8?B?IOKCrA==?=\r\n" +
+        "X-Other: =?x-unknown?B?AAAA?= plain\r\n\r\nbody",
+    );
+    expect(readableHeaders(raw)).toEqual([
+      { name: "From", value: "José Silva <jose@example.org>" },
+      { name: "Subject", value: "Encomenda nº 42 confirmada €" },
+      { name: "X-Other", value: "=?x-unknown?B?AAAA?= plain" },
+    ]);
+  });
+
+  it("leaves parseHeaders' values as sent (ingest reads addresses from them)", () => {
+    const raw = bytes("To: =?UTF-8?Q?Silva=2C_Jos=C3=A9?= <jose@example.org>\r\n\r\n");
+    expect(parseHeaders(raw)).toEqual([
+      { name: "To", value: "=?UTF-8?Q?Silva=2C_Jos=C3=A9?= <jose@example.org>" },
+    ]);
+    expect(readableHeaders(raw)[0]?.value).toBe("Silva, José <jose@example.org>");
   });
 });
