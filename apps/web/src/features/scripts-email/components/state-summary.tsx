@@ -1,6 +1,7 @@
 import type { ActorRole, BlockCause, EmailStatus, UserRole } from "@scripts-email/contracts";
 import { StateBadge } from "../../../components/state-badge.tsx";
-import { type MessageKey, useI18n } from "../../../lib/i18n.tsx";
+import { type I18n, type MessageKey, useI18n } from "../../../lib/i18n.tsx";
+import { automaticBlockOf, automaticBlockText, blockReasonText } from "./block-reason.ts";
 
 function blockedByKey(blockedBy: ActorRole, viewer: UserRole): MessageKey {
   if (blockedBy === "system") return "web.state.blockedBy.system";
@@ -14,6 +15,19 @@ const CAUSE_NOTICE: Partial<Record<BlockCause, MessageKey>> = {
   bounce: "web.state.causeNotice.bounce",
   burst: "web.state.causeNotice.burst",
 };
+
+/**
+ * Why it is blocked, in the page's language: the protection's rule with the gauge's limits (its
+ * stored reason is English), a person's reason as they wrote it.
+ */
+function reasonText(status: EmailStatus, t: I18n["t"]): string {
+  const automatic =
+    status.blockedBy === "system" && status.blockCause
+      ? automaticBlockOf(status.blockCause, status.protection)
+      : null;
+  if (automatic) return automaticBlockText(automatic, t);
+  return status.stateReason ? blockReasonText(status.stateReason, t) : t("web.state.noReason");
+}
 
 /** The state badge, who or what blocked sending and why, and what is held. */
 export function StateSummary(props: { status: EmailStatus; role: UserRole }) {
@@ -45,7 +59,7 @@ export function StateSummary(props: { status: EmailStatus; role: UserRole }) {
         {blocked && (
           <div>
             <dt>{t("web.state.reasonLabel")}</dt>
-            <dd>{status.stateReason ?? t("web.state.noReason")}</dd>
+            <dd>{reasonText(status, t)}</dd>
           </div>
         )}
         <div>

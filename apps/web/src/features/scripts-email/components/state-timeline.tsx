@@ -2,6 +2,7 @@ import type { StateChange, UserRole } from "@scripts-email/contracts";
 import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
 import { type I18n, useI18n } from "../../../lib/i18n.tsx";
 import { useEmailHistory } from "../api/get-email-history.ts";
+import { blockReasonText } from "./block-reason.ts";
 
 function actorText(change: StateChange, viewer: UserRole, i18n: I18n): string {
   const { t } = i18n;
@@ -42,7 +43,12 @@ export function StateTimeline(props: { serviceName: string; role: UserRole }) {
               </p>
               {change.reason && (
                 <p className="timeline-reason">
-                  {t("web.history.reason", { reason: change.reason })}
+                  {t("web.history.reason", {
+                    reason:
+                      change.actorRole === "system"
+                        ? blockReasonText(change.reason, t)
+                        : change.reason,
+                  })}
                 </p>
               )}
             </li>
