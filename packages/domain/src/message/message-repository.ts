@@ -1,6 +1,12 @@
 import type { DeliveryEvent, Message, MessageStatus } from "@scripts-email/db";
 import { type HostingRow, isoTime, visibleHostingWithRows } from "../hosting/hosting-repository.ts";
 import { BaseRepository } from "../shared/base-repository.ts";
+import {
+  ANY_MESSAGE,
+  type MessageFilter,
+  messageSearchSql,
+  SEARCH_SCAN_ROWS,
+} from "./message-search.ts";
 
 export type MessageRow = Message;
 
@@ -33,6 +39,21 @@ export interface MessageContentRow {
   raw: Uint8Array | null;
 }
 
+/** One row of a message export. */
+export interface MessageExportRow {
+  id: string;
+  acceptedAt: Date;
+  envelopeFrom: string;
+  recipients: string[];
+  subject: string;
+  size: number;
+  status: MessageStatus;
+  attempts: number;
+  sentAt: Date | null;
+  script: string;
+  messageIdHeader: string | null;
+}
+
 export interface MessagePosition {
   acceptedAt: Date;
   id: string;
@@ -41,33 +62,21 @@ export interface MessagePosition {
 export class MessageRepository extends BaseRepository {
   /**
    * The message list call in one statement: the hosting (see `visibleHostingWithRows`) and a
-   * page of its messages, newest first on (acceptedAt, id), the order of the
-   * (hostingId[, status], …) indexes. The status is compared as its enum so that the
-   * (hostingId, status, …) index bounds the scan.
+   * page of its messages matching `filter`, newest first on (acceptedAt, id), read through the
+   * index `messageSearchSql` names for the filter. Statuses are compared as their enum so that
+   * the (hostingId, status, …) index bounds the scan.
    */
   pageOf(
     serviceName: string,
     ownerId: string | null,
-    query: {
-      status?: MessageStatus | undefined;
-      after?: MessagePosition | undefined;
-      take: number;
-    },
+    query: { filter?: MessageFilter; after?: MessagePosition | undefined; take: number },
   ): Promise<{ hosting: HostingRow; rows: MessageListRow[] } | null> {
-    const params: unknown[] = [query.take];
-    const param = () => `$${params.length + 2}`;
-    let where = `m."hostingId" = h.id`;
-    if (query.status) {
-      params.push(query.status);
-      where += ` AND m.status = ${param()}::"MessageStatus"`;
-    }
-    if (query.after) {
-      params.push(query.after.acceptedAt.toISOString());
-      const at = `${param()}::timestamptz`;
-      params.push(query.after.id);
-      const id = `${param()}::uuid`;
-      where += ` AND (m."acceptedAt" < ${at} OR (m."acceptedAt" = ${at} AND m.id < ${id}))`;
-    }
+    const search = messageSearchSql(query.filter ?? ANY_MESSAGE, {
+      hosting: "h.id",
+      firstParam: 3,
+      after: query.after,
+      take: query.take,
+    });
     return visibleHostingWithRows<MessageListRow>(
       this.sql,
       serviceName,
@@ -78,12 +87,45 @@ export class MessageRepository extends BaseRepository {
           'attempts', p.attempts, 'expiresAt', ${isoTime('p."expiresAt"')},
           'nextAttemptAt', ${isoTime('p."nextAttemptAt"')}, 'script', p.script, 'spam', p.spam)
           ORDER BY p."acceptedAt" DESC, p.id DESC)
-         FROM (SELECT m.id, m."acceptedAt", m."envelopeFrom", m.recipients, m.subject, m.size,
-                      m.status, m.attempts, m."expiresAt", m."nextAttemptAt", m.script, m.spam
-                 FROM "Message" m WHERE ${where}
-                ORDER BY m."acceptedAt" DESC, m.id DESC
-                LIMIT $3::int) p`,
-      params,
+         FROM (${search.matches}) p`,
+      search.params,
+    );
+  }
+
+  /**
+   * Where a bounded search stopped: the last of the `SEARCH_SCAN_ROWS` rows it read after
+   * `after`; null when it read fewer (it reached the hosting's oldest message in range) or when
+   * every filter is an index's (nothing to bound).
+   */
+  async searchEdge(
+    hostingId: string,
+    filter: MessageFilter,
+    after: MessagePosition | undefined,
+  ): Promise<MessagePosition | null> {
+    const search = messageSearchSql(filter, { hosting: "$1::uuid", firstParam: 2, after, take: 1 });
+    if (!search.bounded) return null;
+    const [row] = await this.sql.query<{ acceptedAt: Date; id: string }>(
+      `SELECT m."acceptedAt", m.id::text AS id FROM (${search.stream}) m
+        ORDER BY m."acceptedAt" DESC, m.id DESC OFFSET ${SEARCH_SCAN_ROWS - 1} LIMIT 1`,
+      [hostingId, ...search.streamParams],
+    );
+    return row ? { acceptedAt: new Date(row.acceptedAt), id: row.id } : null;
+  }
+
+  /** A batch of an export: the search's matches after `after`, with the columns a CSV shows. */
+  exportBatch(
+    hostingId: string,
+    filter: MessageFilter,
+    after: MessagePosition | undefined,
+    take: number,
+  ): Promise<MessageExportRow[]> {
+    const search = messageSearchSql(filter, { hosting: "$1::uuid", firstParam: 2, after, take });
+    return this.sql.query<MessageExportRow>(
+      `SELECT m.id::text AS id, m."acceptedAt", m."envelopeFrom", m.recipients, m.subject,
+              m.size, m.status::text AS status, m.attempts, m."sentAt", m.script,
+              m."messageIdHeader"
+         FROM (${search.matches}) m ORDER BY m."acceptedAt" DESC, m.id DESC`,
+      [hostingId, ...search.params],
     );
   }
 

@@ -14,13 +14,17 @@ import { isoOrNull } from "../shared/time.ts";
 import { isUuid } from "../shared/validation.ts";
 import { DEFAULT_MAX_BODY_BYTES, parseMessageBody } from "./message-body.ts";
 import { decodeCursor, encodeCursor } from "./message-cursor.ts";
-import { parseHeaders } from "./message-headers.ts";
+import { givenUpAt } from "./message-expiry.ts";
+import { readableHeaders } from "./message-headers.ts";
 import type {
   MessageListRow,
   MessagePosition,
   MessageRepository,
   MessageRow,
 } from "./message-repository.ts";
+import { ANY_MESSAGE, messageFilterOf } from "./message-search.ts";
+import { recipientTrace } from "./recipient-trace.ts";
+import { replyText } from "./server-reply.ts";
 
 export interface MessageService {
   list(actor: Actor, serviceName: string, query: MessageListQuery): Promise<MessagePage>;
@@ -54,11 +58,11 @@ function toListSummary(m: MessageListRow): MessageSummary {
   };
 }
 
-function toSummary(m: MessageRow): MessageSummary {
+function toSummary(m: MessageRow, maxLifetimeMs: number): MessageSummary {
   return toListSummary({
     ...m,
     acceptedAt: m.acceptedAt.toISOString(),
-    expiresAt: m.expiresAt.toISOString(),
+    expiresAt: givenUpAt(m, maxLifetimeMs).toISOString(),
     nextAttemptAt: isoOrNull(m.nextAttemptAt),
   });
 }
@@ -91,8 +95,10 @@ export function createMessageService(deps: {
   audit: Pick<AuditService, "record">;
   /** The largest stored message whose body is parsed; default the SMTP server's size limit. */
   maxBodyBytes?: number;
+  /** How long deferred mail is retried after acceptance (DELIVERY_MAX_HOURS); its expiry shown. */
+  maxLifetimeMs: number;
 }): MessageService {
-  const { hostings, messages, audit } = deps;
+  const { hostings, messages, audit, maxLifetimeMs } = deps;
   const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return {
     async list(actor: Actor, serviceName: string, query: MessageListQuery) {
@@ -105,22 +111,28 @@ export function createMessageService(deps: {
         await loadVisibleHosting(hostings, actor, serviceName);
         throw error;
       }
+      const filter = messageFilterOf(query);
       // the access check of loadVisibleHosting, with the page in the same statement
       const found = await messages.pageOf(serviceName, ownerFilterOf(actor), {
-        status: query.status,
+        // a search that can match nothing (refused mail is not a message) reads no row
+        filter: filter ?? ANY_MESSAGE,
         after,
-        take: limit + 1,
+        take: filter ? limit + 1 : 0,
       });
       if (!found || !canSee(actor, found.hosting)) throw new DomainError("not_found");
       const rows = found.rows;
       const items = rows.slice(0, limit);
       const last = items.at(-1);
+      if (rows.length > limit && last) {
+        const next = { acceptedAt: new Date(last.acceptedAt), id: last.id };
+        return { items: items.map(toListSummary), nextCursor: encodeCursor(next) };
+      }
+      // a bounded search that did not fill its page goes on from where it stopped looking
+      const edge = filter ? await messages.searchEdge(found.hosting.id, filter, after) : null;
       return {
         items: items.map(toListSummary),
-        nextCursor:
-          rows.length > limit && last
-            ? encodeCursor({ acceptedAt: new Date(last.acceptedAt), id: last.id })
-            : null,
+        nextCursor: edge ? encodeCursor(edge) : null,
+        ...(edge ? { searchedUntil: edge.acceptedAt.toISOString() } : {}),
       };
     },
 
@@ -129,24 +141,20 @@ export function createMessageService(deps: {
       const message = isUuid(id) ? await messages.find(hosting.id, id) : null;
       if (!message) throw new DomainError("not_found");
       const events = await messages.events(message.id);
-      const delivered = new Set(message.delivered);
       return {
-        ...toSummary(message),
+        ...toSummary(message, maxLifetimeMs),
         messageId: message.messageIdHeader,
         source: message.source,
         originatingScript: message.originatingScript,
         sentAt: isoOrNull(message.sentAt),
-        headers: message.raw ? parseHeaders(message.raw) : null,
-        recipients: message.recipients.map((address) => ({
-          address,
-          delivered: delivered.has(address),
-        })),
+        headers: message.raw ? readableHeaders(message.raw) : null,
+        recipients: recipientTrace(message, events),
         attempts: events.map((e) => ({
           at: e.at.toISOString(),
           recipient: e.recipient,
           outcome: e.outcome,
           code: e.smtpCode,
-          text: e.text,
+          text: replyText(e.smtpCode, e.text),
         })),
         spamCheck: spamCheckOf(message),
       };
