@@ -35,9 +35,9 @@ const LANGUAGES = [
     stateHeading: "Envoi",
     htmlLang: "fr-FR",
     switchLabel: "Langue",
-    block: "Bloquer l'envoi",
-    unblock: "Débloquer l'envoi",
-    messages: "Messages retenus et en file d'attente",
+    block: "Bloquer l’envoi",
+    unblock: "Débloquer l’envoi",
+    messages: "Messages retenus et en file d’attente",
     state: "bloqué",
   },
 ] as const;

@@ -45,6 +45,32 @@ export interface I18n {
   formatBytes(bytes: number): string;
 }
 
+/**
+ * Sizes as "192 B", "1.5 kB", "2,3 Mo": the locale's number and unit symbol, one no-break space
+ * between them (Intl's narrow units have none in English or French: "192B", "192o"; its short
+ * byte is the word "byte").
+ */
+function byteFormats(tag: string) {
+  const format = (unit: "byte" | "kilobyte" | "megabyte") => {
+    const intl = new Intl.NumberFormat(tag, {
+      style: "unit",
+      unit,
+      unitDisplay: "narrow",
+      maximumFractionDigits: 1,
+    });
+    return (value: number) => {
+      const parts = intl.formatToParts(value);
+      const symbol = parts.find((p) => p.type === "unit")?.value ?? "";
+      const number = parts
+        .filter((p) => p.type !== "unit" && !(p.type === "literal" && p.value.trim() === ""))
+        .map((p) => p.value)
+        .join("");
+      return `${number}\u00a0${symbol}`;
+    };
+  };
+  return { byte: format("byte"), kilobyte: format("kilobyte"), megabyte: format("megabyte") };
+}
+
 export function createI18n(locale: Locale, setLocale: (locale: Locale) => void): I18n {
   const tag = intlTag(locale);
   const number = new Intl.NumberFormat(tag);
@@ -55,18 +81,7 @@ export function createI18n(locale: Locale, setLocale: (locale: Locale) => void):
     timeZone: "UTC",
   });
   const dayLong = new Intl.DateTimeFormat(tag, { dateStyle: "long", timeZone: "UTC" });
-  const kb = new Intl.NumberFormat(tag, {
-    style: "unit",
-    unit: "kilobyte",
-    maximumFractionDigits: 1,
-  });
-  const mb = new Intl.NumberFormat(tag, {
-    style: "unit",
-    unit: "megabyte",
-    maximumFractionDigits: 1,
-  });
-  // "349 B", "349 o": the short "349 byte" reads as an error in English
-  const bytes = new Intl.NumberFormat(tag, { style: "unit", unit: "byte", unitDisplay: "narrow" });
+  const bytes = byteFormats(tag);
   return {
     locale,
     setLocale,
@@ -76,9 +91,9 @@ export function createI18n(locale: Locale, setLocale: (locale: Locale) => void):
     formatDay: (isoDate, style = "short") =>
       (style === "short" ? dayShort : dayLong).format(new Date(`${isoDate}T00:00:00Z`)),
     formatBytes: (value) => {
-      if (value < 1000) return bytes.format(value);
-      if (value < 1_000_000) return kb.format(value / 1000);
-      return mb.format(value / 1_000_000);
+      if (value < 1000) return bytes.byte(value);
+      if (value < 999_950) return bytes.kilobyte(value / 1000);
+      return bytes.megabyte(value / 1_000_000);
     },
   };
 }

@@ -75,7 +75,7 @@ describe("alerts", () => {
       recipients: ["reports@example.org"],
     });
     const mail = parseMail(alert!.message!.raw!);
-    expect(mail.subject).toBe("L'envoi de example.org a été bloqué automatiquement");
+    expect(mail.subject).toBe("L’envoi de example.org a été bloqué automatiquement");
     const text = mail.parts.get("text/plain")!;
     expect(text).toContain("bounces: 100% of 4 recipients failed");
     expect(text).toContain("https://panel.hoster.example/hostings/example.org");

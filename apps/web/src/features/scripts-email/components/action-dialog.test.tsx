@@ -23,7 +23,7 @@ function setup(
       serviceName="example.org"
       action={action}
       role={role}
-      status={{ held: 4, blockCause }}
+      status={{ held: 4, blockCause, spam: 0, heldScripts: [] }}
       onClose={onClose}
       onDone={onDone}
     />,

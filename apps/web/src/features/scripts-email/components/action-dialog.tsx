@@ -5,13 +5,14 @@ import { ErrorAlert } from "../../../components/error-message.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { useRequestEmailAction } from "../api/request-email-action.ts";
 import { type ReasonError, ReasonField, readReason } from "./reason-field.tsx";
+import { useUnblockFacts } from "./unblock-facts.ts";
 
 /** Confirms block, purge or unblock, saying what will happen; support must give a reason. */
 export function ActionDialog(props: {
   serviceName: string;
   action: EmailAction;
   role: UserRole;
-  status: Pick<EmailStatus, "held" | "blockCause">;
+  status: Pick<EmailStatus, "held" | "blockCause" | "spam" | "heldScripts">;
   onClose: () => void;
   onDone: (action: EmailAction, status: EmailStatus) => void;
 }) {
@@ -22,6 +23,7 @@ export function ActionDialog(props: {
   const sending = useRef(false);
   const reasonRequired = props.role === "support";
   const { action } = props;
+  const unblockFacts = useUnblockFacts(props.serviceName, props.status, t, action === "unblock");
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -57,7 +59,14 @@ export function ActionDialog(props: {
               : `web.action.${action}.explain`,
           )}
         </p>
-        {action !== "block" && props.status.held > 0 && (
+        {action === "unblock" && (
+          <ul className="unblock-facts">
+            {unblockFacts.map((fact) => (
+              <li key={fact}>{fact}</li>
+            ))}
+          </ul>
+        )}
+        {action === "purge" && props.status.held > 0 && (
           <p className="muted">
             {t("web.action.heldCount", {
               count: formatNumber(props.status.held),

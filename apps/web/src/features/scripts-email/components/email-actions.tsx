@@ -4,6 +4,7 @@ import { useI18n } from "../../../lib/i18n.tsx";
 import { ActionButtons } from "./action-buttons.tsx";
 import { ActionDialog } from "./action-dialog.tsx";
 import { TestEmailDialog } from "./test-email-dialog.tsx";
+import { useUnblockFacts } from "./unblock-facts.ts";
 
 export function EmailActions(props: {
   serviceName: string;
@@ -15,6 +16,8 @@ export function EmailActions(props: {
   const [action, setAction] = useState<EmailAction | null>(null);
   const [testOpen, setTestOpen] = useState(false);
   const { status, user } = props;
+  // what the unblock sent and left held, read before it (the answer's counts move as mail goes)
+  const unblockFacts = useUnblockFacts(props.serviceName, status, t, status.state === "blocked");
 
   return (
     <section className="card" aria-labelledby="actions-heading">
@@ -34,7 +37,8 @@ export function EmailActions(props: {
           onClose={() => setAction(null)}
           onDone={(done) => {
             setAction(null);
-            props.onNotice(t(`web.action.${done}.done`));
+            const notice = t(`web.action.${done}.done`);
+            props.onNotice(done === "unblock" ? [notice, ...unblockFacts].join(" ") : notice);
           }}
         />
       )}
