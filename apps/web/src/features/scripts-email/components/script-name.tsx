@@ -1,4 +1,3 @@
-import { BreakableText } from "../../../components/breakable-text.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 
 const SUBMISSION_KINDS = ["smtp", "sendmail", "panel", "system"] as const;
@@ -19,9 +18,5 @@ export function ScriptName(props: { script: string }) {
   if (isSubmissionKind(script)) {
     return <span className="muted">{t(`web.message.source.${script}`)}</span>;
   }
-  return (
-    <code>
-      <BreakableText text={script} />
-    </code>
-  );
+  return <code className="break">{script}</code>;
 }
