@@ -29,6 +29,7 @@ const CALLS = [
   `${base}/errors`,
   `${base}/volumes?days=5`,
   `${base}/history`,
+  `${base}/history?limit=1`,
 ];
 
 async function openPanel(db: Database): Promise<Panel> {
@@ -164,6 +165,7 @@ describe("the hosting page on both databases", () => {
     ]);
     expect(expected[`${base}/history`]).toEqual([
       {
+        id: "…",
         from: "active",
         to: "blocked",
         at: "2026-03-10T12:00:00.000Z",

@@ -150,10 +150,7 @@ export const deliveryError = z.object({
   date: isoDateTime,
   recipient: z.string(),
   code: z.number().int().nullable(),
-  /** The relay's reply on one line, without its code (shown beside `code`, once). */
   message: z.string(),
-  /** failed: given up for good; deferred: refused for now, tried again until its deadline. */
-  outcome: z.enum(["failed", "deferred"]),
 });
 export type DeliveryError = z.infer<typeof deliveryError>;
 export const deliveryErrorList = z.array(deliveryError);
@@ -172,6 +169,8 @@ export type DailyVolume = z.infer<typeof dailyVolume>;
 export const dailyVolumeList = z.array(dailyVolume);
 
 export const stateChange = z.object({
+  /** Pass as `before` to read the changes older than this one. */
+  id: z.string(),
   from: hostingState,
   to: hostingState,
   at: isoDateTime,

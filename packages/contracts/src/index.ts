@@ -4,6 +4,7 @@ export * from "./common.ts";
 export * from "./email.ts";
 export * from "./errors.ts";
 export * from "./health.ts";
+export * from "./history.ts";
 export * from "./hostings.ts";
 export * from "./incident.ts";
 export * from "./info.ts";

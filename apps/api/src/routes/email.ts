@@ -4,6 +4,7 @@ import {
   emailRequest,
   emailStatus,
   errorsQuery,
+  historyQuery,
   reportSummaryList,
   reportsQuery,
   serviceNameParams,
@@ -168,12 +169,15 @@ export const emailRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { se
     {
       schema: {
         tags: ["hostings"],
-        summary: "The state changes, newest first",
+        summary:
+          "The state changes, newest first: the latest `limit` (200 when not given), or those older than the change `before`",
         security: SIGNED_IN,
         params: serviceNameParams,
+        querystring: historyQuery,
         response: { 200: stateChangeList, ...errorResponses },
       },
     },
-    async (request) => services.email.history(actorOf(request), request.params.serviceName),
+    async (request) =>
+      services.email.history(actorOf(request), request.params.serviceName, request.query),
   );
 };

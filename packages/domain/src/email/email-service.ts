@@ -6,6 +6,7 @@ import type {
   StateChange,
   TestEmailResult,
 } from "@scripts-email/contracts";
+import { HISTORY_MAX } from "@scripts-email/contracts";
 import { type Actor, actorRoleOf } from "../actor.ts";
 import type { AlertSink } from "../alert/alert-service.ts";
 import { refusedWebhookUrl, type WebhookNetworks } from "../alert/webhook-address.ts";
@@ -16,7 +17,6 @@ import { DAY } from "../clock.ts";
 import { DomainError } from "../errors.ts";
 import { canSee, loadVisibleHosting, ownerFilterOf } from "../hosting/hosting-access.ts";
 import type { HostingRepository, HostingRow } from "../hosting/hosting-repository.ts";
-import { replyText } from "../message/server-reply.ts";
 import type { IngestService } from "../queue/ingest-service.ts";
 import { type ProtectionRules, protectionGauge } from "../queue/protection-gauge.ts";
 import { sendTestEmail } from "../queue/test-email.ts";
@@ -59,7 +59,12 @@ export interface EmailService {
   ): Promise<EmailStatus>;
   errors(actor: Actor, serviceName: string, limit: number): Promise<DeliveryError[]>;
   volumes(actor: Actor, serviceName: string, days: number): Promise<DailyVolume[]>;
-  history(actor: Actor, serviceName: string): Promise<StateChange[]>;
+  /** Newest first: `limit` changes (200 when not given) older than the change `before`. */
+  history(
+    actor: Actor,
+    serviceName: string,
+    page?: { limit?: number; before?: string | undefined },
+  ): Promise<StateChange[]>;
   /** Sends a test message through the hosting's own path (held while blocked). */
   sendTest(actor: Actor, serviceName: string, to: string): Promise<TestEmailResult>;
   /**
@@ -81,8 +86,6 @@ export interface EmailService {
    */
   runHolds(batchSize?: number): Promise<number>;
 }
-
-const HISTORY_LIMIT = 200;
 
 const MAX_DAYS = 366;
 const MAX_ERRORS = 100;
@@ -275,8 +278,7 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
         date: e.at,
         recipient: e.recipient,
         code: e.smtpCode,
-        message: replyText(e.smtpCode, e.text),
-        outcome: e.outcome,
+        message: e.text,
       }));
     },
 
@@ -304,13 +306,15 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
       return result;
     },
 
-    async history(actor, serviceName) {
+    async history(actor, serviceName, page = {}) {
+      const limit = Math.min(Math.max(Math.trunc(page.limit ?? HISTORY_MAX), 1), HISTORY_MAX);
       // the access check of loadVisibleHosting, with the changes in the same statement
-      const found = await hostings.historyOf(serviceName, ownerFilterOf(actor), HISTORY_LIMIT);
+      const found = await hostings.historyOf(serviceName, ownerFilterOf(actor), limit, page.before);
       if (!found || !canSee(actor, found.hosting)) throw new DomainError("not_found");
       const askerIsSupport = actorRoleOf(actor) === "support";
       return found.rows.map(
         (c): StateChange => ({
+          id: c.id,
           from: c.from,
           to: c.to,
           at: c.at,

@@ -22,6 +22,7 @@ export interface StateChangeRow {
 
 /** A state change as the history call reads it: its time an ISO string. */
 export interface StateChangeJson {
+  id: string;
   from: HostingState;
   to: HostingState;
   at: string;
@@ -268,27 +269,33 @@ export class HostingRepository extends BaseRepository {
   /**
    * The history call in one statement: the hosting (see `visibleHostingWithRows`) and its
    * latest state changes, newest first, with the acting user's address (null once that user is
-   * gone).
+   * gone). `before` (a change's id) pages on: the changes older than that one, by the
+   * (hostingId, at DESC) index; an id that is not this hosting's gives none.
    */
   historyOf(
     serviceName: string,
     ownerId: string | null,
     limit: number,
+    before?: string,
   ): Promise<{ hosting: HostingRow; rows: StateChangeJson[] } | null> {
     return visibleHostingWithRows<StateChangeJson>(
       this.sql,
       serviceName,
       ownerId,
       `SELECT json_agg(json_build_object(
+          'id', c.id,
           'from', c."from", 'to', c."to", 'at', ${isoTime("c.at")}, 'actorId', c."actorId",
           'actorRole', c."actorRole", 'reason', c.reason, 'actorEmail', c."actorEmail")
           ORDER BY c.at DESC, c.id DESC)
         FROM (SELECT s.*, u.email AS "actorEmail"
                 FROM "StateChange" s LEFT JOIN "User" u ON u.id = s."actorId"
                WHERE s."hostingId" = h.id
+                 AND ($4::uuid IS NULL OR (s.at, s.id) < (
+                       SELECT b.at, b.id FROM "StateChange" b
+                        WHERE b.id = $4::uuid AND b."hostingId" = h.id))
                ORDER BY s.at DESC, s.id DESC
                LIMIT $3::int) c`,
-      [limit],
+      [limit, before ?? null],
     );
   }
 

@@ -1,5 +1,6 @@
 import { type MessageStatus, type MessageSummary, messageStatus } from "@scripts-email/contracts";
 import { useId, useState } from "react";
+import { BreakableText } from "../../../components/breakable-text.tsx";
 import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { formatTimeLeft } from "../../../lib/time-left.ts";
@@ -19,14 +20,19 @@ function MessageRow(props: { message: MessageSummary; now: Date; onOpen: () => v
       <td {...label("web.messages.col.date")}>
         <time dateTime={m.acceptedAt}>{i18n.formatDateTime(m.acceptedAt)}</time>
       </td>
-      <td {...label("web.messages.col.from")} className="break">
-        {m.from}
+      <td {...label("web.messages.col.from")}>
+        <BreakableText text={m.from} />
       </td>
-      <td {...label("web.messages.col.to")} className="break">
-        {m.to.join(", ")}
+      <td {...label("web.messages.col.to")}>
+        <BreakableText text={m.to.join(", ")} />
       </td>
       <td {...label("web.messages.col.subject")}>
-        <button type="button" className="link-button" onClick={props.onOpen}>
+        <button
+          type="button"
+          className="link-button clamp-2"
+          onClick={props.onOpen}
+          title={m.subject || undefined}
+        >
           {m.subject || t("web.messages.noSubject")}
         </button>
       </td>

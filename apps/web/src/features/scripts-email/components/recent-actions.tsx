@@ -1,5 +1,6 @@
 import type { SelectionJob } from "@scripts-email/contracts";
 import { useId } from "react";
+import { BreakableText } from "../../../components/breakable-text.tsx";
 import { ErrorAlert } from "../../../components/error-message.tsx";
 import { type I18n, useI18n } from "../../../lib/i18n.tsx";
 import { useSelectionJobs } from "../api/get-selection-jobs.ts";
@@ -50,8 +51,8 @@ export function RecentActions(props: { serviceName: string }) {
                   <td {...label("web.recentActions.col.when")}>
                     <time dateTime={job.createdAt}>{i18n.formatDateTime(job.createdAt)}</time>
                   </td>
-                  <td {...label("web.recentActions.col.who")} className="break">
-                    {actorOf(job, t)}
+                  <td {...label("web.recentActions.col.who")}>
+                    <BreakableText text={actorOf(job, t)} />
                   </td>
                   <td {...label("web.recentActions.col.action")}>
                     {t(`web.recentActions.action.${job.action}`)}

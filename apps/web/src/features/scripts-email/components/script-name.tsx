@@ -1,3 +1,4 @@
+import { BreakableText } from "../../../components/breakable-text.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 
 const SUBMISSION_KINDS = ["smtp", "sendmail", "panel", "system"] as const;
@@ -18,5 +19,9 @@ export function ScriptName(props: { script: string }) {
   if (isSubmissionKind(script)) {
     return <span className="muted">{t(`web.message.source.${script}`)}</span>;
   }
-  return <code className="break">{script}</code>;
+  return (
+    <code>
+      <BreakableText text={script} />
+    </code>
+  );
 }

@@ -23,9 +23,9 @@ import { StateTimeline } from "./state-timeline.tsx";
 import { VolumeChartSection } from "./volume-chart.tsx";
 
 /**
- * The status is polled while mail moves (purging, or released mail on its way out). When it
- * shows a change (state or counters), the page's other sections are refreshed too; the end of a
- * purge is announced.
+ * The status is polled while the page is visible (faster while mail moves: purging, or released
+ * mail on its way out). When it shows a change (a state change made here or elsewhere, or
+ * counters), the page's other sections are refreshed too; the end of a purge is announced.
  */
 function useRefreshWhenMailMoves(
   serviceName: string,
@@ -34,7 +34,14 @@ function useRefreshWhenMailMoves(
 ) {
   const queryClient = useQueryClient();
   const fingerprint = status
-    ? [status.state, status.held, status.queued, status.sent, status.errors].join()
+    ? [
+        status.state,
+        status.stateChangedAt,
+        status.held,
+        status.queued,
+        status.sent,
+        status.errors,
+      ].join()
     : undefined;
   const previous = useRef({ fingerprint, state: status?.state });
   const onPurgeEndRef = useRef(onPurgeEnd);

@@ -1,4 +1,5 @@
 import type { ActorRole, BlockCause, EmailStatus, UserRole } from "@scripts-email/contracts";
+import { BreakableText } from "../../../components/breakable-text.tsx";
 import { StateBadge } from "../../../components/state-badge.tsx";
 import { type I18n, type MessageKey, useI18n } from "../../../lib/i18n.tsx";
 import { automaticBlockOf, automaticBlockText, blockReasonText } from "./block-reason.ts";
@@ -89,7 +90,9 @@ export function StateSummary(props: { status: EmailStatus; role: UserRole }) {
         {status.heldScripts.length > 0 && (
           <div>
             <dt>{t("web.state.heldScriptsLabel")}</dt>
-            <dd>{status.heldScripts.join(", ")}</dd>
+            <dd>
+              <BreakableText text={status.heldScripts.join(", ")} />
+            </dd>
           </div>
         )}
       </dl>

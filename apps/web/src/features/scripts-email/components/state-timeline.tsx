@@ -18,21 +18,22 @@ function actorText(change: StateChange, viewer: UserRole, i18n: I18n): string {
     : t("web.history.by.customer");
 }
 
-/** The state changes, newest first. */
+/** The state changes, newest first: the last ten, then ten more each time "Show more" is used. */
 export function StateTimeline(props: { serviceName: string; role: UserRole }) {
   const i18n = useI18n();
   const { t } = i18n;
   const history = useEmailHistory(props.serviceName);
+  const changes = history.data?.pages.flatMap((page) => page.changes);
   return (
     <section className="card" aria-labelledby="history-heading">
       <h2 id="history-heading">{t("web.history.heading")}</h2>
       {history.isPending && <Loading />}
       <ErrorAlert error={history.error} />
-      {history.data?.length === 0 && <p className="muted">{t("web.history.empty")}</p>}
-      {history.data && history.data.length > 0 && (
+      {changes?.length === 0 && <p className="muted">{t("web.history.empty")}</p>}
+      {changes && changes.length > 0 && (
         <ol className="timeline">
-          {history.data.map((change) => (
-            <li key={`${change.at}-${change.from}-${change.to}`}>
+          {changes.map((change) => (
+            <li key={change.id}>
               <time dateTime={change.at}>{i18n.formatDateTime(change.at)}</time>
               <p>
                 {t("web.history.change", {
@@ -54,6 +55,16 @@ export function StateTimeline(props: { serviceName: string; role: UserRole }) {
             </li>
           ))}
         </ol>
+      )}
+      {history.hasNextPage && (
+        <button
+          type="button"
+          className="button"
+          disabled={history.isFetchingNextPage}
+          onClick={() => void history.fetchNextPage()}
+        >
+          {t("web.history.more")}
+        </button>
       )}
     </section>
   );
