@@ -150,7 +150,10 @@ export const deliveryError = z.object({
   date: isoDateTime,
   recipient: z.string(),
   code: z.number().int().nullable(),
+  /** The relay's reply on one line, without its code (shown beside `code`, once). */
   message: z.string(),
+  /** failed: given up for good; deferred: refused for now, tried again until its deadline. */
+  outcome: z.enum(["failed", "deferred"]),
 });
 export type DeliveryError = z.infer<typeof deliveryError>;
 export const deliveryErrorList = z.array(deliveryError);

@@ -219,6 +219,7 @@ export function createServices(options: ServicesOptions): Services {
       messages: new MessageRepository(options.db),
       audit,
       ...(options.maxMessageBytes ? { maxBodyBytes: options.maxMessageBytes } : {}),
+      maxLifetimeMs: options.mail?.maxLifetimeMs ?? MAIL_PATH_DEFAULTS.maxLifetimeMs,
     }),
     scripts: createScriptsService({
       hostings: hostingRepository,

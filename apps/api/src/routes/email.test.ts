@@ -590,6 +590,7 @@ describe("GET /api/hostings/:serviceName/email/errors", () => {
       recipient: "r24@example.com",
       code: 550,
       message: "5.1.1 User unknown",
+      outcome: "failed",
     });
 
     expect((await call(t.app, w.other, "GET", `${base}?limit=3`)).json()).toHaveLength(3);

@@ -55,6 +55,8 @@ export interface FailedEventRow {
   recipient: string;
   smtpCode: number | null;
   text: string;
+  /** failed for good, or deferred (refused for now, retried) */
+  outcome: "failed" | "deferred";
 }
 
 /**
@@ -201,7 +203,9 @@ export class EmailReadRepository extends BaseRepository {
 
   /**
    * The errors call in one statement: the hosting (see `visibleHostingWithRows`) and its latest
-   * failed deliveries, newest first, through the (hostingId, outcome, at) index.
+   * failed and deferred deliveries, newest first: the latest of each outcome read through the
+   * (hostingId, outcome, at) index (each range stops after `limit` entries, with no sort over
+   * the hosting's other events), then the two merged.
    */
   errorsOf(
     serviceName: string,
@@ -214,11 +218,16 @@ export class EmailReadRepository extends BaseRepository {
       ownerId,
       `SELECT json_agg(json_build_object(
           'at', ${isoTime("e.at")}, 'recipient', e.recipient, 'smtpCode', e."smtpCode",
-          'text', e.text) ORDER BY e.at DESC, e.id DESC)
-         FROM (SELECT id, at, recipient, "smtpCode", text FROM "DeliveryEvent"
-                WHERE "hostingId" = h.id AND outcome = 'failed'
-                ORDER BY at DESC, id DESC
-                LIMIT $3::int) e`,
+          'text', e.text, 'outcome', e.outcome) ORDER BY e.at DESC, e.id DESC)
+         FROM (SELECT * FROM (
+                 (SELECT id, at, recipient, "smtpCode", text, outcome FROM "DeliveryEvent"
+                   WHERE "hostingId" = h.id AND outcome = 'failed'
+                   ORDER BY at DESC, id DESC LIMIT $3::int)
+                 UNION ALL
+                 (SELECT id, at, recipient, "smtpCode", text, outcome FROM "DeliveryEvent"
+                   WHERE "hostingId" = h.id AND outcome = 'deferred'
+                   ORDER BY at DESC, id DESC LIMIT $3::int)) latest
+                ORDER BY at DESC, id DESC LIMIT $3::int) e`,
       [limit],
     );
   }

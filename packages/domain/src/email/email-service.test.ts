@@ -51,7 +51,8 @@ beforeAll(async () => {
       at: new Date(e.at),
       outcome: e.outcome,
       smtpCode: e.smtpCode,
-      text: `text for ${e.recipient}`,
+      // stored as the relay sent it: the reply starts with its code
+      text: `${e.smtpCode ?? ""} text for ${e.recipient}`.trim(),
     })),
   });
 });
@@ -158,29 +159,41 @@ describe("volumes", () => {
 });
 
 describe("errors", () => {
-  it("lists failed deliveries newest first, limited", async () => {
+  it("lists failed and deferred deliveries newest first, marked, limited, the code once", async () => {
     const errors = await w.services.email.errors(w.customer, "example.org", 20);
     expect(errors).toEqual([
+      {
+        date: "2026-03-10T09:40:00.000Z",
+        recipient: "d@x.test",
+        code: 451,
+        message: "text for d@x.test",
+        outcome: "deferred",
+      },
       {
         date: "2026-03-10T09:00:00.000Z",
         recipient: "b@x.test",
         code: null,
         message: "text for b@x.test",
+        outcome: "failed",
       },
       {
         date: "2026-03-09T10:00:00.000Z",
         recipient: "a@x.test",
         code: 550,
         message: "text for a@x.test",
+        outcome: "failed",
       },
       {
         date: "2026-03-08T09:00:00.000Z",
         recipient: "e@x.test",
         code: 554,
         message: "text for e@x.test",
+        outcome: "failed",
       },
     ]);
-    expect(await w.services.email.errors(w.customer, "example.org", 2)).toHaveLength(2);
+    expect(
+      (await w.services.email.errors(w.customer, "example.org", 2)).map((e) => e.recipient),
+    ).toEqual(["d@x.test", "b@x.test"]);
     // the other hosting has no errors of its own and none leak in from this one
     expect(await w.services.email.errors(w.other, "other.net", 20)).toEqual([]);
   });

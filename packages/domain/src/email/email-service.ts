@@ -17,6 +17,7 @@ import { DAY } from "../clock.ts";
 import { DomainError } from "../errors.ts";
 import { canSee, loadVisibleHosting, ownerFilterOf } from "../hosting/hosting-access.ts";
 import type { HostingRepository, HostingRow } from "../hosting/hosting-repository.ts";
+import { replyText } from "../message/server-reply.ts";
 import type { IngestService } from "../queue/ingest-service.ts";
 import { type ProtectionRules, protectionGauge } from "../queue/protection-gauge.ts";
 import { sendTestEmail } from "../queue/test-email.ts";
@@ -278,7 +279,8 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
         date: e.at,
         recipient: e.recipient,
         code: e.smtpCode,
-        message: e.text,
+        message: replyText(e.smtpCode, e.text),
+        outcome: e.outcome,
       }));
     },
 

@@ -148,15 +148,121 @@ describe("get", () => {
       { name: "To", value: "a@x.test, b@x.test" },
       { name: "Subject", value: "Hello world" },
     ]);
-    expect(detail.recipients).toEqual([
-      { address: "a@x.test", delivered: true },
-      { address: "b@x.test", delivered: false },
+    expect(detail.recipients.map((r) => [r.address, r.delivered, r.outcome])).toEqual([
+      ["a@x.test", true, "delivered"],
+      ["b@x.test", false, "pending"],
     ]);
     expect(detail.attempts.map((a) => [a.recipient, a.outcome, a.code])).toEqual([
       ["a@x.test", "delivered", 250],
       ["b@x.test", "deferred", 451],
     ]);
     expect(detail).toMatchObject({ source: "sendmail", sentAt: null, messageId: null });
+  });
+
+  it("gives each recipient its own outcome: one refused with 550 is failed, not waiting", async () => {
+    const raw = new TextEncoder().encode(
+      "From: =?UTF-8?B?Sm9zw6kgU2lsdmE=?= <www@example.org>\r\nSubject: =?UTF-8?Q?Encomenda_n=C2=BA_42?=\r\n\r\nbody\r\n",
+    );
+    const accepted = new Date("2026-03-10T10:00:00.000Z");
+    const [id] = await insertMessages(w.db, w.hosting.id, 1, {
+      status: "queued",
+      acceptedAt: accepted,
+      recipients: ["ok@x.test", "gone@x.test", "busy@x.test", "new@x.test"],
+      delivered: ["ok@x.test"],
+      raw,
+    });
+    const messageId = id as string;
+    const next = new Date("2026-03-10T10:20:00.000Z");
+    await w.db.prisma.message.update({
+      where: { id: messageId },
+      data: { failed: ["gone@x.test"], nextAttemptAt: next, attempts: 2 },
+    });
+    const events = [
+      ["2026-03-10T10:01:00.000Z", "ok@x.test", "delivered", 250, "250 2.0.0 Ok: queued as 4F2"],
+      ["2026-03-10T10:01:00.000Z", "gone@x.test", "failed", 550, "550 5.1.1 User unknown"],
+      ["2026-03-10T10:01:00.000Z", "busy@x.test", "deferred", 451, "451 4.3.0 Try later"],
+      [
+        "2026-03-10T10:05:00.000Z",
+        "busy@x.test",
+        "deferred",
+        452,
+        "452-4.2.2 Mailbox full\n452 4.2.2 over quota",
+      ],
+    ] as const;
+    await w.db.prisma.deliveryEvent.createMany({
+      data: events.map(([at, recipient, outcome, smtpCode, text]) => ({
+        id: randomUUID(),
+        at: new Date(at),
+        recipient,
+        outcome,
+        smtpCode,
+        text,
+        messageId,
+        hostingId: w.hosting.id,
+      })),
+    });
+    const detail = await w.services.messages.get(w.customer, "example.org", messageId);
+    expect(detail.recipients).toEqual([
+      {
+        address: "ok@x.test",
+        delivered: true,
+        outcome: "delivered",
+        code: 250,
+        reply: "2.0.0 Ok: queued as 4F2",
+        at: "2026-03-10T10:01:00.000Z",
+        nextAttemptAt: null,
+      },
+      {
+        address: "gone@x.test",
+        delivered: false,
+        outcome: "failed",
+        code: 550,
+        reply: "5.1.1 User unknown",
+        at: "2026-03-10T10:01:00.000Z",
+        nextAttemptAt: null,
+      },
+      {
+        address: "busy@x.test",
+        delivered: false,
+        outcome: "deferred",
+        code: 452,
+        reply: "4.2.2 Mailbox full over quota",
+        at: "2026-03-10T10:05:00.000Z",
+        nextAttemptAt: next.toISOString(),
+      },
+      {
+        address: "new@x.test",
+        delivered: false,
+        outcome: "pending",
+        code: null,
+        reply: null,
+        at: null,
+        nextAttemptAt: null,
+      },
+    ]);
+    // each attempt's reply without its code: shown beside it, the code reads once
+    expect(detail.attempts.map((a) => `${a.code} ${a.text}`)).toContain("550 5.1.1 User unknown");
+    // queued mail is retried until its delivery deadline (DELIVERY_MAX_HOURS, 120 h by default)
+    expect(detail.expiresAt).toBe(new Date(accepted.getTime() + 120 * 3_600_000).toISOString());
+    // encoded words in the headers are shown decoded
+    expect(detail.headers).toEqual([
+      { name: "From", value: "José Silva <www@example.org>" },
+      { name: "Subject", value: "Encomenda nº 42" },
+    ]);
+
+    // held after the relay deferred it (a block): it expires at its hold expiry, not retried
+    await w.db.prisma.message.update({
+      where: { id: messageId },
+      data: { status: "held", nextAttemptAt: null },
+    });
+    const held = await w.services.messages.get(w.customer, "example.org", messageId);
+    expect(held.expiresAt).toBe(new Date(accepted.getTime() + 72 * 3_600_000).toISOString());
+    expect(held.recipients.map((r) => [r.address, r.outcome])).toEqual([
+      ["ok@x.test", "delivered"],
+      ["gone@x.test", "failed"],
+      ["busy@x.test", "held"],
+      ["new@x.test", "held"],
+    ]);
   });
 
   it("headers are null once the content is gone", async () => {

@@ -1,4 +1,5 @@
 import { type Locale, t } from "@scripts-email/i18n";
+import { replyText } from "../message/server-reply.ts";
 import { escapeHtml } from "../shared/system-mail.ts";
 import { localTime } from "./report-time.ts";
 
@@ -9,7 +10,10 @@ export interface ErrorEvent {
   text: string;
 }
 
-/** Errors with one cause (same SMTP code and text), first to last occurrence. */
+/**
+ * Errors with one cause (same SMTP code and reply), first to last occurrence. `text` is the
+ * reply without its code: the code has its own column, and is shown once.
+ */
 export interface ErrorGroup {
   first: Date;
   last: Date;
@@ -45,7 +49,7 @@ const SHOWN_RECIPIENTS = 3;
 export function groupErrors(events: ErrorEvent[]): ErrorGroup[] {
   const groups = new Map<string, ErrorGroup>();
   for (const e of [...events].sort((a, b) => a.at.getTime() - b.at.getTime())) {
-    const text = e.text.replace(/\s+/g, " ").trim();
+    const text = replyText(e.smtpCode, e.text);
     const key = `${e.smtpCode ?? ""} ${text}`;
     const group = groups.get(key);
     if (!group) {

@@ -3,6 +3,10 @@ import { DataTable } from "../../../components/data-table.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { ERROR_LIMITS, useEmailErrors } from "../api/get-email-errors.ts";
 
+/**
+ * The hosting's latest refusals by the relay: failed for good, and deferred (refused for now,
+ * tried again), each marked as such, with the relay's code and reply (the code once).
+ */
 export function DeliveryErrors(props: { serviceName: string }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -25,6 +29,7 @@ export function DeliveryErrors(props: { serviceName: string }) {
           </select>
         </div>
       </div>
+      <p className="muted">{t("web.errors.note")}</p>
       <DataTable
         query={errors}
         labelledBy="errors-heading"
@@ -37,8 +42,17 @@ export function DeliveryErrors(props: { serviceName: string }) {
             cell: (e) => <time dateTime={e.date}>{i18n.formatDateTime(e.date)}</time>,
           },
           { label: t("web.errors.col.recipient"), cell: (e) => e.recipient, className: "break" },
+          {
+            label: t("web.errors.col.outcome"),
+            cell: (e) => (
+              <span className={`status status-${e.outcome}`}>
+                {t(`web.message.outcome.${e.outcome}`)}
+              </span>
+            ),
+          },
           { label: t("web.errors.col.code"), cell: (e) => e.code ?? "—" },
-          { label: t("web.errors.col.message"), cell: (e) => e.message, className: "break" },
+          // the reply without its code: the code has its column, and reads once
+          { label: t("web.errors.col.message"), cell: (e) => e.message || "—", className: "break" },
         ]}
       />
     </section>

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import type { MessageBody, MessageDetail } from "@scripts-email/contracts";
-import { screen, waitFor, within } from "@testing-library/react";
+import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { customer, support } from "../../../testing/fixtures.ts";
@@ -29,7 +29,17 @@ function detail(overrides: Partial<MessageDetail> = {}): MessageDetail {
     originatingScript: "33:wp-content/plugins/form/send.php",
     sentAt: null,
     headers: [{ name: "Subject", value: "You won" }],
-    recipients: [{ address: "victim@example.net", delivered: false }],
+    recipients: [
+      {
+        address: "victim@example.net",
+        delivered: false,
+        outcome: "held",
+        code: null,
+        reply: null,
+        at: null,
+        nextAttemptAt: null,
+      },
+    ],
     spamCheck: {
       scannedAt: "2025-01-10T10:00:01.000Z",
       score: 1012.5,
@@ -51,17 +61,157 @@ const BODY: MessageBody = {
   ],
 };
 
-function open(options: { me?: typeof customer; detail?: MessageDetail } = {}) {
+function open(
+  options: { me?: typeof customer; detail?: MessageDetail; locale?: "en" | "pt" | "fr" } = {},
+) {
   const mock = mockFetch({
     "GET /api/me": { body: options.me ?? customer },
     [`GET ${base}`]: { body: options.detail ?? detail() },
     [`GET ${base}/body`]: { body: BODY },
   });
-  renderWithProviders(<MessageDetailDialog serviceName="example.org" id={id} onClose={() => {}} />);
+  renderWithProviders(
+    <MessageDetailDialog serviceName="example.org" id={id} onClose={() => {}} />,
+    {
+      ...(options.locale ? { locale: options.locale } : {}),
+    },
+  );
   return mock;
 }
 
+/** Two recipients: one delivered, one refused with 550; a third deferred, retried later. */
+const TRACED = detail({
+  status: "queued",
+  spam: false,
+  spamCheck: null,
+  to: ["ok@dest.test", "gone@dest.test", "busy@dest.test"],
+  expiresAt: "2025-01-15T10:00:00.000Z",
+  nextAttemptAt: "2025-01-10T10:20:00.000Z",
+  recipients: [
+    {
+      address: "ok@dest.test",
+      delivered: true,
+      outcome: "delivered",
+      code: 250,
+      reply: "2.0.0 Ok: queued as 4F2",
+      at: "2025-01-10T10:01:00.000Z",
+      nextAttemptAt: null,
+    },
+    {
+      address: "gone@dest.test",
+      delivered: false,
+      outcome: "failed",
+      code: 550,
+      reply: "5.1.1 User unknown",
+      at: "2025-01-10T10:01:00.000Z",
+      nextAttemptAt: null,
+    },
+    {
+      address: "busy@dest.test",
+      delivered: false,
+      outcome: "deferred",
+      code: 451,
+      reply: "4.3.0 Try again later",
+      at: "2025-01-10T10:05:00.000Z",
+      nextAttemptAt: "2025-01-10T10:20:00.000Z",
+    },
+  ],
+  attempts: [
+    {
+      at: "2025-01-10T10:01:00.000Z",
+      recipient: "ok@dest.test",
+      outcome: "delivered",
+      code: 250,
+      text: "2.0.0 Ok: queued as 4F2",
+    },
+    {
+      at: "2025-01-10T10:01:00.000Z",
+      recipient: "gone@dest.test",
+      outcome: "failed",
+      code: 550,
+      text: "5.1.1 User unknown",
+    },
+    {
+      at: "2025-01-10T10:01:00.000Z",
+      recipient: "busy@dest.test",
+      outcome: "deferred",
+      code: 451,
+      text: "4.3.0 Try again later",
+    },
+    {
+      at: "2025-01-10T10:05:00.000Z",
+      recipient: "busy@dest.test",
+      outcome: "deferred",
+      code: 451,
+      text: "4.3.0 Try again later",
+    },
+  ],
+});
+
+function recipientBlock(dialog: HTMLElement, address: string): HTMLElement {
+  const item = [...dialog.querySelectorAll<HTMLElement>(".trace-recipient")].find((li) =>
+    li.querySelector(".trace-head")?.textContent?.includes(address),
+  );
+  if (!item) throw new Error(`no trace for ${address}`);
+  return item;
+}
+
 const bodyCalls = (calls: { url: string }[]) => calls.filter((c) => c.url.includes("/body"));
+
+describe("message detail: the delivery trace", () => {
+  it("gives each recipient its own outcome: the refused one is failed, not waiting", async () => {
+    open({ detail: TRACED });
+    const dialog = await screen.findByRole("dialog", { name: "Message details" });
+    await within(dialog).findByText("ok@dest.test");
+    expect(
+      within(dialog).getByRole("region", { name: "Delivery, recipient by recipient" }),
+    ).toBeTruthy();
+
+    const gone = recipientBlock(dialog, "gone@dest.test");
+    expect(within(gone).getByText("failed", { selector: ".trace-head .status" })).toBeTruthy();
+    expect(gone.textContent).toMatch(/Refused for good on .*: not tried again\./);
+    expect(gone.textContent).not.toMatch(/waiting|not delivered yet/i);
+    // the relay's reply, its code once
+    const attempts = within(gone).getByRole("list", { name: "Attempts of gone@dest.test" });
+    expect(attempts.textContent).toContain("550 5.1.1 User unknown");
+    expect(dialog.textContent).not.toContain("550 550");
+
+    const ok = recipientBlock(dialog, "ok@dest.test");
+    expect(within(ok).getByText("delivered", { selector: ".trace-head .status" })).toBeTruthy();
+
+    // deferred: each attempt in order, the next retry and until when it is tried
+    const busy = recipientBlock(dialog, "busy@dest.test");
+    expect(within(busy).getByText("deferred", { selector: ".trace-head .status" })).toBeTruthy();
+    expect(
+      within(within(busy).getByRole("list", { name: "Attempts of busy@dest.test" })).getAllByRole(
+        "listitem",
+      ),
+    ).toHaveLength(2);
+    expect(busy.textContent).toMatch(/next attempt on .*, tried again until /);
+
+    // queued mail shows its delivery deadline, not a hold expiry
+    expect(within(dialog).getByText("Retried until")).toBeTruthy();
+    expect(within(dialog).queryByText("Time left")).toBeNull();
+  });
+
+  it("says it in Portuguese and French too", async () => {
+    open({ detail: TRACED, locale: "pt" });
+    let dialog = await screen.findByRole("dialog");
+    await within(dialog).findByText("gone@dest.test");
+    expect(recipientBlock(dialog, "gone@dest.test").textContent).toMatch(
+      /falhada.*Recusada definitivamente em/,
+    );
+    expect(dialog.textContent).not.toMatch(/ainda não entregue/);
+    cleanup();
+
+    open({ detail: TRACED, locale: "fr" });
+    dialog = await screen.findByRole("dialog");
+    await within(dialog).findByText("gone@dest.test");
+    expect(recipientBlock(dialog, "gone@dest.test").textContent).toMatch(
+      /échec.*Refusé définitivement le/,
+    );
+    expect(recipientBlock(dialog, "busy@dest.test").textContent).toMatch(/différé/);
+  });
+});
 
 describe("message detail", () => {
   it("shows the script, the spam badge and the scanner's verdict with its top rules", async () => {

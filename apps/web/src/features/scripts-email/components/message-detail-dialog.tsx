@@ -7,6 +7,7 @@ import { formatTimeLeft } from "../../../lib/time-left.ts";
 import { useNow } from "../../../lib/use-now.ts";
 import { useMe } from "../../auth/api/get-me.ts";
 import { useMessage } from "../api/get-message.ts";
+import { DeliveryTrace } from "./delivery-trace.tsx";
 import { MessageContent } from "./message-content.tsx";
 import { MessageSpamCheck, SpamBadge } from "./message-spam-check.tsx";
 import { ScriptName } from "./script-name.tsx";
@@ -33,9 +34,11 @@ function Summary(props: { message: MessageDetail }) {
     [t("web.message.script"), m.originatingScript ?? "—"],
     [t("web.message.attemptCount"), i18n.formatNumber(m.attempts.length)],
   ];
-  if (m.status === "held") {
+  // held mail expires at its hold expiry; queued mail is retried until its delivery deadline
+  const waiting = m.status === "queued" || m.status === "sending";
+  if (m.status === "held" || waiting) {
     rows.push([
-      t("web.messages.col.expires"),
+      t(waiting ? "web.message.retriedUntil" : "web.messages.col.expires"),
       `${formatTimeLeft(m.expiresAt, now, i18n)} (${i18n.formatDateTime(m.expiresAt)})`,
     ]);
   }
@@ -69,51 +72,7 @@ function Details(props: { serviceName: string; message: MessageDetail }) {
         role={me.data?.role}
         kept={m.headers !== null && m.status !== "purged"}
       />
-      <h3>{t("web.message.recipients")}</h3>
-      <ul className="plain-list">
-        {m.recipients.map((r) => (
-          <li key={r.address} className="break">
-            {r.address} —{" "}
-            <span className="muted">
-              {r.delivered ? t("web.message.delivered") : t("web.message.notDelivered")}
-            </span>
-          </li>
-        ))}
-      </ul>
-      <h3>{t("web.message.attempts")}</h3>
-      {m.attempts.length === 0 ? (
-        <p className="muted">{t("web.message.noAttempts")}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table responsive-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("web.message.attempt.at")}</th>
-                <th scope="col">{t("web.message.attempt.recipient")}</th>
-                <th scope="col">{t("web.message.attempt.outcome")}</th>
-                <th scope="col">{t("web.message.attempt.response")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {m.attempts.map((a, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: attempts have no id; the list is only ever replaced whole
-                <tr key={`${a.at}-${a.recipient}-${i}`}>
-                  <td data-label={t("web.message.attempt.at")}>{i18n.formatDateTime(a.at)}</td>
-                  <td data-label={t("web.message.attempt.recipient")} className="break">
-                    {a.recipient}
-                  </td>
-                  <td data-label={t("web.message.attempt.outcome")}>
-                    {t(`web.message.outcome.${a.outcome}`)}
-                  </td>
-                  <td data-label={t("web.message.attempt.response")} className="break">
-                    {[a.code, a.text].filter((x) => x !== null && x !== "").join(" ")}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DeliveryTrace message={m} />
       <h3>{t("web.message.headers")}</h3>
       {m.headers === null ? (
         <p className="muted">{t("web.message.contentRemoved")}</p>
