@@ -114,9 +114,16 @@ describe("the history's reasons", () => {
     mockFetch({
       "GET /api/hostings/example.org/email/history": {
         body: [
-          { ...change, actorRole: "system", actorEmail: null, reason: SPAM },
           {
             ...change,
+            id: "0190a0b0-0000-7000-8000-000000000002",
+            actorRole: "system",
+            actorEmail: null,
+            reason: SPAM,
+          },
+          {
+            ...change,
+            id: "0190a0b0-0000-7000-8000-000000000001",
             at: "2025-01-09T09:00:00.000Z",
             actorRole: "customer",
             actorEmail: null,
