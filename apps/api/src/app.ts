@@ -10,16 +10,22 @@ import { type NotFoundFallback, registerErrorHandler, sendError } from "./plugin
 import { registerMetrics } from "./plugins/metrics.ts";
 import { registerOpenApi } from "./plugins/openapi.ts";
 import { registerStaticSpa } from "./plugins/static-spa.ts";
+import { accountSessionRoutes } from "./routes/account-sessions.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { emailRoutes } from "./routes/email.ts";
+import { exportRoutes } from "./routes/exports.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { heldGroupRoutes } from "./routes/held-groups.ts";
+import { hostingAuditRoutes } from "./routes/hosting-audit.ts";
+import { hostingSendingRoutes } from "./routes/hosting-sending.ts";
 import { hostingRoutes } from "./routes/hostings.ts";
 import { infoRoutes } from "./routes/info.ts";
 import { messageRoutes } from "./routes/messages.ts";
+import { refusalRoutes } from "./routes/refusals.ts";
 import { scriptRoutes } from "./routes/scripts.ts";
 import { selectionRoutes } from "./routes/selection.ts";
 import { loginRoutes, sessionRoutes } from "./routes/session.ts";
+import { suppressionRoutes } from "./routes/suppressions.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import type { BuildAppOptions } from "./types.ts";
 
@@ -67,10 +73,16 @@ export async function buildApp({ services, config }: BuildAppOptions): Promise<F
         await signedIn.register(hostingRoutes, options);
         await signedIn.register(emailRoutes, options);
         await signedIn.register(messageRoutes, options);
+        await signedIn.register(exportRoutes, options);
         await signedIn.register(scriptRoutes, options);
+        await signedIn.register(refusalRoutes, options);
+        await signedIn.register(suppressionRoutes, options);
         await signedIn.register(heldGroupRoutes, options);
         await signedIn.register(selectionRoutes, options);
         await signedIn.register(auditRoutes, options);
+        await signedIn.register(accountSessionRoutes, options);
+        await signedIn.register(hostingSendingRoutes, options);
+        await signedIn.register(hostingAuditRoutes, options);
       });
     },
     { prefix: "/api" },

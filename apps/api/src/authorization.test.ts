@@ -37,6 +37,13 @@ beforeEach(async () => {
     where: { id: w.hosting.id },
     data: { state: "active", blockedByRole: null, stateReason: null },
   });
+  // an address on the suppression list, for each removal to find
+  await t.db.sql.query(
+    `INSERT INTO "Suppression" ("hostingId", address, reason, "expiresAt")
+     VALUES ($1::uuid, 'gone@example.com', '550 5.1.1 unknown', now() + interval '1 day')
+     ON CONFLICT DO NOTHING`,
+    [w.hosting.id],
+  );
 });
 
 type Role = "anonymous" | "owner" | "other" | "support";
@@ -99,6 +106,20 @@ const endpoints: Endpoint[] = [
     name: "GET email/messages",
     method: "GET",
     url: (s) => `/api/hostings/${s}/email/messages`,
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "GET email/messages.csv",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/email/messages.csv?outcome=held`,
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "GET email/errors.csv",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/email/errors.csv`,
     ok: 200,
     perHosting: true,
   },
@@ -205,6 +226,37 @@ const endpoints: Endpoint[] = [
     perHosting: true,
   },
   {
+    name: "GET email/refusals",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/email/refusals?days=7`,
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "GET email/suppressions",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/email/suppressions?q=gone`,
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "DELETE email/suppressions/{address}",
+    method: "DELETE",
+    url: (s) => `/api/hostings/${s}/email/suppressions/gone@example.com`,
+    body: { reason: "matrix check" },
+    ok: 204,
+    perHosting: true,
+  },
+  {
+    name: "PUT email/daily-limit",
+    method: "PUT",
+    url: (s) => `/api/hostings/${s}/email/daily-limit`,
+    body: { maxPerDay: 1000, reason: "matrix check" },
+    ok: 200,
+    perHosting: true,
+    supportOnly: true,
+  },
+  {
     name: "GET sender-domains",
     method: "GET",
     url: (s) => `/api/hostings/${s}/sender-domains`,
@@ -219,6 +271,35 @@ const endpoints: Endpoint[] = [
     ok: 200,
     perHosting: true,
     supportOnly: true,
+  },
+  {
+    name: "GET /api/account/sessions",
+    method: "GET",
+    url: () => "/api/account/sessions",
+    ok: 200,
+    perHosting: false,
+  },
+  {
+    name: "GET email/sending-settings",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/email/sending-settings`,
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "POST email/smtp-password",
+    method: "POST",
+    url: (s) => `/api/hostings/${s}/email/smtp-password`,
+    body: { reason: "matrix check" },
+    ok: 200,
+    perHosting: true,
+  },
+  {
+    name: "GET hosting audit",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/audit`,
+    ok: 200,
+    perHosting: true,
   },
   {
     name: "GET /api/audit",

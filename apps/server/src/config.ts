@@ -136,6 +136,11 @@ const configSchema = z.object({
     .number({ message: "must be a number of days" })
     .positive({ message: "must be a positive number of days" })
     .default(7),
+  SUPPRESSION_DAYS: z.coerce
+    .number({ message: "must be a number of days (0 turns the suppression list off)" })
+    .min(0, { message: "must be a number of days (0 turns the suppression list off)" })
+    .max(3650, { message: "must be a number of days (0 turns the suppression list off)" })
+    .default(30),
   MIGRATION_LOCK_WAIT_SECONDS: z.coerce
     .number({ message: "must be a whole number of seconds between 1 and 3600" })
     .int({ message: "must be a whole number of seconds between 1 and 3600" })
@@ -247,6 +252,11 @@ export interface Config {
   deliveryLeaseSeconds: number;
   /** Delivered content is removed after this many days (metadata stays). */
   retentionDays: number;
+  /**
+   * A recipient whose mail failed for good with a 5.1.x reply is refused at RCPT TO for this many
+   * days (the hosting's suppression list); 0: nobody is added.
+   */
+  suppressionDays: number;
   /** Start-up waits this long for another process's migration, then fails. */
   migrationLockWaitSeconds: number;
   roles: RoleName[];
@@ -336,6 +346,7 @@ export function loadConfig(
     deliveryMaxHours: c.DELIVERY_MAX_HOURS,
     deliveryLeaseSeconds: c.DELIVERY_LEASE_SECONDS,
     retentionDays: c.RETENTION_DAYS,
+    suppressionDays: c.SUPPRESSION_DAYS,
     migrationLockWaitSeconds: c.MIGRATION_LOCK_WAIT_SECONDS,
     roles: c.ROLES,
     cookieSecure: c.COOKIE_SECURE,

@@ -54,6 +54,7 @@ export function mailPathOptions(config: Config) {
     maxLifetimeMs: config.deliveryMaxHours * HOUR,
     leaseMs: config.deliveryLeaseSeconds * 1000,
     retentionMs: config.retentionDays * 24 * HOUR,
+    suppressionMs: config.suppressionDays * 24 * HOUR,
     burst: { limit: config.autoBlockBurstPerMinute, windowMs: 60_000 },
     bounce: { ratio: config.autoBlockBounceRatio, minFailures: 20, windowMs: HOUR },
     spam: { limit: config.spamBlockPerHour, windowMs: HOUR },

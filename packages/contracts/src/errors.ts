@@ -17,6 +17,8 @@ export const errorCode = z.enum([
   "already_exists",
   "too_many_attempts",
   "daily_limit_reached",
+  /** Test mail to an address on the hosting's suppression list (remove it first). */
+  "recipient_suppressed",
   "unavailable",
   "internal",
 ]);

@@ -1,4 +1,5 @@
 export * from "./account.ts";
+export * from "./alerts.ts";
 export * from "./audit.ts";
 export * from "./common.ts";
 export * from "./email.ts";
@@ -9,5 +10,9 @@ export * from "./hostings.ts";
 export * from "./incident.ts";
 export * from "./info.ts";
 export * from "./messages.ts";
+export * from "./refusals.ts";
+export * from "./self-service.ts";
 export * from "./sender-domains.ts";
 export * from "./session.ts";
+export * from "./session-state.ts";
+export * from "./suppressions.ts";

@@ -12,6 +12,8 @@ import { HOUR, systemClock } from "./clock.ts";
 import { EmailJobsRepository } from "./email/email-jobs-repository.ts";
 import { EmailReadRepository } from "./email/email-read-repository.ts";
 import { createEmailService } from "./email/email-service.ts";
+import { ExportRepository } from "./export/export-repository.ts";
+import { createExportService } from "./export/export-service.ts";
 import { HeldGroupsRepository } from "./held-groups/held-groups-repository.ts";
 import { createHeldGroupsService } from "./held-groups/held-groups-service.ts";
 import { HostingRepository } from "./hosting/hosting-repository.ts";
@@ -21,6 +23,8 @@ import { createMessageService } from "./message/message-service.ts";
 import { createOutbox } from "./outbox/outbox.ts";
 import { createMailPath, MAIL_PATH_DEFAULTS } from "./queue/index.ts";
 import { IngestRepository } from "./queue/ingest-repository.ts";
+import { createRefusalListService } from "./refusal/refusal-list-service.ts";
+import { RefusalReadRepository } from "./refusal/refusal-read-repository.ts";
 import { ReportRepository } from "./report/report-repository.ts";
 import { createReportService, type ReportOptions } from "./report/report-service.ts";
 import { ScriptsRepository } from "./scripts/scripts-repository.ts";
@@ -29,6 +33,8 @@ import { SelectionRepository } from "./selection/selection-repository.ts";
 import { createSelectionService } from "./selection/selection-service.ts";
 import type { Services, ServicesOptions } from "./services.ts";
 import { HealthRepository } from "./shared/health-repository.ts";
+import { SuppressionRepository } from "./suppression/suppression-repository.ts";
+import { createSuppressionService } from "./suppression/suppression-service.ts";
 import { UserRepository } from "./user/user-repository.ts";
 import { createUserService } from "./user/user-service.ts";
 
@@ -55,6 +61,12 @@ export { type Clock, DAY, HOUR, ManualClock, systemClock } from "./clock.ts";
 export { DEFAULT_BATCH_SIZE } from "./email/email-jobs.ts";
 export type { EmailService } from "./email/email-service.ts";
 export { DomainError } from "./errors.ts";
+export type { ErrorExportRow } from "./export/export-repository.ts";
+export {
+  EXPORT_MAX_ROWS,
+  type ExportBatches,
+  type ExportService,
+} from "./export/export-service.ts";
 export type { HeldGroupsService } from "./held-groups/held-groups-service.ts";
 export type { HostingRecord, HostingService } from "./hosting/hosting-service.ts";
 export {
@@ -70,11 +82,21 @@ export {
   normalizeSenderDomain,
   type SenderVerdict,
 } from "./hosting/sender-domains.ts";
+export {
+  buildSendingSettings,
+  DEFAULT_SENDING_HOST,
+  DEFAULT_SENDING_PORT,
+  SENDMAIL_BIN,
+  type SendingEndpoint,
+  sendingSettingsText,
+} from "./hosting/sending-settings.ts";
 export { type Header, parseHeaders } from "./message/message-headers.ts";
+export type { MessageExportRow } from "./message/message-repository.ts";
 export type { MessageService } from "./message/message-service.ts";
 export { MAX_SCRIPT_LENGTH, scriptOf } from "./message/script-name.ts";
 export type { Outbox, QueuedSystemMessage, SystemMessage } from "./outbox/outbox.ts";
 export * from "./queue/index.ts";
+export type { RefusalDays, RefusalListService } from "./refusal/refusal-list-service.ts";
 export {
   MAX_REFUSAL_SCRIPTS,
   OTHER_SCRIPTS,
@@ -103,6 +125,15 @@ export {
   silentLogger,
 } from "./shared/logger.ts";
 export type { SystemMail } from "./shared/system-mail.ts";
+export { suppressedReplyText } from "./suppression/suppressed-reply.ts";
+export {
+  enhancedStatus,
+  isSuppressibleFailure,
+} from "./suppression/suppressible-failure.ts";
+export type {
+  SuppressionRow,
+  SuppressionService,
+} from "./suppression/suppression-service.ts";
 export { MIN_PASSWORD_LENGTH, type UserRecord, type UserService } from "./user/user-service.ts";
 
 export const DEFAULT_SESSION_TTL_MS = 12 * HOUR;
@@ -159,6 +190,12 @@ export function createServices(options: ServicesOptions): Services {
     { db: options.db, clock, ...options.mail },
     { alerts, dailyLimitAlerts: true, ...log },
   );
+  const suppressions = createSuppressionService({
+    hostings: hostingRepository,
+    suppressions: new SuppressionRepository(options.db),
+    audit,
+    clock,
+  });
   const email = createEmailService({
     hostings: hostingRepository,
     email: new EmailReadRepository(options.db),
@@ -171,9 +208,12 @@ export function createServices(options: ServicesOptions): Services {
     webhookNetworks: parseWebhookNetworks(options.webhookAllowNetworks),
     protectionRules: mail.rules,
     spamChecking: mail.spamChecking,
+    suppressions,
   });
+  const refusalReads = new RefusalReadRepository(options.db);
   const reports = createReportService({
     repo: new ReportRepository(options.db),
+    refusals: refusalReads,
     hostings: hostingRepository,
     outbox,
     clock,
@@ -196,6 +236,7 @@ export function createServices(options: ServicesOptions): Services {
     auth: createAuthService({
       auth: authRepository,
       users: userRepository,
+      audit,
       clock,
       options: { sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, ...loginThrottle },
     }),
@@ -221,12 +262,19 @@ export function createServices(options: ServicesOptions): Services {
       ...(options.maxMessageBytes ? { maxBodyBytes: options.maxMessageBytes } : {}),
       maxLifetimeMs: options.mail?.maxLifetimeMs ?? MAIL_PATH_DEFAULTS.maxLifetimeMs,
     }),
+    exports: createExportService({
+      hostings: hostingRepository,
+      messages: new MessageRepository(options.db),
+      exports: new ExportRepository(options.db),
+      audit,
+    }),
     scripts: createScriptsService({
       hostings: hostingRepository,
       scripts: new ScriptsRepository(options.db),
       audit,
       clock,
     }),
+    refusals: createRefusalListService({ refusals: refusalReads, clock }),
     selection: createSelectionService({
       selection: new SelectionRepository(options.db),
       hostings: hostingRepository,
@@ -235,6 +283,7 @@ export function createServices(options: ServicesOptions): Services {
       startJobs: options.startSelectionJobs ?? true,
       log: options.log,
     }),
+    suppressions,
     audit,
     reports,
     alerts,

@@ -5,15 +5,18 @@ import type { AccountService } from "./auth/account-service.ts";
 import type { AuthService } from "./auth/auth-service.ts";
 import type { Clock } from "./clock.ts";
 import type { EmailService } from "./email/email-service.ts";
+import type { ExportService } from "./export/export-service.ts";
 import type { HeldGroupsService } from "./held-groups/held-groups-service.ts";
 import type { HostingService } from "./hosting/hosting-service.ts";
 import type { MessageService } from "./message/message-service.ts";
 import type { Outbox } from "./outbox/outbox.ts";
 import type { MailPath, MailPathOptions } from "./queue/index.ts";
+import type { RefusalListService } from "./refusal/refusal-list-service.ts";
 import type { ReportOptions, ReportService } from "./report/report-service.ts";
 import type { ScriptsService } from "./scripts/scripts-service.ts";
 import type { SelectionService } from "./selection/selection-service.ts";
 import type { Logger } from "./shared/logger.ts";
+import type { SuppressionService } from "./suppression/suppression-service.ts";
 import type { UserService } from "./user/user-service.ts";
 
 // What createServices (index.ts) takes and returns. Each service's interface sits beside its
@@ -66,12 +69,18 @@ export interface Services {
   hostings: HostingService;
   email: EmailService;
   messages: MessageService;
+  /** CSV exports' rows: a message search, the delivery errors; streamed a batch at a time. */
+  exports: ExportService;
   /** Held mail grouped by script, subject or recipient domain. */
   heldGroups: HeldGroupsService;
   /** The per-script view and the scripts whose new mail is held. */
   scripts: ScriptsService;
+  /** Submissions the SMTP ingest refused, per day, script and reason. */
+  refusals: RefusalListService;
   /** Count, release or delete a hosting's mail by filter, as batched jobs. */
   selection: SelectionService;
+  /** Recipients whose mail failed for good (5.1.x): refused at RCPT until expiry or removal. */
+  suppressions: SuppressionService;
   audit: AuditService;
   reports: ReportService;
   alerts: AlertService;

@@ -24,6 +24,11 @@ export interface TestRelay {
   delayMs: number;
   /** Connections turned away with a 421 greeting in `greet-421` mode. */
   refusedConnections: number;
+  /**
+   * Replies given at RCPT TO to these addresses, e.g. 550 "5.1.1 … User unknown" (an enhanced
+   * status); empty by default.
+   */
+  recipientReplies: Map<string, { code: number; text: string }>;
   close(): Promise<void>;
 }
 
@@ -39,6 +44,7 @@ export async function startTestRelay(port = 0, options: TestRelayOptions = {}): 
     mode: "accept",
     delayMs: options.delayMs ?? 0,
     refusedConnections: 0,
+    recipientReplies: new Map(),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   const server = new SMTPServer({
@@ -58,6 +64,12 @@ export async function startTestRelay(port = 0, options: TestRelayOptions = {}): 
       callback(error);
     },
     onRcptTo(address, _session, callback) {
+      const reply = relay.recipientReplies.get(address.address);
+      if (reply) {
+        const error = new Error(reply.text) as Error & { responseCode: number };
+        error.responseCode = reply.code;
+        return callback(error);
+      }
       const code = /\+(\d{3})@/.exec(address.address)?.[1];
       if (code === "451" || code === "550") {
         const error = new Error(code === "451" ? "Try again later" : "No such user") as Error & {

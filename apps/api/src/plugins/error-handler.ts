@@ -21,6 +21,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   spam_release_forbidden: 403,
   too_many_attempts: 429,
   daily_limit_reached: 429,
+  recipient_suppressed: 409,
   internal: 500,
   unavailable: 503,
 };

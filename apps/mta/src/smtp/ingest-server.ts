@@ -25,6 +25,7 @@ import { BEFORE_DATA_SCRIPT, type Refused } from "./refusal-recorder.ts";
 import { checkEnvelopeSender } from "./sender-check.ts";
 import { DEFAULT_SESSION_LIMITS, type LimitEvent, type SessionLimits } from "./session-limits.ts";
 import { submittedScript } from "./submitted-script.ts";
+import { type SuppressionLookup, suppressedRecipientReply } from "./suppression-check.ts";
 import { prepareSubmission } from "./trace-headers.ts";
 import { takeViaHeader } from "./via-header.ts";
 
@@ -45,6 +46,8 @@ export interface IngestServerDeps {
    * must return at once and never throw (RefusalRecorder.record); the answer does not wait.
    */
   refused?(refused: Refused): void;
+  /** The hosting's suppression list: a recipient on it is refused at RCPT TO (550 5.1.1). */
+  suppressed?: SuppressionLookup;
   logger?: Logger;
 }
 
@@ -327,9 +330,19 @@ export function createIngestServer(
       log.warn({ hosting: hostingOf(session).serviceName, reason: sender.text }, "sender refused");
       callback(smtpError(sender.code, sender.text));
     },
-    onRcptTo(address, _session, callback) {
-      if (isEnvelopeAddress(address.address)) return callback();
-      callback(smtpError(553, "5.1.3 The recipient address is not valid"));
+    onRcptTo(address, session, callback) {
+      if (!isEnvelopeAddress(address.address)) {
+        return callback(smtpError(553, "5.1.3 The recipient address is not valid"));
+      }
+      if (!deps.suppressed) return callback();
+      const hosting = hostingOf(session);
+      suppressedRecipientReply(deps.suppressed, hosting.hostingId, address.address, log).then(
+        (refusal) => {
+          if (refusal?.responseCode === 550) refuseFor(session, "suppressed");
+          callback(refusal);
+        },
+        (error: Error) => callback(error),
+      );
     },
     onData,
   });

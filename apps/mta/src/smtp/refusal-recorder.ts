@@ -68,7 +68,8 @@ export class RefusalRecorder {
       help:
         "Submissions refused by the SMTP ingest, by reason: daily_limit, size, sender_domain, " +
         "from_header, message (malformed), storage (554, cannot be stored) for a logged-in " +
-        "hosting; auth, every failed AUTH (the per-script view keeps only those that name a " +
+        "hosting; suppressed, a recipient on the hosting's suppression list (counted per " +
+        "recipient); auth, every failed AUTH (the per-script view keeps only those that name a " +
         "hosting).",
       labelNames: ["reason"],
       registers,

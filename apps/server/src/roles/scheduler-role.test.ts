@@ -25,6 +25,7 @@ function context(email: Partial<Services["email"]>): {
       reports: { runDue: async () => 0 },
       alerts: { checkExpiringHeld: async () => 0, deliverWebhooks: async () => 0 },
       account: { pruneExpired: async () => 0 },
+      suppressions: { expire: async () => 0 },
     } as unknown as Services,
     log,
     metrics: {} as RoleContext["metrics"],
@@ -105,6 +106,7 @@ it("runs the nightly report, the expiry alerts and the alert webhooks with the m
         return 1;
       },
     },
+    suppressions: { expire: record("suppression-expiry", 3) },
   } as unknown as Services;
   const jobs = mailJobs(services, sender);
   expect(jobs.map((j) => j.name)).toEqual([
@@ -117,10 +119,12 @@ it("runs the nightly report, the expiry alerts and the alert webhooks with the m
     "report",
     "expiry-alert",
     "alert-webhooks",
+    "suppression-expiry",
   ]);
   for (const job of jobs.slice(6)) await job.run();
-  expect(calls).toEqual(["report", "expiry-alert", "webhooks"]);
+  expect(calls).toEqual(["report", "expiry-alert", "webhooks", "suppression-expiry"]);
   expect(jobs[6]!.report(2)).toBe("queued 2 nightly error reports");
+  expect(jobs[9]!.report(3)).toBe("removed 3 expired suppression list entries");
 });
 
 it("prunes expired sessions and API tokens on every tick", async () => {

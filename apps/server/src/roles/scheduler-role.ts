@@ -15,7 +15,7 @@ export interface Job {
 
 /** The periodic work of the mail path; each is safe alongside other processes doing the same. */
 export function mailJobs(
-  services: Pick<Services, "email" | "mail" | "reports" | "alerts" | "selection">,
+  services: Pick<Services, "email" | "mail" | "reports" | "alerts" | "selection" | "suppressions">,
   webhook: WebhookSender = postWebhook,
 ): Job[] {
   return [
@@ -70,6 +70,12 @@ export function mailJobs(
       name: "alert-webhooks",
       run: () => services.alerts.deliverWebhooks(webhook),
       report: (n) => `posted ${englishCount(n, "alert webhook", "alert webhooks")}`,
+    },
+    {
+      name: "suppression-expiry",
+      run: () => services.suppressions.expire(),
+      report: (n) =>
+        `removed ${englishCount(n, "expired suppression list entry", "expired suppression list entries")}`,
     },
   ];
 }

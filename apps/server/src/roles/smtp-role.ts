@@ -57,6 +57,7 @@ export async function startSmtpRole(
         return accepted;
       },
       refused: (refused) => refusals.record(refused),
+      suppressed: (hostingId, address) => services.suppressions.find(hostingId, address),
       logger: log,
     },
     {

@@ -8,7 +8,8 @@ import type {
 } from "@scripts-email/contracts";
 import { HISTORY_MAX } from "@scripts-email/contracts";
 import { type Actor, actorRoleOf } from "../actor.ts";
-import type { AlertSink } from "../alert/alert-service.ts";
+import { normalizeAlertsOff, saveAlertsOff } from "../alert/alert-choice.ts";
+import type { AlertKind, AlertSink } from "../alert/alert-service.ts";
 import { refusedWebhookUrl, type WebhookNetworks } from "../alert/webhook-address.ts";
 import { newWebhookSecret, type WebhookSecretRepository } from "../alert/webhook-secret.ts";
 import type { InternalAuditService } from "../audit/audit-service.ts";
@@ -23,6 +24,7 @@ import { type ProtectionRules, protectionGauge } from "../queue/protection-gauge
 import { sendTestEmail } from "../queue/test-email.ts";
 import { isoDay, isoOrNull, utcDay } from "../shared/time.ts";
 import { parseEmailAddress, parseWebhookUrl } from "../shared/validation.ts";
+import type { SuppressionService } from "../suppression/suppression-service.ts";
 import { createEmailJobs } from "./email-jobs.ts";
 import type { EmailJobsRepository } from "./email-jobs-repository.ts";
 import type { EmailReadRepository, GaugeWindows, PanelCounters } from "./email-read-repository.ts";
@@ -42,6 +44,8 @@ export interface EmailService {
       alertWebhookUrl?: string | null;
       /** A new signing key for the webhook; also made when the URL changes. */
       rotateAlertWebhookSecret?: boolean;
+      /** The alert kinds to turn off (the whole list); audited as `email.alerts`. */
+      alertsOff?: AlertKind[];
     },
   ): Promise<EmailStatus>;
   /**
@@ -108,6 +112,8 @@ export interface EmailServiceDeps {
   protectionRules: ProtectionRules;
   /** Whether a spam scanner checks outgoing mail (the status says so). */
   spamChecking: boolean;
+  /** Test mail to an address on the hosting's suppression list is refused, as over SMTP. */
+  suppressions?: Pick<SuppressionService, "find">;
 }
 
 export function createEmailService(deps: EmailServiceDeps): EmailService {
@@ -143,6 +149,8 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
       alertWebhookUrl: hosting.alertWebhookUrl,
       sent: counts.sent,
       sentToday: counts.sentToday,
+      acceptedToday: counts.acceptedToday,
+      refusedToday: counts.refusedToday,
       maxPerDay: hosting.maxPerDay,
       errors: counts.errors,
       held: counts.held,
@@ -154,6 +162,7 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
       spam: counts.heldSpam,
       spamChecking,
       heldScripts: hosting.heldScripts,
+      alertsOff: normalizeAlertsOff(hosting.alertsOff ?? []),
     };
   }
 
@@ -223,7 +232,7 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
           secret = newWebhookSecret();
           await deps.webhookSecrets.setSecret(hosting.id, secret, tx);
         }
-        if (actorRoleOf(actor) !== "support") return;
+        // the owner's changes are recorded as support's are: both show in the activity log
         if (secret !== undefined && !changed) {
           await audit.record(
             { actor, action: "email.alert_webhook_secret", hostingId: hosting.id, details: {} },
@@ -251,6 +260,9 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
             },
             tx,
           );
+        }
+        if (settings.alertsOff !== undefined) {
+          await saveAlertsOff({ hostings, audit }, actor, hosting, settings.alertsOff, tx);
         }
       });
       const status = await statusOf(actor, await reload(hosting));
@@ -301,6 +313,13 @@ export function createEmailService(deps: EmailServiceDeps): EmailService {
 
     async sendTest(actor, serviceName, to) {
       const hosting = await loadVisibleHosting(hostings, actor, serviceName);
+      const suppressed = await deps.suppressions?.find(hosting.id, to);
+      if (suppressed) {
+        throw new DomainError("recipient_suppressed", {
+          address: suppressed.address,
+          since: suppressed.addedAt.toISOString().slice(0, 10),
+        });
+      }
       const result = await sendTestEmail({ ingest: deps.ingest, clock }, actor, hosting, to);
       if (actor.kind === "user" && actor.role === "support") {
         await audit.record({ actor, action: "email.test", hostingId: hosting.id, details: { to } });

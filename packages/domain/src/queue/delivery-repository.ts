@@ -48,6 +48,11 @@ export interface EventRow {
   text: string;
   /** Failed events only: whose fault (null: unknown, counted as the recipient's). */
   failureKind?: "recipient" | "message" | "relay" | null;
+  /**
+   * Failed events only: puts the recipient on its hosting's suppression list until then (added,
+   * or refreshed with this reply). Ignored for system mail.
+   */
+  suppressUntil?: Date | null;
 }
 
 export type VolumeColumn = "sent" | "errors" | "expired";
@@ -90,7 +95,8 @@ export class DeliveryRepository extends BaseRepository {
   /**
    * Records a round's results in one statement (so in one transaction): each update holds only
    * while the message is still claimed under the same lease; the events of the messages it
-   * applied to are added, and their hostings' day counts sent mail and failed recipients.
+   * applied to are added, and their hostings' day counts sent mail and failed recipients; failed
+   * recipients with `suppressUntil` go on their hosting's suppression list.
    * Returns the ids it applied to (the others were taken over after their lease ran out).
    */
   async record(
@@ -121,6 +127,7 @@ export class DeliveryRepository extends BaseRepository {
       code: e.smtpCode,
       text: e.text,
       kind: e.failureKind ?? null,
+      until: e.suppressUntil?.toISOString() ?? null,
     }));
     // Held as spam: flagged, no longer released (support must release it again), and the
     // attempt its claim counted is taken back (nothing was sent). A scan's columns are written
@@ -156,6 +163,20 @@ export class DeliveryRepository extends BaseRepository {
                     kind text)
           JOIN applied a ON a.id = e.message
         RETURNING "hostingId", outcome),
+      suppressed AS (
+        -- a recipient that failed for good with a 5.1.x reply (one row per hosting and address,
+        -- written in key order)
+        INSERT INTO "Suppression" ("hostingId", address, reason, "addedAt", "expiresAt")
+        SELECT DISTINCT ON (a."hostingId", lower(e.recipient))
+               a."hostingId", lower(e.recipient), e.text, $3::timestamptz, e.until
+          FROM jsonb_to_recordset($2::jsonb)
+               AS e(message uuid, recipient text, text text, until timestamptz)
+          JOIN applied a ON a.id = e.message
+         WHERE e.until IS NOT NULL AND a."hostingId" IS NOT NULL
+         ORDER BY a."hostingId", lower(e.recipient), e.until DESC
+        ON CONFLICT ("hostingId", address) DO UPDATE
+           SET reason = EXCLUDED.reason, "addedAt" = EXCLUDED."addedAt",
+               "expiresAt" = greatest("Suppression"."expiresAt", EXCLUDED."expiresAt")),
       counts AS (
         SELECT "hostingId", 1 AS sent, 0 AS errors, 0 AS held FROM applied WHERE status = 'sent'
         UNION ALL

@@ -1,6 +1,7 @@
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../shared/logger.ts";
 import { utcDay } from "../shared/time.ts";
+import { isSuppressibleFailure } from "../suppression/suppressible-failure.ts";
 import type {
   ClaimedRow,
   DeliveryRepository,
@@ -68,6 +69,11 @@ export interface DeliveryOptions {
   maxLifetimeMs: number;
   /** Delivered content is removed this long after delivery. */
   retentionMs: number;
+  /**
+   * How long a recipient of the site's mail that failed for good with a 5.1.x reply stays on the
+   * hosting's suppression list; 0 or unset: nobody is added.
+   */
+  suppressionMs?: number;
   /** Called after a batch with the hostings that had failures (automatic protection). */
   onFailures?(hostingIds: string[]): Promise<void>;
   /** Called after a batch with the hostings whose mail was held as spam (the spam rule). */
@@ -139,6 +145,12 @@ export function createDeliveryService(deps: {
         outcome = "failed";
         text = `Gave up after ${job.attempts} attempts: ${r.text}`;
       }
+      // the relay said the address is bad: the site's mail to it is refused for a while
+      const suppress =
+        r.outcome === "failed" &&
+        job.hostingId !== null &&
+        (options.suppressionMs ?? 0) > 0 &&
+        isSuppressibleFailure(r.code, r.text);
       if (outcome === "delivered") delivered.push(r.recipient);
       else if (outcome === "failed") failed.push(r.recipient);
       else deferred++;
@@ -149,6 +161,7 @@ export function createDeliveryService(deps: {
         smtpCode: r.code,
         text: text.slice(0, 1000),
         failureKind: outcome === "failed" ? (r.kind ?? null) : null,
+        suppressUntil: suppress ? new Date(now.getTime() + (options.suppressionMs ?? 0)) : null,
       });
     }
     const finished = deferred === 0;

@@ -1,5 +1,6 @@
 import type { Database } from "@scripts-email/db";
 import type { AlertSink } from "../alert/alert-service.ts";
+import { dailyLimitReachedAlert } from "../alert/daily-limit-alert.ts";
 import { AuditRepository } from "../audit/audit-repository.ts";
 import { createAuditService } from "../audit/audit-service.ts";
 import { type Clock, HOUR, systemClock } from "../clock.ts";
@@ -48,6 +49,11 @@ export interface MailPathOptions {
    * email status says so (`spamChecking`).
    */
   spamChecking?: boolean;
+  /**
+   * How long a recipient whose mail failed for good with a 5.1.x reply stays on its hosting's
+   * suppression list (SUPPRESSION_DAYS); 0: nobody is added.
+   */
+  suppressionMs?: number;
 }
 
 export const MAIL_PATH_DEFAULTS = {
@@ -62,6 +68,7 @@ export const MAIL_PATH_DEFAULTS = {
   // without a scanner nothing is flagged; the server passes SPAM_BLOCK_PER_HOUR
   spam: NO_SPAM_RULE,
   spamChecking: false,
+  suppressionMs: 30 * 24 * HOUR,
 } satisfies Required<MailPathOptions>;
 
 export interface MailPath {
@@ -78,7 +85,8 @@ export interface MailPath {
 
 export interface MailPathDeps {
   /**
-   * Tells the owner of an automatic block and, with `dailyLimitAlerts`, of a day nearly used up.
+   * Tells the owner of an automatic block and, with `dailyLimitAlerts`, of a day nearly or wholly
+   * used up.
    * Services (createServices) fits: a mail path built beside them tells of blocks only.
    */
   alerts?: AlertSink;
@@ -152,6 +160,11 @@ export function createMailPath(
                   },
                 });
               },
+              onDailyLimitReached: (
+                hostingId: string,
+                day: Date,
+                f: { used: number; limit: number },
+              ) => alerts.raise(dailyLimitReachedAlert(hostingId, day, f.limit)).then(() => {}),
             }
           : {}),
       },
@@ -163,6 +176,7 @@ export function createMailPath(
         leaseMs: o.leaseMs,
         maxLifetimeMs: o.maxLifetimeMs,
         retentionMs: o.retentionMs,
+        suppressionMs: o.suppressionMs,
         onFailures: (ids) => protection.checkBounces(ids),
         onSpam: (ids) => spamCheck.check(ids),
         ...log,

@@ -6,7 +6,8 @@
  * - `from_header`: the `From:` header is not (550);
  * - `message`: the message is malformed (NUL bytes, over-long or too many header lines…);
  * - `storage`: the database cannot store it, for good (554);
- * - `auth`: a failed AUTH with the hosting's account name.
+ * - `auth`: a failed AUTH with the hosting's account name;
+ * - `suppressed`: a recipient on the hosting's suppression list (550 at RCPT TO).
  */
 export const REFUSAL_REASONS = [
   "daily_limit",
@@ -16,6 +17,7 @@ export const REFUSAL_REASONS = [
   "message",
   "storage",
   "auth",
+  "suppressed",
 ] as const;
 
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
