@@ -30,7 +30,7 @@ export function MessageSpamCheck(props: { message: Pick<MessageDetail, "spam" | 
     <section aria-labelledby={headingId}>
       <h3 id={headingId}>{t("web.message.spamCheck")}</h3>
       {props.message.spam && (
-        <p className="alert alert-warning">
+        <p className="alert alert-warning spam-notice">
           <SpamBadge /> {t("web.message.spamHeld")}
         </p>
       )}
