@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { alertsOff } from "./alerts.ts";
 import { actorRole, emailAddress, isoDate, isoDateTime } from "./common.ts";
 
 export const hostingState = z.enum(["active", "blocked", "purging"]);
@@ -66,7 +67,15 @@ export const emailStatus = z.object({
    */
   alertWebhookSecret: z.string().optional(),
   sent: z.number().int(),
+  /** Messages delivered today (UTC): what reached the relay, whenever it was accepted. */
   sentToday: z.number().int(),
+  /**
+   * Messages accepted today (UTC), queued or held, what the daily limit counts: at `maxPerDay`
+   * further submissions are refused with 452 until midnight UTC.
+   */
+  acceptedToday: z.number().int(),
+  /** Submissions refused today (UTC), every reason (the Refusal rows of the day). */
+  refusedToday: z.number().int(),
   maxPerDay: z.number().int(),
   errors: z.number().int(),
   /** Mail waiting now, exact at any size (kept as mail moves). */
@@ -86,6 +95,8 @@ export const emailStatus = z.object({
   spamChecking: z.boolean(),
   /** Scripts whose new mail is held while the rest of the site sends. */
   heldScripts: z.array(z.string()),
+  /** The alert kinds the hosting turned off: neither mailed nor posted. */
+  alertsOff,
 });
 export type EmailStatus = z.infer<typeof emailStatus>;
 
@@ -121,13 +132,16 @@ export const updateEmailSettings = z
     alertWebhookUrl: webhookUrl.nullable().optional(),
     /** true: a new signing key for the webhook (the old one stops working at once). */
     rotateAlertWebhookSecret: z.literal(true).optional(),
+    /** The alert kinds to turn off (the whole list: a kind left out is sent). */
+    alertsOff: alertsOff.optional(),
   })
   .refine(
     (s) =>
       s.reportRecipient !== undefined ||
       s.alertWebhookUrl !== undefined ||
-      s.rotateAlertWebhookSecret !== undefined,
-    { message: "must change the report recipient, the alert webhook or its key" },
+      s.rotateAlertWebhookSecret !== undefined ||
+      s.alertsOff !== undefined,
+    { message: "must change the report recipient, the alert webhook, its key or the alerts" },
   );
 export type UpdateEmailSettings = z.infer<typeof updateEmailSettings>;
 

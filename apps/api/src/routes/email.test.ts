@@ -40,7 +40,7 @@ describe("GET /api/hostings/:serviceName/email", () => {
   it("returns the state and the counters", async () => {
     const today = t.clock.now().toISOString().slice(0, 10);
     const yesterday = new Date(t.clock.now().getTime() - DAY).toISOString().slice(0, 10);
-    await insertDailyVolume(t, w.hosting.id, today, { sent: 3, errors: 1 });
+    await insertDailyVolume(t, w.hosting.id, today, { sent: 3, errors: 1, accepted: 5 });
     await insertDailyVolume(t, w.hosting.id, yesterday, { sent: 7, errors: 2 });
     const oldest = new Date(t.clock.now().getTime() - 10 * HOUR);
     await insertMessage(t, w.hosting.id, { status: "held", acceptedAt: oldest });
@@ -58,6 +58,8 @@ describe("GET /api/hostings/:serviceName/email", () => {
       alertWebhookUrl: null,
       sent: 10,
       sentToday: 3,
+      acceptedToday: 5,
+      refusedToday: 0,
       maxPerDay: 1000,
       errors: 3,
       held: 2,

@@ -1,5 +1,6 @@
 import type { Command } from "./command.ts";
 import { hostingCreate } from "./commands/hosting-create.ts";
+import { hostingDailyLimit } from "./commands/hosting-daily-limit.ts";
 import { hostingSenderDomains } from "./commands/hosting-sender-domains.ts";
 import { hostingSendingSettings } from "./commands/hosting-sending-settings.ts";
 import { hostingSmtpPassword } from "./commands/hosting-smtp-password.ts";
@@ -14,6 +15,7 @@ export const COMMANDS: Command<any>[] = [
   hostingCreate,
   hostingSmtpPassword,
   hostingSenderDomains,
+  hostingDailyLimit,
   hostingSendingSettings,
   reportRun,
 ];

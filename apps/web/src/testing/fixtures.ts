@@ -26,6 +26,8 @@ export function emailStatus(overrides: Partial<EmailStatus> = {}): EmailStatus {
     alertWebhookUrl: null,
     sent: 1234,
     sentToday: 12,
+    acceptedToday: 15,
+    refusedToday: 0,
     maxPerDay: 500,
     errors: 3,
     held: 0,
@@ -54,6 +56,7 @@ export function emailStatus(overrides: Partial<EmailStatus> = {}): EmailStatus {
     spam: 0,
     spamChecking: true,
     heldScripts: [],
+    alertsOff: [],
     ...overrides,
   };
 }

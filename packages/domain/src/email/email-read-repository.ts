@@ -28,6 +28,10 @@ export interface PanelCounters {
   sent: number;
   errors: number;
   sentToday: number;
+  /** Accepted today (queued or held): what the daily limit counts. */
+  acceptedToday: number;
+  /** Submissions refused today, every reason. */
+  refusedToday: number;
   held: number;
   queued: number;
   nextHeldExpiry: Date | null;
@@ -61,7 +65,9 @@ export interface FailedEventRow {
 
 /**
  * The status counters of the hosting `h` (`$2` today):
- * - totals and today's sent mail from the daily counters;
+ * - totals, today's sent and accepted mail from the daily counters (one row of today: the
+ *   ingest's own counter, which the daily limit reads under lock) and today's refusals (the
+ *   hosting's Refusal rows of today, a range of their primary key);
  * - held and queued mail from its QueueCount row, which triggers keep exact as mail moves: a
  *   page view costs the same whether a hosting holds ten messages or a million;
  * - the next held expiry: every message expires a fixed time after it was accepted, so the
@@ -72,6 +78,7 @@ const COUNTER_JOIN = `CROSS JOIN LATERAL (
   SELECT COALESCE(sum(v.sent), 0)::bigint AS sent, COALESCE(sum(v.errors), 0)::bigint AS errors
     FROM "DailyVolume" v WHERE v."hostingId" = h.id) t
   LEFT JOIN "QueueCount" q ON q."hostingId" = h.id
+  LEFT JOIN "DailyVolume" tv ON tv."hostingId" = h.id AND tv.day = $2::date
   CROSS JOIN LATERAL (SELECT ${countingStartSql("$4::timestamptz")} AS since) bs
   CROSS JOIN LATERAL (${bounceCountsSql("bs.since")}) b`;
 
@@ -85,8 +92,9 @@ const COUNTER_COLUMNS = `t.sent, t.errors,
   b.delivered AS "bounceDelivered", b.failed AS "bounceFailed", bs.since AS "bounceSince",
   (${acceptedCountSql(countingStartSql("$5::timestamptz"), "$6::int")}) AS "burstCount",
   (${spamCountSql(countingStartSql("$7::timestamptz"), "$8::int")}) AS "spamCount",
-  COALESCE((SELECT v.sent FROM "DailyVolume" v
-             WHERE v."hostingId" = h.id AND v.day = $2::date), 0)::int AS "sentToday",
+  COALESCE(tv.sent, 0)::int AS "sentToday", COALESCE(tv.accepted, 0)::int AS "acceptedToday",
+  (SELECT COALESCE(sum(r.count), 0)::int FROM "Refusal" r
+    WHERE r."hostingId" = h.id AND r.day = $2::date) AS "refusedToday",
   COALESCE(q.held, 0) AS held, COALESCE(q.queued, 0) AS queued,
   (SELECT m."expiresAt" FROM "Message" m
     WHERE m."hostingId" = h.id AND m.status = 'held'
@@ -98,6 +106,8 @@ interface CounterSqlRow {
   sent: unknown;
   errors: unknown;
   sentToday: number;
+  acceptedToday: number;
+  refusedToday: number;
   held: number;
   queued: number;
   nextHeldExpiry: Date | null;
@@ -114,6 +124,8 @@ function toCounters(row: CounterSqlRow): PanelCounters {
     sent: Number(row.sent),
     errors: Number(row.errors),
     sentToday: row.sentToday,
+    acceptedToday: row.acceptedToday,
+    refusedToday: row.refusedToday,
     held: row.held,
     queued: row.queued,
     nextHeldExpiry: row.nextHeldExpiry === null ? null : new Date(row.nextHeldExpiry),

@@ -17,10 +17,31 @@ beforeAll(async () => {
   // clock: 2026-03-10T12:00Z
   await w.db.prisma.dailyVolume.createMany({
     data: [
-      { hostingId: h, day: day("2026-03-10"), sent: 7, errors: 1 },
+      { hostingId: h, day: day("2026-03-10"), sent: 7, errors: 1, accepted: 9 },
       { hostingId: h, day: day("2026-03-08"), sent: 20, errors: 3 },
       { hostingId: h, day: day("2026-01-01"), sent: 100, errors: 10 },
       { hostingId: w.otherHosting.id, day: day("2026-03-10"), sent: 999, errors: 99 },
+    ],
+  });
+  // today's refusals (every reason) count, not yesterday's nor another hosting's
+  await w.db.prisma.refusal.createMany({
+    data: [
+      { hostingId: h, day: day("2026-03-10"), script: "form.php", reason: "daily_limit", count: 4 },
+      { hostingId: h, day: day("2026-03-10"), script: "smtp", reason: "auth", count: 2 },
+      {
+        hostingId: h,
+        day: day("2026-03-09"),
+        script: "form.php",
+        reason: "daily_limit",
+        count: 50,
+      },
+      {
+        hostingId: w.otherHosting.id,
+        day: day("2026-03-10"),
+        script: "smtp",
+        reason: "size",
+        count: 8,
+      },
     ],
   });
   await insertMessages(
@@ -72,6 +93,9 @@ describe("status", () => {
       alertWebhookUrl: null,
       sent: 127,
       sentToday: 7,
+      // what the daily limit counts: accepted today, delivered or not
+      acceptedToday: 9,
+      refusedToday: 6,
       maxPerDay: 1000,
       errors: 14,
       held: 3,
@@ -98,6 +122,7 @@ describe("status", () => {
       spam: 0,
       spamChecking: false,
       heldScripts: [],
+      alertsOff: [],
     });
   });
 
@@ -212,14 +237,22 @@ describe("updateSettings", () => {
         ),
       ).toBe("validation_failed");
     }
-    expect(await w.db.prisma.auditEntry.count()).toBe(0);
+    // the one change made is audited as the customer's; the refused ones are not
+    expect(await w.db.prisma.auditEntry.findMany()).toMatchObject([
+      {
+        action: "email.report_recipient",
+        actorRole: "customer",
+        actorId: w.customer.userId,
+        hostingId: w.hosting.id,
+      },
+    ]);
   });
 
   it("is audit-logged when support changes it, without needing a reason", async () => {
     await w.services.email.updateSettings(w.support, "example.org", {
       reportRecipient: "abuse@example.org",
     });
-    const [entry] = await w.db.prisma.auditEntry.findMany();
+    const [entry] = await w.db.prisma.auditEntry.findMany({ where: { actorRole: "support" } });
     expect(entry).toMatchObject({
       action: "email.report_recipient",
       actorRole: "support",

@@ -1,5 +1,6 @@
 import {
   type ActorRole,
+  type AlertKind,
   type BlockCause,
   type Hosting,
   modelColumns,
@@ -165,8 +166,11 @@ export class HostingRepository extends BaseRepository {
     }
   }
 
-  async setSmtpPasswordHash(id: string, smtpPasswordHash: string): Promise<void> {
-    await this.db.hosting.update({ where: { id }, data: { smtpPasswordHash } });
+  async setSmtpPasswordHash(id: string, smtpPasswordHash: string, tx?: Tx): Promise<void> {
+    await this.sqlIn(tx).query(
+      `UPDATE "Hosting" SET "smtpPasswordHash" = $2::text WHERE id = $1::uuid`,
+      [id, smtpPasswordHash],
+    );
   }
 
   // The settings' writes are plain SQL like the reads and the audit entries of their request.
@@ -182,6 +186,30 @@ export class HostingRepository extends BaseRepository {
       `UPDATE "Hosting" SET "alertWebhookUrl" = $2::text WHERE id = $1::uuid`,
       [id, alertWebhookUrl],
     );
+  }
+
+  /** The alert kinds the hosting turned off (see alert-choice.ts). */
+  async setAlertsOff(id: string, kinds: readonly AlertKind[], tx?: Tx): Promise<void> {
+    await this.sqlIn(tx).query(
+      `UPDATE "Hosting" SET "alertsOff" = $2::text[]::"AlertKind"[] WHERE id = $1::uuid`,
+      [id, kinds],
+    );
+  }
+
+  /**
+   * Sets the daily limit and returns the one it replaces (null: no such hosting), in one
+   * statement: the row is locked while its old value is read, so two concurrent changes each
+   * report the value the other left. The ingest reads the limit at each batch (lockHostings).
+   */
+  async setMaxPerDay(id: string, maxPerDay: number, tx?: Tx): Promise<number | null> {
+    const [row] = await this.sqlIn(tx).query<{ previous: number }>(
+      `UPDATE "Hosting" h SET "maxPerDay" = $2::int
+         FROM (SELECT id, "maxPerDay" AS previous FROM "Hosting" WHERE id = $1::uuid FOR UPDATE) o
+        WHERE h.id = o.id
+       RETURNING o.previous`,
+      [id, maxPerDay],
+    );
+    return row ? row.previous : null;
   }
 
   /** The extra sender domains, locked until the end of `tx`: changes are read-modify-write. */

@@ -1,6 +1,8 @@
 import {
+  type DailyLimit,
   type HostingList,
   type SenderDomains,
+  type SendingSettings,
   serviceName as serviceNameSchema,
 } from "@scripts-email/contracts";
 import { type Actor, actorRoleOf } from "../actor.ts";
@@ -10,6 +12,7 @@ import { DomainError } from "../errors.ts";
 import { randomToken, sha256, verifyGeneratedSecret } from "../shared/secrets.ts";
 import { parseEmailAddress, parseReason } from "../shared/validation.ts";
 import type { UserRepository } from "../user/user-repository.ts";
+import { setDailyLimit } from "./daily-limit.ts";
 import { loadVisibleHosting } from "./hosting-access.ts";
 import type { HostingRepository, HostingRow } from "./hosting-repository.ts";
 import {
@@ -17,6 +20,7 @@ import {
   MAX_SENDER_DOMAINS,
   normalizeSenderDomain,
 } from "./sender-domains.ts";
+import { buildSendingSettings, type SendingEndpoint } from "./sending-settings.ts";
 
 export interface HostingRecord {
   id: string;
@@ -44,7 +48,29 @@ export interface HostingService {
   }): Promise<HostingRecord>;
   /** Sets a new random SMTP password (stored hashed) and returns it. */
   resetSmtpPassword(serviceName: string): Promise<string>;
+  /**
+   * The owner's or support's reset (support gives a reason, DomainError("reason_required")
+   * otherwise); others' hostings are not_found. Audited (`hosting.smtp_password`, never the
+   * password). Returns the new password, which the caller shows once.
+   */
+  changeSmtpPassword(actor: Actor, serviceName: string, reason?: string): Promise<string>;
+  /** Ready-made settings for PHP's sendmail_path, msmtp and an SMTP client; never a password. */
+  sendingSettings(
+    actor: Actor,
+    serviceName: string,
+    endpoint: SendingEndpoint,
+  ): Promise<SendingSettings>;
   verifySmtpPassword(serviceName: string, password: string): Promise<HostingRecord | null>;
+  /**
+   * Support (with a reason) and the system only: the hosting's daily limit, 0..1,000,000,
+   * audited with from and to (see daily-limit.ts).
+   */
+  setDailyLimit(
+    actor: Actor,
+    serviceName: string,
+    limit: number,
+    reason: string | undefined,
+  ): Promise<DailyLimit>;
   /** The extra sender domains, for whoever may see the hosting (else DomainError("not_found")). */
   senderDomains(actor: Actor, serviceName: string): Promise<SenderDomains>;
   /**
@@ -145,11 +171,34 @@ export function createHostingService(deps: {
       return password;
     },
 
+    async changeSmtpPassword(actor, serviceName, reasonText) {
+      const hosting = await loadVisibleHosting(hostings, actor, serviceName);
+      const reason = parseReason(reasonText);
+      if (actorRoleOf(actor) === "support" && !reason) throw new DomainError("reason_required");
+      const password = randomToken(SMTP_PASSWORD_BYTES);
+      await hostings.transaction(async (tx) => {
+        await hostings.setSmtpPasswordHash(hosting.id, sha256(password), tx);
+        await audit.record(
+          { actor, action: "hosting.smtp_password", hostingId: hosting.id, reason },
+          tx,
+        );
+      });
+      return password;
+    },
+
+    async sendingSettings(actor, serviceName, endpoint) {
+      const hosting = await loadVisibleHosting(hostings, actor, serviceName);
+      return buildSendingSettings(hosting.serviceName, endpoint);
+    },
+
     async verifySmtpPassword(serviceName: string, password: string) {
       const hosting = await hostings.findByServiceName(serviceName);
       const ok = await verifyGeneratedSecret(hosting?.smtpPasswordHash ?? null, password);
       return ok && hosting ? toHostingRecord(hosting) : null;
     },
+
+    setDailyLimit: (actor, serviceName, limit, reason) =>
+      setDailyLimit({ hostings, audit }, actor, serviceName, limit, reason),
 
     async senderDomains(actor, serviceName) {
       const hosting = await loadVisibleHosting(hostings, actor, serviceName);

@@ -1,5 +1,6 @@
 import { type Locale, t } from "@scripts-email/i18n";
 import { replyText } from "../message/server-reply.ts";
+import type { RefusalDay } from "../refusal/refusal-read-repository.ts";
 import { escapeHtml } from "../shared/system-mail.ts";
 import { localTime } from "./report-time.ts";
 
@@ -34,6 +35,8 @@ export interface ReportInput {
   errorCount: number;
   events: ErrorEvent[];
   panelUrl: string;
+  /** Submissions refused on the report's date (UTC day), by reason; none when absent. */
+  refusals?: RefusalDay;
 }
 
 export interface ReportContent {
@@ -100,6 +103,25 @@ function rowsOf(input: ReportInput, groups: ErrorGroup[]): Row[] {
   });
 }
 
+/** Reasons named in the refusals line; the rest are in the panel. */
+const SHOWN_REASONS = 3;
+
+/** "N messages refused yesterday…" with the most frequent reasons, or null when none. */
+function refusedLine(input: ReportInput, date: string): string | null {
+  const refusals = input.refusals;
+  if (!refusals || refusals.total === 0) return null;
+  const reasons = refusals.reasons
+    .slice(0, SHOWN_REASONS)
+    .map((r) =>
+      t(input.locale, "mail.report.refusedReason", {
+        reason: t(input.locale, `web.refused.reason.${r.reason}`),
+        count: r.count,
+      }),
+    )
+    .join(", ");
+  return t(input.locale, "mail.report.refused", { count: refusals.total, date, reasons });
+}
+
 /** The report's subject, text and HTML; every value from the database is escaped in the HTML. */
 export function buildReport(input: ReportInput): ReportContent {
   const { locale } = input;
@@ -134,6 +156,7 @@ export function buildReport(input: ReportInput): ReportContent {
   const subject = t(locale, "mail.report.subject", vars);
   const heading = t(locale, "mail.report.heading", vars);
   const summary = t(locale, "mail.report.summary", vars);
+  const refused = refusedLine(input, date);
   const panel = t(locale, "mail.report.panel");
   const footer = t(locale, "mail.report.footer", vars);
 
@@ -143,6 +166,7 @@ export function buildReport(input: ReportInput): ReportContent {
     "",
     summary,
     "",
+    ...(refused ? [refused, ""] : []),
     ...rows.map(
       (r) =>
         `- ${r.time}  ${r.recipient}  ${r.code}  ${r.message}${r.count > 1 ? `  (×${r.count})` : ""}`,
@@ -169,6 +193,7 @@ export function buildReport(input: ReportInput): ReportContent {
     '<body style="font-family:sans-serif;color:#222">',
     `<h1 style="font-size:20px">${e(heading)}</h1>`,
     `<p>${e(summary)}</p>`,
+    ...(refused ? [`<p>${e(refused)}</p>`] : []),
     '<table style="border-collapse:collapse;font-size:14px">',
     `<thead><tr>${columns.map((c) => `<th ${cell}>${e(c)}</th>`).join("")}</tr></thead>`,
     "<tbody>",

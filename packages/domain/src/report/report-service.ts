@@ -6,6 +6,7 @@ import { DomainError } from "../errors.ts";
 import { loadVisibleHosting } from "../hosting/hosting-access.ts";
 import type { HostingRepository } from "../hosting/hosting-repository.ts";
 import type { Outbox } from "../outbox/outbox.ts";
+import type { RefusalReadRepository } from "../refusal/refusal-read-repository.ts";
 import { buildSystemMail } from "../shared/system-mail.ts";
 import { isoDay } from "../shared/time.ts";
 import { buildReport, panelUrl } from "./report-content.ts";
@@ -68,6 +69,8 @@ const STATUS: Record<string, ReportSummary["status"]> = {
 
 export function createReportService(deps: {
   repo: ReportRepository;
+  /** The day's submission refusals, summed up in the report. */
+  refusals: Pick<RefusalReadRepository, "dayOf">;
   hostings: HostingRepository;
   /** Where the report is queued, in the transaction that records its run. */
   outbox: Outbox;
@@ -82,6 +85,8 @@ export function createReportService(deps: {
   async function buildFor(hosting: ReportHosting, day: Date, errorCount: number) {
     const range = localDayRange(day, options.timeZone);
     const events = await repo.errorEvents(hosting.id, range, options.maxEvents ?? 1000);
+    // Refusals are counted per UTC day: the report's date's
+    const refusals = await deps.refusals.dayOf(hosting.id, day);
     const locale: Locale = isLocale(hosting.ownerLocale) ? hosting.ownerLocale : "en";
     const recipient = hosting.reportRecipient ?? hosting.ownerEmail;
     const content = buildReport({
@@ -92,6 +97,7 @@ export function createReportService(deps: {
       errorCount,
       events,
       panelUrl: panelUrl(options.publicUrl, hosting.serviceName),
+      refusals,
     });
     const raw = await buildSystemMail({
       from: options.from,
