@@ -8,7 +8,7 @@ import { STORAGE_KEY } from "./lib/i18n.tsx";
 import { customer } from "./testing/fixtures.ts";
 import { createTestQueryClient, errorResponse, mockFetch } from "./testing/render.tsx";
 
-const signedOut = errorResponse(401, "unauthenticated", "Please sign in.");
+const signedOut = { body: { user: null } };
 
 function renderApp() {
   return render(
@@ -25,8 +25,17 @@ async function signIn(email: string, password: string) {
 }
 
 describe("app", () => {
+  it("asks who is signed in through a call that answers 200 when nobody is (no 401 at load)", async () => {
+    const { calls } = mockFetch({ "GET /api/session": signedOut });
+    renderApp();
+    expect(await screen.findByRole("heading", { name: "Sign in" })).toBeTruthy();
+    expect(calls.map((c) => `${c.method} ${new URL(c.url, "http://localhost").pathname}`)).toEqual([
+      "GET /api/session",
+    ]);
+  });
+
   it("switches the language of the visible strings and remembers it", async () => {
-    mockFetch({ "GET /api/me": signedOut });
+    mockFetch({ "GET /api/session": signedOut });
     renderApp();
     expect(await screen.findByRole("heading", { name: "Sign in" })).toBeTruthy();
 
@@ -43,7 +52,7 @@ describe("app", () => {
 
   it("says when there were too many sign-in attempts", async () => {
     mockFetch({
-      "GET /api/me": signedOut,
+      "GET /api/session": signedOut,
       "POST /api/session": {
         ...errorResponse(429, "too_many_attempts", "Too many attempts. Try again in 10 minutes."),
         headers: { "retry-after": "600" },
@@ -59,7 +68,7 @@ describe("app", () => {
   it("shows wrong credentials, then signs in in the user's language", async () => {
     let attempts = 0;
     const { calls } = mockFetch({
-      "GET /api/me": signedOut,
+      "GET /api/session": signedOut,
       "POST /api/session": () =>
         ++attempts === 1
           ? errorResponse(401, "invalid_credentials", "Wrong e-mail address or password.")
@@ -91,7 +100,7 @@ describe("app", () => {
       "/hostings/example.org",
     );
     expect(screen.getByText("bloqué")).toBeTruthy();
-    expect(calls.find((c) => c.url === "/api/session")?.body).toEqual({
+    expect(calls.find((c) => c.method === "POST" && c.url === "/api/session")?.body).toEqual({
       email: "customer@example.org",
       password: "wrong",
     });
@@ -101,7 +110,7 @@ describe("app", () => {
   it("marks an installation that captures mail instead of sending it", async () => {
     const hostings = { body: { items: [] } };
     mockFetch({
-      "GET /api/me": { body: customer },
+      "GET /api/session": { body: { user: customer } },
       "GET /api/hostings": hostings,
       "GET /api/info": { body: { deliveryMode: "capture" } },
     });
@@ -111,7 +120,7 @@ describe("app", () => {
 
   it("shows no such mark when mail is relayed", async () => {
     mockFetch({
-      "GET /api/me": { body: customer },
+      "GET /api/session": { body: { user: customer } },
       "GET /api/hostings": { body: { items: [] } },
       "GET /api/info": { body: { deliveryMode: "relay" } },
     });

@@ -43,7 +43,7 @@ export function actorOf(request: FastifyRequest): RequestAuth["actor"] {
 }
 
 /** Who is asking: a bearer token wins over the cookie; neither gives null. */
-async function resolveAuth(
+export async function resolveAuth(
   services: Services,
   request: FastifyRequest,
 ): Promise<RequestAuth | null> {

@@ -1,16 +1,58 @@
-import { changePasswordRequest, loginRequest, me } from "@scripts-email/contracts";
+import {
+  changePasswordRequest,
+  loginRequest,
+  type Me,
+  me,
+  sessionState,
+} from "@scripts-email/contracts";
 import { DomainError } from "@scripts-email/domain";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { actorOf, clearSessionCookie, SESSION_COOKIE, setSessionCookie } from "../plugins/auth.ts";
+import {
+  actorOf,
+  clearSessionCookie,
+  resolveAuth,
+  SESSION_COOKIE,
+  setSessionCookie,
+} from "../plugins/auth.ts";
 import { SIGNED_IN } from "../plugins/openapi.ts";
+import type { RequestAuth } from "../types.ts";
 import { errorResponses, type RouteOptions } from "./common.ts";
 
-/** Signing in: the only API route that needs no user and no CSRF token. */
+/** The signed-in user as the panel knows it; the CSRF token only for a cookie session. */
+function meOf(auth: RequestAuth): Me {
+  const { actor } = auth;
+  return {
+    id: actor.userId,
+    email: actor.email,
+    role: actor.role,
+    locale: actor.locale,
+    csrfToken: auth.kind === "cookie" ? auth.session.csrfToken : null,
+  };
+}
+
+/** Signing in, and asking whether one is: the API routes that need no user and no CSRF token. */
 export const loginRoutes: FastifyPluginAsyncZod<RouteOptions> = async (
   app,
   { services, config },
 ) => {
+  app.get(
+    "/session",
+    {
+      schema: {
+        tags: ["session"],
+        summary:
+          "Who is signed in: the user, or null when nobody is (a 200 either way, so that a signed-out page load logs no error; GET /api/me answers 401 instead)",
+        security: [],
+        response: { 200: sessionState, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const auth = await resolveAuth(services, request);
+      return { user: auth ? meOf(auth) : null };
+    },
+  );
+
   app.post(
     "/session",
     {
@@ -77,14 +119,8 @@ export const sessionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (
       },
     },
     async (request) => {
-      const actor = actorOf(request);
-      return {
-        id: actor.userId,
-        email: actor.email,
-        role: actor.role,
-        locale: actor.locale,
-        csrfToken: request.auth?.kind === "cookie" ? request.auth.session.csrfToken : null,
-      };
+      if (!request.auth) throw new DomainError("unauthenticated");
+      return meOf(request.auth);
     },
   );
 

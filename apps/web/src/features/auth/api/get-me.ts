@@ -1,21 +1,16 @@
-import { type Me, me } from "@scripts-email/contracts";
+import { type Me, sessionState } from "@scripts-email/contracts";
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { api, isApiError, setCsrfToken } from "../../../lib/api-client.ts";
+import { api, setCsrfToken } from "../../../lib/api-client.ts";
 import { meQueryKey } from "../../../lib/query-client.ts";
 
-/** The signed-in user, or null when nobody is. */
+/**
+ * The signed-in user, or null when nobody is. Asks `GET /api/session`, which answers 200 either
+ * way: a signed-out page load logs no 401 in the browser's console.
+ */
 export async function getMe(): Promise<Me | null> {
-  try {
-    const user = await api.get("/api/me", me);
-    setCsrfToken(user.csrfToken);
-    return user;
-  } catch (error) {
-    if (isApiError(error) && error.status === 401) {
-      setCsrfToken(null);
-      return null;
-    }
-    throw error;
-  }
+  const { user } = await api.get("/api/session", sessionState);
+  setCsrfToken(user?.csrfToken ?? null);
+  return user;
 }
 
 export const meQueryOptions = () =>

@@ -65,7 +65,7 @@ function open(
   options: { me?: typeof customer; detail?: MessageDetail; locale?: "en" | "pt" | "fr" } = {},
 ) {
   const mock = mockFetch({
-    "GET /api/me": { body: options.me ?? customer },
+    "GET /api/session": { body: { user: options.me ?? customer } },
     [`GET ${base}`]: { body: options.detail ?? detail() },
     [`GET ${base}/body`]: { body: BODY },
   });
@@ -295,7 +295,7 @@ describe("message detail", () => {
 
   it("says so when the content is no longer kept", async () => {
     mockFetch({
-      "GET /api/me": { body: customer },
+      "GET /api/session": { body: { user: customer } },
       [`GET ${base}`]: { body: detail() },
       [`GET ${base}/body`]: errorResponse(
         404,
