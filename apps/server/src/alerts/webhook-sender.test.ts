@@ -73,7 +73,15 @@ function documentedVerify(): (
   return new Function("require", `${code}\nreturn verify;`)(createRequire(import.meta.url));
 }
 
-const payload = { kind: "k", serviceName: "s", at: "t", details: {} };
+const payload = {
+  kind: "k",
+  serviceName: "s",
+  at: "t",
+  details: {},
+  locale: "en" as const,
+  subject: "s",
+  text: "t",
+};
 const LOOPBACK = "127.0.0.0/8,::1/128";
 
 let server: Server;
@@ -239,6 +247,8 @@ describe("alert webhooks end to end", () => {
     await services.hostings.create({ serviceName: "example.org", ownerEmail: owner.email });
     const status = await services.email.updateSettings(actor, "example.org", {
       alertWebhookUrl: `${base}/scripts-email`,
+      // the purge's unblock is an alert of its own: turned off, only the purge is posted
+      alertsOff: ["unblocked"],
     });
     expect(status.alertWebhookUrl).toBe(`${base}/scripts-email`);
     const secret = status.alertWebhookSecret!;

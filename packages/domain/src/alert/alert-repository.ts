@@ -11,6 +11,8 @@ export interface AlertHosting {
   ownerEmail: string;
   ownerLocale: string;
   alertWebhookUrl: string | null;
+  /** The kinds the hosting turned off: neither mailed nor posted. */
+  alertsOff: AlertKind[];
 }
 
 export interface NewAlert {
@@ -34,6 +36,8 @@ export interface ClaimedWebhook {
   lease: Date;
   /** The hosting's signing key now (a rotation applies to alerts still waiting too). */
   secret: string | null;
+  /** The owner's language now: the payload's words are in it. */
+  ownerLocale: string;
 }
 
 export class AlertRepository extends BaseRepository {
@@ -42,7 +46,7 @@ export class AlertRepository extends BaseRepository {
     const [row] = await this.sqlIn(tx).query<AlertHosting>(
       `SELECT h.id::text AS id, h."serviceName", h.state::text AS state, h."stateChangedAt",
               h."reportRecipient", u.email AS "ownerEmail", u.locale AS "ownerLocale",
-              h."alertWebhookUrl"
+              h."alertWebhookUrl", COALESCE(h."alertsOff", '{}')::text[] AS "alertsOff"
          FROM "Hosting" h JOIN "User" u ON u.id = h."ownerId"
         WHERE h.id = $1::uuid`,
       [id],
@@ -115,11 +119,11 @@ export class AlertRepository extends BaseRepository {
          FOR UPDATE SKIP LOCKED)
       UPDATE "Alert" a
          SET "webhookNextAt" = ${lease}, "webhookAttempts" = a."webhookAttempts" + 1
-        FROM due, "Hosting" h
-       WHERE a.id = due.id AND h.id = a."hostingId"
+        FROM due, "Hosting" h, "User" u
+       WHERE a.id = due.id AND h.id = a."hostingId" AND u.id = h."ownerId"
       RETURNING a.id::text AS id, a.kind::text AS kind, a.at, h."serviceName", a.details,
                 a."webhookUrl", a."webhookAttempts", a."webhookNextAt" AS lease,
-                h."alertWebhookSecret" AS secret`;
+                h."alertWebhookSecret" AS secret, u.locale AS "ownerLocale"`;
   }
 
   /** Records an attempt's result, unless the lease was lost meanwhile. */

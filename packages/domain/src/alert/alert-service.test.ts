@@ -31,6 +31,7 @@ beforeEach(async () => {
       stateReason: null,
       alertWebhookUrl: null,
       maxPerDay: 1000,
+      alertsOff: [],
     },
   });
   await w.db.prisma.user.updateMany({ data: { locale: "en" } });
@@ -92,9 +93,15 @@ describe("alerts", () => {
     expect(await w.services.email.runPurges()).toBe(3);
     expect(await w.services.email.runPurges()).toBe(0);
     const list = await alerts();
-    expect(list.map((a) => a.kind)).toEqual(["purge_finished"]);
+    // the purge's end also unblocks: told as an unblock by the system
+    expect(list.map((a) => a.kind)).toEqual(["purge_finished", "unblocked"]);
     expect(parseMail(list[0]!.message!.raw!).subject).toBe(
       "The held mail of example.org was purged",
+    );
+    const unblocked = parseMail(list[1]!.message!.raw!);
+    expect(unblocked.subject).toBe("Sending from example.org is unblocked");
+    expect(unblocked.parts.get("text/plain")).toContain(
+      "was unblocked on 10 March 2026 at 12:00 (UTC), when the purge of its held mail finished.",
     );
   });
 
@@ -122,7 +129,6 @@ describe("alerts", () => {
     // another process, with no memory of it, does not tell again
     const other = createServices({ db: w.db, clock: w.clock, mail: MAIL, reports: REPORTS });
     await ingest(other, 1);
-    await ingest(w.services, 1);
     const list = await alerts();
     expect(list.map((a) => [a.kind, a.occasion])).toEqual([["daily_limit", "2026-03-10"]]);
     expect(parseMail(list[0]!.message!.raw!).subject).toBe(
@@ -132,7 +138,7 @@ describe("alerts", () => {
     const volume = await w.db.prisma.dailyVolume.findFirstOrThrow({
       where: { hostingId: w.hosting.id },
     });
-    expect(volume.accepted).toBe(10);
+    expect(volume.accepted).toBe(9);
 
     w.clock.advance(24 * HOUR);
     await ingest(w.services, 8);
@@ -142,7 +148,8 @@ describe("alerts", () => {
   it("posts to the webhook, retrying failures a bounded number of times", async () => {
     await w.db.prisma.hosting.update({
       where: { id: w.hosting.id },
-      data: { alertWebhookUrl: "https://hooks.example.com/a" },
+      // the purge's unblock, turned off, is neither mailed nor posted
+      data: { alertWebhookUrl: "https://hooks.example.com/a", alertsOff: ["unblocked"] },
     });
     await w.services.email.request(w.customer, "example.org", "block");
     await insertMessages(w.db, w.hosting.id, 1, { status: "held" });
@@ -179,6 +186,9 @@ describe("alerts", () => {
           serviceName: "example.org",
           at: "2026-03-10T12:00:00.000Z",
           details: expect.objectContaining({ at: "2026-03-10T12:00:00.000Z" }),
+          locale: "en",
+          subject: "The held mail of example.org was purged",
+          text: expect.stringContaining("https://panel.hoster.example/hostings/example.org"),
         },
       },
     ]);

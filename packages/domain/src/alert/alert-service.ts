@@ -41,6 +41,11 @@ export interface WebhookPayload {
   serviceName: string;
   at: string;
   details: unknown;
+  /** The owner's language, which `subject` and `text` are written in. */
+  locale: Locale;
+  /** The alert mail's subject and text, for a receiver that shows them to people. */
+  subject: string;
+  text: string;
 }
 
 /** Posts one alert; throws when it was not accepted (the attempt is retried later). */
@@ -94,19 +99,25 @@ export function createAlertService(deps: {
     if (typeof details.at === "string") {
       vars.time = formatTime(new Date(details.at), locale, options.timeZone);
     }
+    if (typeof details.until === "string") {
+      vars.untilTime = formatTime(new Date(details.until), locale, options.timeZone);
+    }
     const subject = t(locale, `mail.alert.${kind}.subject` as MessageKey, vars);
     const body = t(locale, `mail.alert.${kind}.body` as MessageKey, vars);
     const link = `${t(locale, "mail.report.panel")}: ${panelUrl(options.publicUrl, serviceName)}`;
     const footer = t(locale, "mail.alert.footer", vars);
-    return { subject, text: [body, "", link, "", "-- ", footer, ""].join("\n") };
+    return { subject, body, link, text: [body, "", link, "", "-- ", footer, ""].join("\n") };
   }
+
+  const localeOf = (tag: string): Locale => (isLocale(tag) ? tag : "en");
 
   async function raiseIn(tx: Tx, alert: RaiseAlert): Promise<boolean> {
     const hosting = await repo.hosting(alert.hostingId, tx);
-    if (!hosting) return false;
+    // a kind the hosting turned off is neither recorded, mailed nor posted
+    if (!hosting || hosting.alertsOff.includes(alert.kind)) return false;
     const at = clock.now();
     const recipient = hosting.reportRecipient ?? hosting.ownerEmail;
-    const locale: Locale = isLocale(hosting.ownerLocale) ? hosting.ownerLocale : "en";
+    const locale = localeOf(hosting.ownerLocale);
     const { subject, text } = content(alert.kind, locale, hosting.serviceName, alert.details);
     const id = await repo.insert(tx, {
       hostingId: hosting.id,
@@ -161,11 +172,17 @@ export function createAlertService(deps: {
       );
       let delivered = 0;
       for (const w of claimed) {
-        const payload = {
+        const locale = localeOf(w.ownerLocale);
+        const details = (w.details ?? {}) as RaiseAlert["details"];
+        const words = content(w.kind, locale, w.serviceName, details);
+        const payload: WebhookPayload = {
           kind: w.kind,
           serviceName: w.serviceName,
           at: new Date(w.at).toISOString(),
           details: w.details,
+          locale,
+          subject: words.subject,
+          text: `${words.body}\n\n${words.link}`,
         };
         try {
           await send(w.webhookUrl, payload, options.webhookTimeoutMs, w.secret);

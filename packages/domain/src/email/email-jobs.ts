@@ -1,5 +1,6 @@
 import { SYSTEM } from "../actor.ts";
 import type { AlertSink } from "../alert/alert-service.ts";
+import { purgeUnblockAlert } from "../alert/transition-alert.ts";
 import type { InternalAuditService } from "../audit/audit-service.ts";
 import type { Clock } from "../clock.ts";
 import type { HostingRepository } from "../hosting/hosting-repository.ts";
@@ -70,6 +71,8 @@ export function createEmailJobs(deps: {
         },
         tx,
       );
+      // the purge's end unblocks the hosting: told as such too (a kind that can be turned off)
+      await deps.alerts?.raise(purgeUnblockAlert(hostingId, at), tx);
     });
   }
 

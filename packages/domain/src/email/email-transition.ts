@@ -1,6 +1,7 @@
 import type { BlockCause, EmailAction, UnblockRule } from "@scripts-email/contracts";
 import { type Actor, actorRoleOf } from "../actor.ts";
 import type { AlertSink } from "../alert/alert-service.ts";
+import { transitionAlert } from "../alert/transition-alert.ts";
 import type { InternalAuditService } from "../audit/audit-service.ts";
 import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
@@ -82,7 +83,7 @@ export interface TransitionDeps {
   hostings: HostingRepository;
   audit: InternalAuditService;
   clock: Clock;
-  /** Tells the owner of an automatic block. */
+  /** Tells the owner of blocks and unblocks they did not make (see transitionAlert). */
   alerts?: AlertSink | undefined;
 }
 
@@ -157,18 +158,15 @@ export async function requestTransition(
       },
       tx,
     );
-    // an automatic block (protection rules) is told to the owner, once per block
-    if (actor.kind === "system" && actor.automatic && action === "block" && deps.alerts) {
-      await deps.alerts.raise(
-        {
-          kind: "auto_block",
-          hostingId: hosting.id,
-          occasion: at.toISOString(),
-          details: { at: at.toISOString(), reason: reason ?? "" },
-        },
-        tx,
-      );
-    }
+    // blocks by the protection or support, and unblocks not made by the owner, are told to them
+    const alert = transitionAlert(
+      actor,
+      action,
+      hosting.id,
+      at,
+      action === "unblock" ? given : reason,
+    );
+    if (alert && deps.alerts) await deps.alerts.raise(alert, tx);
     // a purge is audited whoever asks: it deletes mail (see also email.purge_finished)
     if (role === "support" || action === "purge") {
       await audit.record(

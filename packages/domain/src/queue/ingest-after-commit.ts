@@ -19,6 +19,12 @@ export interface AfterCommitOptions {
     day: Date,
     figures: { used: number; limit: number },
   ): Promise<void>;
+  /** Called when a hosting has used all of its day: further mail is refused until midnight UTC. */
+  onDailyLimitReached?(
+    hostingId: string,
+    day: Date,
+    figures: { used: number; limit: number },
+  ): Promise<void>;
   /** Where a failed check is reported; default nowhere. */
   log?: Logger;
 }
@@ -46,8 +52,11 @@ export interface CommittedBatch {
 export class AfterCommitChecks {
   private bursts = new Map<string, Date>();
   private usage = new Map<string, { day: Date; used: number; limit: number }>();
-  /** `hostingId` already reported near its limit on `warnedDay` by this process (saves queries). */
-  private readonly warned = new Set<string>();
+  /**
+   * How far each hosting was already reported on `warnedDay` by this process (saves queries):
+   * 1 near its limit, 2 at it.
+   */
+  private readonly warned = new Map<string, number>();
   private warnedDay = "";
   private running: Promise<void> | null = null;
 
@@ -62,7 +71,7 @@ export class AfterCommitChecks {
       if (this.options.burst.limit > 0) {
         for (const hostingId of batch.queued) this.bursts.set(hostingId, batch.at);
       }
-      if (this.options.onDailyLimitNear) {
+      if (this.options.onDailyLimitNear || this.options.onDailyLimitReached) {
         for (const [hostingId, u] of batch.usage)
           this.usage.set(hostingId, { day: batch.day, ...u });
       }
@@ -134,23 +143,26 @@ export class AfterCommitChecks {
     hostingId: string,
     u: { day: Date; used: number; limit: number },
   ): Promise<void> {
-    const notify = this.options.onDailyLimitNear;
-    if (!notify) return;
     const share = this.options.dailyLimitWarning ?? 0.8;
     const dayKey = u.day.toISOString();
     if (dayKey !== this.warnedDay) {
       this.warned.clear();
       this.warnedDay = dayKey;
     }
-    if (u.limit <= 0 || u.used < Math.ceil(u.limit * share)) return;
-    if (this.warned.has(hostingId)) return;
-    this.warned.add(hostingId);
-    // The alert itself is recorded once per hosting and day whatever the number of processes;
-    // a failed one is tried again with the hosting's next message.
+    if (u.limit <= 0) return;
+    const level = u.used >= u.limit ? 2 : u.used >= Math.ceil(u.limit * share) ? 1 : 0;
+    const told = this.warned.get(hostingId) ?? 0;
+    if (level <= told) return;
+    this.warned.set(hostingId, level);
+    // Each alert is recorded once per hosting and day whatever the number of processes (a
+    // hosting that crosses both thresholds at once is told both); a failed one is tried again
+    // with the hosting's next message.
+    const figures = { used: u.used, limit: u.limit };
     try {
-      await notify(hostingId, u.day, { used: u.used, limit: u.limit });
+      if (told < 1) await this.options.onDailyLimitNear?.(hostingId, u.day, figures);
+      if (level === 2) await this.options.onDailyLimitReached?.(hostingId, u.day, figures);
     } catch (error) {
-      this.warned.delete(hostingId);
+      this.warned.set(hostingId, told);
       throw error;
     }
   }
