@@ -134,8 +134,9 @@ describe("GET /api/hostings/:serviceName/email/messages/:id", () => {
       originatingScript: "/var/www/contact.php",
       sentAt: null,
       recipients: [
-        { address: "a@example.com", delivered: true },
-        { address: "b@example.com", delivered: false },
+        { address: "a@example.com", delivered: true, outcome: "delivered", code: 250 },
+        // being sent again after a deferral: waiting, its last reply kept
+        { address: "b@example.com", delivered: false, outcome: "pending", code: 451 },
       ],
     });
     expect(detail.headers).toEqual(expect.arrayContaining([{ name: "Subject", value: "Hello" }]));

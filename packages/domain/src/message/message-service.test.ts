@@ -101,6 +101,23 @@ describe("list", () => {
     });
   });
 
+  it("gives queued mail its delivery deadline as expiry, held mail its hold expiry", async () => {
+    const accepted = new Date("2026-03-10T11:30:00.000Z");
+    const [queued] = await insertMessages(w.db, w.otherHosting.id, 1, {
+      status: "queued",
+      acceptedAt: accepted,
+    });
+    const [held] = await insertMessages(w.db, w.otherHosting.id, 1, {
+      status: "held",
+      acceptedAt: new Date("2026-03-10T11:20:00.000Z"),
+    });
+    const page = await w.services.messages.list(w.other, "other.net", { limit: 2 });
+    const expiry = Object.fromEntries(page.items.map((m) => [m.id, m.expiresAt]));
+    // DELIVERY_MAX_HOURS (120 h by default), not the 72 h of a hold
+    expect(expiry[queued as string]).toBe("2026-03-15T11:30:00.000Z");
+    expect(expiry[held as string]).toBe("2026-03-13T11:20:00.000Z");
+  });
+
   it("refuses a malformed cursor and other customers", async () => {
     for (const cursor of ["garbage", Buffer.from('["x","y"]').toString("base64url")]) {
       expect(

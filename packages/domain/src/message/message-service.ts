@@ -41,7 +41,7 @@ export interface MessageService {
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
 
-function toListSummary(m: MessageListRow): MessageSummary {
+function toListSummary(m: MessageListRow, maxLifetimeMs: number): MessageSummary {
   return {
     id: m.id,
     acceptedAt: m.acceptedAt,
@@ -51,7 +51,7 @@ function toListSummary(m: MessageListRow): MessageSummary {
     size: m.size,
     status: m.status,
     attempts: m.attempts,
-    expiresAt: m.expiresAt,
+    expiresAt: givenUpAt(m, maxLifetimeMs),
     nextAttemptAt: m.nextAttemptAt,
     script: m.script,
     spam: m.spam,
@@ -59,12 +59,15 @@ function toListSummary(m: MessageListRow): MessageSummary {
 }
 
 function toSummary(m: MessageRow, maxLifetimeMs: number): MessageSummary {
-  return toListSummary({
-    ...m,
-    acceptedAt: m.acceptedAt.toISOString(),
-    expiresAt: givenUpAt(m, maxLifetimeMs).toISOString(),
-    nextAttemptAt: isoOrNull(m.nextAttemptAt),
-  });
+  return toListSummary(
+    {
+      ...m,
+      acceptedAt: m.acceptedAt.toISOString(),
+      expiresAt: m.expiresAt.toISOString(),
+      nextAttemptAt: isoOrNull(m.nextAttemptAt),
+    },
+    maxLifetimeMs,
+  );
 }
 
 /** The scanner's verdict as stored by the delivery worker (symbols: its top ten, as JSON). */
@@ -125,12 +128,15 @@ export function createMessageService(deps: {
       const last = items.at(-1);
       if (rows.length > limit && last) {
         const next = { acceptedAt: new Date(last.acceptedAt), id: last.id };
-        return { items: items.map(toListSummary), nextCursor: encodeCursor(next) };
+        return {
+          items: items.map((m) => toListSummary(m, maxLifetimeMs)),
+          nextCursor: encodeCursor(next),
+        };
       }
       // a bounded search that did not fill its page goes on from where it stopped looking
       const edge = filter ? await messages.searchEdge(found.hosting.id, filter, after) : null;
       return {
-        items: items.map(toListSummary),
+        items: items.map((m) => toListSummary(m, maxLifetimeMs)),
         nextCursor: edge ? encodeCursor(edge) : null,
         ...(edge ? { searchedUntil: edge.acceptedAt.toISOString() } : {}),
       };
