@@ -44,7 +44,10 @@ export const emailRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { se
         summary: "Change the address that receives the daily error report and alerts",
         description:
           "`alertWebhookUrl` (optional): alerts are also posted there as JSON " +
-          "`{kind, serviceName, at, details}`; null removes it, absent leaves it as it is. " +
+          "`{kind, serviceName, at, details, locale, subject, text}` (subject and text in the " +
+          "owner's language); null removes it, absent leaves it as it is. " +
+          "`alertsOff` (optional): the whole list of alert kinds the hosting does not want, " +
+          "neither mailed nor posted (`[]`: every kind), audited as `email.alerts`. " +
           "Internal addresses are refused (see docs/webhooks.md). A new URL, or " +
           "`rotateAlertWebhookSecret: true`, makes a new signing key, returned once as " +
           "`alertWebhookSecret` in this answer and never shown again.",
