@@ -74,7 +74,7 @@ export function ProtectionGauge(props: { protection: Gauge; spamChecking: boolea
             recipients: bounce.recipients,
             minutes: n(bounce.windowMinutes),
             threshold: percent(bounce.threshold),
-            minFailures: n(bounce.minFailures),
+            minFailures: bounce.minFailures,
           })}
         />
         <RuleMeter
@@ -83,7 +83,7 @@ export function ProtectionGauge(props: { protection: Gauge; spamChecking: boolea
           max={burst.limit}
           text={t("web.protection.burst.value", {
             count: n(burst.count),
-            limit: n(burst.limit),
+            limit: burst.limit,
             seconds: n(burst.windowSeconds),
           })}
         />
@@ -91,7 +91,7 @@ export function ProtectionGauge(props: { protection: Gauge; spamChecking: boolea
           label={t("web.protection.spam.label")}
           value={spam.count}
           max={spam.limit}
-          text={t("web.protection.spam.value", { count: n(spam.count), limit: n(spam.limit) })}
+          text={t("web.protection.spam.value", { count: n(spam.count), limit: spam.limit })}
           off={props.spamChecking ? null : t("web.state.spamCheckingOff")}
         />
       </ul>
