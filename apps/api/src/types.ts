@@ -24,6 +24,11 @@ export interface ApiConfig {
    * `/metrics` (the process's METRICS_PORT listener may).
    */
   metricsToken?: string;
+  /**
+   * Where the sending settings shown to customers point (the SMTP listener as sites reach it)
+   * and how long an SMTP process trusts a login (its cache); default 127.0.0.1:2525 and 5 s.
+   */
+  sending?: { host: string; port: number; loginCacheSeconds: number };
 }
 
 export interface BuildAppOptions {

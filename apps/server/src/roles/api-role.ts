@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { buildApp } from "@scripts-email/api";
+import { DEFAULT_SENDING_HOST } from "@scripts-email/domain";
 import type { RoleContext, RunningRole } from "./role.ts";
+import { DEFAULT_LOGIN_CACHE } from "./smtp-login-cache.ts";
 
 /** The SPA that `pnpm --filter @scripts-email/web build` produces, served when it exists. */
 export const WEB_DIST = path.resolve(import.meta.dirname, "../../../web/dist");
@@ -26,6 +28,12 @@ export async function startApiRole({
       metricsRegistry: metrics,
       ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
       deliveryMode: config.smtpRelayUrl ? "relay" : "capture",
+      // the sending settings point at this installation's SMTP listener, as a site here reaches it
+      sending: {
+        host: DEFAULT_SENDING_HOST,
+        port: config.smtpPort,
+        loginCacheSeconds: Math.ceil(DEFAULT_LOGIN_CACHE.ttlMs / 1000),
+      },
       // requests are logged by this role's logger, each with its `reqId`
       loggerInstance: log,
       ...(staticDir ? { staticDir } : {}),

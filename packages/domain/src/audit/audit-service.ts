@@ -1,7 +1,8 @@
-import type { AuditEntry, AuditQuery } from "@scripts-email/contracts";
+import type { AuditEntry, AuditQuery, HostingAuditEntry } from "@scripts-email/contracts";
 import { type Actor, actorRoleOf } from "../actor.ts";
 import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
+import { loadVisibleHosting } from "../hosting/hosting-access.ts";
 import type { HostingRepository } from "../hosting/hosting-repository.ts";
 import type { Tx } from "../shared/base-repository.ts";
 import type { UserRepository } from "../user/user-repository.ts";
@@ -17,6 +18,11 @@ export interface AuditService {
   }): Promise<void>;
   /** Support only (others get forbidden): who did what, when and why, newest first. */
   list(actor: Actor, query: AuditQuery): Promise<AuditEntry[]>;
+  /**
+   * One hosting's log, newest first, for whoever may see the hosting (else not_found): the same
+   * query as `list`. A customer reads support's entries without the agent's address.
+   */
+  listForHosting(actor: Actor, serviceName: string, limit: number): Promise<HostingAuditEntry[]>;
 }
 
 export interface AuditInput {
@@ -39,6 +45,22 @@ export function createAuditService(deps: {
   clock: Clock;
 }): InternalAuditService {
   const { audit, users, hostings, clock } = deps;
+
+  async function entries(hostingId: string | undefined, limit: number): Promise<AuditEntry[]> {
+    const rows = await audit.list({ hostingId, limit });
+    const emails = await users.emailsById([
+      ...new Set(rows.flatMap((r) => (r.actorId ? [r.actorId] : []))),
+    ]);
+    return rows.map((r) => ({
+      at: r.at.toISOString(),
+      actorEmail: r.actorId ? (emails.get(r.actorId) ?? null) : null,
+      actorRole: r.actorRole,
+      action: r.action,
+      serviceName: r.serviceName,
+      reason: r.reason,
+    }));
+  }
+
   return {
     async list(actor, query) {
       if (actor.kind !== "system" && actor.role !== "support") throw new DomainError("forbidden");
@@ -48,16 +70,18 @@ export function createAuditService(deps: {
         if (!hosting) return [];
         hostingId = hosting.id;
       }
-      const rows = await audit.list({ hostingId, limit: query.limit });
-      const emails = await users.emailsById([
-        ...new Set(rows.flatMap((r) => (r.actorId ? [r.actorId] : []))),
-      ]);
+      return entries(hostingId, query.limit);
+    },
+    async listForHosting(actor, serviceName, limit) {
+      const hosting = await loadVisibleHosting(hostings, actor, serviceName);
+      const rows = await entries(hosting.id, limit);
+      const customer = actorRoleOf(actor) === "customer";
       return rows.map((r) => ({
-        at: r.at.toISOString(),
-        actorEmail: r.actorId ? (emails.get(r.actorId) ?? null) : null,
+        at: r.at,
+        // the owner sees "Support", not which agent
+        actorEmail: customer && r.actorRole === "support" ? null : r.actorEmail,
         actorRole: r.actorRole,
         action: r.action,
-        serviceName: r.serviceName,
         reason: r.reason,
       }));
     },

@@ -34,6 +34,24 @@ export class AccountRepository extends BaseRepository {
     return count === 1 ? row : null;
   }
 
+  /** The user's unexpired sessions, newest first; never the token's hash or the CSRF token. */
+  listSessions(
+    userId: string,
+    now: Date,
+  ): Promise<{ id: string; createdAt: Date; expiresAt: Date }[]> {
+    return this.db.session.findMany({
+      where: { userId, expiresAt: { gt: now } },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      select: { id: true, createdAt: true, expiresAt: true },
+    });
+  }
+
+  /** Ends one of the user's sessions; false when it had none of that id (or it already ended). */
+  async deleteSession(userId: string, id: string): Promise<boolean> {
+    const { count } = await this.db.session.deleteMany({ where: { id, userId } });
+    return count === 1;
+  }
+
   passwordHashOf(userId: string): Promise<{ passwordHash: string } | null> {
     return this.db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
   }

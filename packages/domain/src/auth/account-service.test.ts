@@ -103,12 +103,78 @@ describe("listing and revoking tokens", () => {
     expect(await errorCode(w.services.account.revokeApiToken(w.customer, mine.id))).toBe(
       "not_found",
     );
-    const audit = await w.db.prisma.auditEntry.findMany();
+    const audit = await w.db.prisma.auditEntry.findMany({ orderBy: { id: "asc" } });
     expect(audit).toMatchObject([
+      {
+        actorId: w.customer.userId,
+        actorRole: "customer",
+        action: "account.token_created",
+        details: { name: "mine", prefix: mine.token.slice(0, 10), expiresInDays: 90 },
+      },
+      { actorId: w.other.userId, action: "account.token_created", details: { name: "theirs" } },
       {
         actorId: w.customer.userId,
         action: "account.token_revoked",
         details: { name: "mine", prefix: mine.token.slice(0, 10) },
+      },
+    ]);
+  });
+});
+
+describe("sessions", () => {
+  it("lists the user's unexpired sessions, newest first, marking the current one", async () => {
+    const first = await w.services.auth.login("owner@example.org", PASSWORD);
+    w.clock.advance(HOUR);
+    const second = await w.services.auth.login("owner@example.org", PASSWORD);
+    await w.services.auth.login("other@example.net", PASSWORD);
+    const list = await w.services.account.listSessions(w.customer, first.sessionId);
+    expect(list).toEqual([
+      {
+        id: second.sessionId,
+        createdAt: "2026-03-10T13:00:00.000Z",
+        expiresAt: "2026-03-11T01:00:00.000Z",
+        current: false,
+      },
+      {
+        id: first.sessionId,
+        createdAt: "2026-03-10T12:00:00.000Z",
+        expiresAt: "2026-03-11T00:00:00.000Z",
+        current: true,
+      },
+    ]);
+    expect(JSON.stringify(list)).not.toContain(first.sessionToken);
+    // an expired session is no session, whether or not it was pruned yet
+    w.clock.set("2026-03-11T00:30:00.000Z");
+    expect((await w.services.account.listSessions(w.customer, null)).map((s) => s.id)).toEqual([
+      second.sessionId,
+    ]);
+    expect(await errorCode(w.services.account.listSessions(SYSTEM, null))).toBe("forbidden");
+  });
+
+  it("ends one of the user's own sessions at once, audited; others' are not found", async () => {
+    const mine = await w.services.auth.login("owner@example.org", PASSWORD);
+    const kept = await w.services.auth.login("owner@example.org", PASSWORD);
+    const theirs = await w.services.auth.login("other@example.net", PASSWORD);
+    expect(await errorCode(w.services.account.endSession(w.customer, theirs.sessionId))).toBe(
+      "not_found",
+    );
+    expect(await errorCode(w.services.account.endSession(w.customer, "not-a-uuid"))).toBe(
+      "not_found",
+    );
+    expect(await w.services.auth.authenticateSession(theirs.sessionToken)).not.toBeNull();
+    await w.services.account.endSession(w.customer, mine.sessionId);
+    expect(await w.services.auth.authenticateSession(mine.sessionToken)).toBeNull();
+    expect(await w.services.auth.authenticateSession(kept.sessionToken)).not.toBeNull();
+    expect(await errorCode(w.services.account.endSession(w.customer, mine.sessionId))).toBe(
+      "not_found",
+    );
+    expect(await w.db.prisma.auditEntry.findMany()).toMatchObject([
+      {
+        actorId: w.customer.userId,
+        actorRole: "customer",
+        action: "account.session_ended",
+        hostingId: null,
+        details: { sessionId: mine.sessionId },
       },
     ]);
   });
@@ -187,7 +253,11 @@ describe("password change", () => {
     await expect(
       w.services.auth.login("owner@example.org", "a brand new password"),
     ).resolves.toBeDefined();
-    expect(await w.db.prisma.auditEntry.findMany()).toMatchObject([
+    expect(
+      await w.db.prisma.auditEntry.findMany({
+        where: { action: { not: "account.token_created" } },
+      }),
+    ).toMatchObject([
       {
         actorId: w.customer.userId,
         actorRole: "customer",

@@ -1,9 +1,10 @@
-import type { ApiToken } from "@scripts-email/contracts";
+import type { AccountSession, ApiToken } from "@scripts-email/contracts";
 import { type Actor, SYSTEM } from "../actor.ts";
 import type { InternalAuditService } from "../audit/audit-service.ts";
 import { type Clock, DAY } from "../clock.ts";
 import { DomainError } from "../errors.ts";
 import { hashPassword, verifyPassword } from "../shared/secrets.ts";
+import { isUuid } from "../shared/validation.ts";
 import { assertPassword } from "../user/user-service.ts";
 import type { AccountRepository } from "./account-repository.ts";
 import type { AuthRepository } from "./auth-repository.ts";
@@ -21,6 +22,16 @@ export interface AccountService {
   listApiTokens(actor: Actor): Promise<ApiToken[]>;
   /** Deletes one of the actor's own tokens at once; anyone else's is DomainError("not_found"). */
   revokeApiToken(actor: Actor, id: string): Promise<void>;
+  /**
+   * The actor's unexpired sessions, newest first, `currentSessionId` marked as current (null:
+   * the request came with an API token).
+   */
+  listSessions(actor: Actor, currentSessionId: string | null): Promise<AccountSession[]>;
+  /**
+   * Ends one of the actor's own sessions at once (the current one too: that signs out);
+   * anyone else's is DomainError("not_found"). Audited.
+   */
+  endSession(actor: Actor, id: string): Promise<void>;
   /**
    * Needs the current password (else validation_failed on `currentPassword`; repeated wrong
    * ones are throttled as failed sign-ins, DomainError("too_many_attempts")); the new one obeys
@@ -122,6 +133,24 @@ export function createAccountService(deps: {
       });
     },
 
+    async listSessions(actor, currentSessionId) {
+      const user = userOf(actor);
+      const rows = await account.listSessions(user.userId, clock.now());
+      return rows.map((row) => ({
+        id: row.id,
+        createdAt: row.createdAt.toISOString(),
+        expiresAt: row.expiresAt.toISOString(),
+        current: row.id === currentSessionId,
+      }));
+    },
+    async endSession(actor, id) {
+      const user = userOf(actor);
+      // another user's session is as unknown as one that never existed
+      if (!isUuid(id) || !(await account.deleteSession(user.userId, id))) {
+        throw new DomainError("not_found");
+      }
+      await audit.record({ actor, action: "account.session_ended", details: { sessionId: id } });
+    },
     async changePassword(actor, input) {
       const user = userOf(actor);
       const stored = await account.passwordHashOf(user.userId);

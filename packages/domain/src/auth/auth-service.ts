@@ -1,5 +1,6 @@
 import { type CreatedToken, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from "@scripts-email/contracts";
 import type { Actor } from "../actor.ts";
+import type { InternalAuditService } from "../audit/audit-service.ts";
 import { type Clock, DAY } from "../clock.ts";
 import { DomainError } from "../errors.ts";
 import { randomToken, sha256, verifyPassword } from "../shared/secrets.ts";
@@ -72,10 +73,11 @@ function toSessionInfo(row: SessionRow): SessionInfo {
 export function createAuthService(deps: {
   auth: AuthRepository;
   users: UserRepository;
+  audit: InternalAuditService;
   clock: Clock;
   options: AuthOptions;
 }): AuthService {
-  const { auth, users, clock, options } = deps;
+  const { auth, users, audit, clock, options } = deps;
 
   async function assertNotThrottled(email: string, client: string, now: Date): Promise<void> {
     const since = new Date(now.getTime() - options.loginWindowMs);
@@ -166,6 +168,11 @@ export function createAuthService(deps: {
         userId: actor.userId,
         createdAt: now,
         expiresAt: new Date(now.getTime() + expiresInDays * DAY),
+      });
+      await audit.record({
+        actor,
+        action: "account.token_created",
+        details: { name: row.name, prefix: row.prefix, expiresInDays },
       });
       return { ...toApiToken(row), token };
     },

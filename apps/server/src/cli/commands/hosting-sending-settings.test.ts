@@ -78,7 +78,7 @@ describe("hosting:sending-settings", () => {
       "--host=127.0.0.1 --port=2600 --tls=off --auth=plain --user=settings.example",
     );
     expect(text).toContain("pnpm cli hosting:smtp-password --service-name settings.example");
-    expect(text).toContain("host 127.0.0.1, port 2600, user name settings.example");
+    expect(text).toContain("host: 127.0.0.1\n  port: 2600\n  user name: settings.example");
     expect(text).not.toContain(site.password);
   });
 

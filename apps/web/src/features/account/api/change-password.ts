@@ -1,6 +1,7 @@
 import { type ChangePasswordRequest, changePasswordRequest } from "@scripts-email/contracts";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../../lib/api-client.ts";
+import { sessionKeys } from "./get-sessions.ts";
 import { tokenKeys } from "./get-tokens.ts";
 
 export const changePasswordInput = changePasswordRequest;
@@ -14,7 +15,10 @@ export function useChangePassword() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: changePassword,
-    // every token was revoked with the old password
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: tokenKeys.all }),
+    // every token and every other session ended with the old password
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: tokenKeys.all });
+      await queryClient.invalidateQueries({ queryKey: sessionKeys.all });
+    },
   });
 }

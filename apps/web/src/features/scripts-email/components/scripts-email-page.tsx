@@ -7,6 +7,7 @@ import { useI18n } from "../../../lib/i18n.tsx";
 import { Link, paths } from "../../../lib/router.tsx";
 import { emailKeys } from "../api/email-keys.ts";
 import { useEmailStatus } from "../api/get-email-status.ts";
+import { ActivityLog } from "./activity-log.tsx";
 import { DeliveryErrors } from "./delivery-errors.tsx";
 import { EmailActions } from "./email-actions.tsx";
 import { EmailCounters } from "./email-counters.tsx";
@@ -18,6 +19,7 @@ import { RecentActions } from "./recent-actions.tsx";
 import { ReportRecipient } from "./report-recipient.tsx";
 import { ScriptsSection } from "./scripts-table.tsx";
 import { SenderDomains } from "./sender-domains.tsx";
+import { SendingSettings } from "./sending-settings.tsx";
 import { StateSummary } from "./state-summary.tsx";
 import { StateTimeline } from "./state-timeline.tsx";
 import { VolumeChartSection } from "./volume-chart.tsx";
@@ -149,6 +151,12 @@ export function ScriptsEmailPage(props: { serviceName: string; user: Me }) {
         </div>
         <div className="span-all">
           <StateTimeline serviceName={serviceName} role={user.role} />
+        </div>
+        <div className="span-all">
+          <SendingSettings serviceName={serviceName} role={user.role} onNotice={setNotice} />
+        </div>
+        <div className="span-all">
+          <ActivityLog serviceName={serviceName} />
         </div>
       </div>
     </>
