@@ -21,6 +21,7 @@ function routes(
     [`GET ${base}/reports`]: { body: [] },
     [`GET ${base}/held/groups`]: { body: { items: [] } },
     [`GET ${base}/jobs`]: { body: { items: [] } },
+    [`GET ${base}/suppressions`]: { body: { items: [], nextCursor: null } },
     "GET /api/hostings/example.org/sender-domains": {
       body: { serviceName: "example.org", domains: [] },
     },

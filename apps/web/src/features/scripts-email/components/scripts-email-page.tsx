@@ -16,12 +16,14 @@ import { LastReports } from "./last-reports.tsx";
 import { MessagesList } from "./messages-list.tsx";
 import { ProtectionGauge } from "./protection-gauge.tsx";
 import { RecentActions } from "./recent-actions.tsx";
+import { RefusedMail } from "./refused-mail.tsx";
 import { ReportRecipient } from "./report-recipient.tsx";
 import { ScriptsSection } from "./scripts-table.tsx";
 import { SenderDomains } from "./sender-domains.tsx";
 import { SendingSettings } from "./sending-settings.tsx";
 import { StateSummary } from "./state-summary.tsx";
 import { StateTimeline } from "./state-timeline.tsx";
+import { SuppressionList } from "./suppression-list.tsx";
 import { VolumeChartSection } from "./volume-chart.tsx";
 
 /**
@@ -128,12 +130,23 @@ export function ScriptsEmailPage(props: { serviceName: string; user: Me }) {
       <div className="page-grid">
         <StateSummary status={data} role={user.role} />
         <EmailActions serviceName={serviceName} status={data} user={user} onNotice={setNotice} />
-        <EmailCounters status={data} />
+        <EmailCounters
+          serviceName={serviceName}
+          status={data}
+          role={user.role}
+          onNotice={setNotice}
+        />
         <ProtectionGauge protection={data.protection} spamChecking={data.spamChecking} />
         <ReportRecipient serviceName={serviceName} status={data} onNotice={setNotice} />
         <SenderDomains serviceName={serviceName} role={user.role} onNotice={setNotice} />
         <div className="span-all">
           <ScriptsSection serviceName={serviceName} role={user.role} onNotice={setNotice} />
+        </div>
+        <div className="span-all">
+          <RefusedMail serviceName={serviceName} />
+        </div>
+        <div className="span-all">
+          <SuppressionList serviceName={serviceName} role={user.role} onNotice={setNotice} />
         </div>
         <HeldMail serviceName={serviceName} status={data} role={user.role} />
         <RecentActions serviceName={serviceName} />
