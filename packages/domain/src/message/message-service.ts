@@ -146,6 +146,15 @@ export function createMessageService(deps: {
       const hosting = await loadVisibleHosting(hostings, actor, serviceName);
       const message = isUuid(id) ? await messages.find(hosting.id, id) : null;
       if (!message) throw new DomainError("not_found");
+      // support reading a customer's message (addresses, subject, headers) shows in their log
+      if (actorRoleOf(actor) === "support") {
+        await audit.record({
+          actor,
+          action: "message.read_detail",
+          hostingId: hosting.id,
+          details: { messageId: message.id },
+        });
+      }
       const events = await messages.events(message.id);
       return {
         ...toSummary(message, maxLifetimeMs),
