@@ -58,6 +58,22 @@ describe("suppression list API", () => {
     expect(bad.statusCode).toBe(400);
   });
 
+  it("refuses the panel's test mail to an address on the list, naming it", async () => {
+    const res = await call(
+      t.app,
+      w.owner,
+      "POST",
+      `/api/hostings/${w.hosting.serviceName}/email/test`,
+      { to: "carol@other.test" },
+    );
+    expect(res.statusCode, res.body).toBe(409);
+    expect(errorCodeOf(res)).toBe("recipient_suppressed");
+    expect(res.json().error.message).toBe(
+      "carol@other.test is on this hosting's suppression list since 2026-01-05 after a " +
+        "permanent failure; remove it from the list to send to it again.",
+    );
+  });
+
   it("removes an address: support needs a reason; the removal is audited", async () => {
     const noReason = await call(t.app, w.support, "DELETE", `${url}/bob@dest.test`, {});
     expect(noReason.statusCode).toBe(400);

@@ -216,6 +216,31 @@ describe("sendmail command", () => {
     }
   });
 
+  it("exits 67 naming a recipient on the hosting's suppression list, the other sent", async () => {
+    await fx.db.sql.query(
+      `INSERT INTO "Suppression" ("hostingId", address, reason, "addedAt", "expiresAt")
+       VALUES ($1::uuid, 'gone@example.org', '550 5.1.1 unknown', '2026-11-02T08:00:00Z',
+               now() + interval '1 day')`,
+      [site.id],
+    );
+    const { port: checking } = await fx.startServer(
+      {},
+      { suppressed: (hostingId, address) => fx.services.suppressions.find(hostingId, address) },
+    );
+    const result = await sendmail(
+      ["ok@example.org", "Gone@example.org"],
+      "Subject: suppressed\n\nx\n",
+      env({ SCRIPTS_EMAIL_PORT: String(checking) }),
+    );
+    expect(result.code).toBe(67);
+    expect(result.stderr).toBe(
+      "sendmail: not sent to 1 of 2 recipients (sent to 1): Gone@example.org (550 5.1.1 " +
+        "<gone@example.org>: on this hosting's suppression list since 2026-11-02 after a " +
+        "permanent failure; remove it in the panel to send again)\n",
+    );
+    expect((await stored("suppressed")).recipients).toEqual(["ok@example.org"]);
+  });
+
   it("refuses with 78 a server and credentials from different places, and connects nowhere", async () => {
     let connections = 0;
     const elsewhere = createNetServer((socket) => {

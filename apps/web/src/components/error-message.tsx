@@ -2,8 +2,13 @@ import { hasMessage } from "@scripts-email/i18n";
 import { isApiError } from "../lib/api-client.ts";
 import { type I18n, useI18n } from "../lib/i18n.tsx";
 
-// These messages carry details only the server knows (the state, the limit): use its text.
-const SERVER_WORDED = new Set(["invalid_transition", "daily_limit_reached"]);
+// These messages carry details only the server knows (the state, the limit, the suppressed
+// address): use its text.
+const SERVER_WORDED = new Set([
+  "invalid_transition",
+  "daily_limit_reached",
+  "recipient_suppressed",
+]);
 
 /** "Too many attempts" with the wait: in seconds under a minute, else in whole minutes. */
 export function waitText(seconds: number, i18n: Pick<I18n, "t">): string {

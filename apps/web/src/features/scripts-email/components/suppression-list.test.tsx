@@ -9,6 +9,7 @@ import {
   renderWithProviders,
 } from "../../../testing/render.tsx";
 import { SuppressionList } from "./suppression-list.tsx";
+import { TestEmailDialog } from "./test-email-dialog.tsx";
 
 const url = "/api/hostings/example.org/email/suppressions";
 
@@ -126,5 +127,31 @@ describe("suppression list section", () => {
     expect(await within(dialog).findByText("Not found.")).toBeTruthy();
     expect(calls.filter((c) => c.method === "DELETE")[0]!.body).toEqual({ reason: "Ticket 7" });
     expect(onNotice).not.toHaveBeenCalled();
+  });
+
+  it("shows why the test mail to an address on the list is refused", async () => {
+    const message =
+      "gone@dest.test is on this hosting's suppression list since 2026-11-20 after a permanent " +
+      "failure; remove it from the list to send to it again.";
+    mockFetch({
+      "POST /api/hostings/example.org/email/test": errorResponse(
+        409,
+        "recipient_suppressed",
+        message,
+      ),
+    });
+    const onDone = vi.fn();
+    renderWithProviders(
+      <TestEmailDialog
+        serviceName="example.org"
+        state="active"
+        defaultTo="gone@dest.test"
+        onClose={() => undefined}
+        onDone={onDone}
+      />,
+    );
+    await userEvent.click(screen.getByRole("button", { name: "Send test" }));
+    expect((await screen.findByRole("alert")).textContent).toBe(message);
+    expect(onDone).not.toHaveBeenCalled();
   });
 });
