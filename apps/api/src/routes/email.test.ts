@@ -318,7 +318,7 @@ describe("POST /api/hostings/:serviceName/email/requests", () => {
     const own = await purge({});
     expect(own.statusCode).toBe(409);
     expect(own.json().error.message).toBe(
-      "O correio retido só pode ser eliminado enquanto o envio está bloqueado; o alojamento está ativo.",
+      "O correio retido só pode ser purgado enquanto o envio está bloqueado; o alojamento está ativo.",
     );
     const french = await purge({ "accept-language": "fr-FR,fr;q=0.9" });
     expect(french.json().error.message).toBe(
