@@ -94,6 +94,7 @@ export { type Header, parseHeaders } from "./message/message-headers.ts";
 export type { MessageExportRow } from "./message/message-repository.ts";
 export type { MessageService } from "./message/message-service.ts";
 export { MAX_SCRIPT_LENGTH, scriptOf } from "./message/script-name.ts";
+export { replyText } from "./message/server-reply.ts";
 export type { Outbox, QueuedSystemMessage, SystemMessage } from "./outbox/outbox.ts";
 export * from "./queue/index.ts";
 export type { RefusalDays, RefusalListService } from "./refusal/refusal-list-service.ts";

@@ -73,7 +73,8 @@ beforeAll(async () => {
     at: minute(1),
     recipient: "alice@example.net",
     smtpCode: 451,
-    text: "4.7.1 try again, later",
+    // as the relay sent it: the CSV's reply column drops the code, which has its own
+    text: "451 4.7.1 try again, later",
   });
   await insertDeliveryEvent(t, w.hosting.id, tricky, {
     outcome: "failed",

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { errorsExportQuery, messageExportQuery, serviceNameParams } from "@scripts-email/contracts";
+import { replyText } from "@scripts-email/domain";
 import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -113,7 +114,8 @@ export const exportRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { s
         e.outcome,
         e.recipient,
         e.smtpCode,
-        e.text,
+        // the reply without its code, which has its own column (as the panel and report show it)
+        replyText(e.smtpCode, e.text),
         e.messageId,
         e.subject,
       ]);
