@@ -45,6 +45,7 @@ function useRefreshWhenMailMoves(
         status.queued,
         status.sent,
         status.errors,
+        status.refusedToday,
       ].join()
     : undefined;
   const previous = useRef({ fingerprint, state: status?.state });

@@ -1,0 +1,35 @@
+import { refusalList, refusalsQuery } from "@scripts-email/contracts";
+import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
+import { api, hostingPath } from "../../../lib/api-client.ts";
+import { emailKeys } from "./email-keys.ts";
+
+/** The periods the refused mail list offers, in UTC days counting today. */
+export const REFUSAL_PERIODS = [1, 7, 30] as const;
+export type RefusalPeriod = (typeof REFUSAL_PERIODS)[number];
+
+export const refusalKeys = {
+  all: (serviceName: string) => [...emailKeys.all(serviceName), "refusals"] as const,
+  list: (serviceName: string, days: RefusalPeriod) =>
+    [...refusalKeys.all(serviceName), { days }] as const,
+};
+
+export const getRefusalsInput = refusalsQuery;
+
+export function getRefusals(serviceName: string, days: RefusalPeriod, signal?: AbortSignal) {
+  const query = getRefusalsInput.parse({ days });
+  return api.get(hostingPath(serviceName, "/email/refusals"), refusalList, { query, signal });
+}
+
+export const refusalsQueryOptions = (serviceName: string, days: RefusalPeriod) =>
+  queryOptions({
+    queryKey: refusalKeys.list(serviceName, days),
+    queryFn: ({ signal }) => getRefusals(serviceName, days, signal),
+  });
+
+/** Another period keeps the current list on screen (marked busy) until its answer comes. */
+export function useRefusals(serviceName: string, days: RefusalPeriod) {
+  return useQuery({
+    ...refusalsQueryOptions(serviceName, days),
+    placeholderData: keepPreviousData,
+  });
+}
