@@ -145,10 +145,12 @@ export function createDeliveryService(deps: {
         outcome = "failed";
         text = `Gave up after ${job.attempts} attempts: ${r.text}`;
       }
-      // the relay said the address is bad: the site's mail to it is refused for a while
+      // the relay said the address is bad: the site's mail to it is refused for a while (a 5.1.x
+      // about the sender, at MAIL FROM, is the message's fault and adds nobody)
       const suppress =
         r.outcome === "failed" &&
         job.hostingId !== null &&
+        (r.kind ?? "recipient") === "recipient" &&
         (options.suppressionMs ?? 0) > 0 &&
         isSuppressibleFailure(r.code, r.text);
       if (outcome === "delivered") delivered.push(r.recipient);

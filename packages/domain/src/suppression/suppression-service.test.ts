@@ -22,12 +22,17 @@ beforeEach(async () => {
   w.clock.set("2026-03-10T12:00:00.000Z");
 });
 
-const result = (recipient: string, code: number, text: string): RecipientResult => ({
+const result = (
+  recipient: string,
+  code: number,
+  text: string,
+  kind: RecipientResult["kind"] = "recipient",
+): RecipientResult => ({
   recipient,
   outcome: code >= 500 ? "failed" : code >= 400 ? "deferred" : "delivered",
   code,
   text,
-  kind: "recipient",
+  kind,
 });
 
 /** Queues one message to `recipients`, claims it and records the relay's answers. */
@@ -61,13 +66,22 @@ const entries = () =>
 describe("suppression list", () => {
   it("adds recipients that failed with 5.1.x, lower-cased, for the configured time", async () => {
     await deliver(
-      ["Gone@Dest.test", "full@dest.test", "spam@dest.test", "ok@dest.test", "later@dest.test"],
+      [
+        "Gone@Dest.test",
+        "full@dest.test",
+        "spam@dest.test",
+        "ok@dest.test",
+        "later@dest.test",
+        "sender@dest.test",
+      ],
       [
         result("Gone@Dest.test", 550, "550 5.1.1 <Gone@Dest.test>: Recipient address rejected"),
         result("full@dest.test", 552, "552 5.2.2 Mailbox full"),
         result("spam@dest.test", 550, "550 5.7.1 Message rejected as spam"),
         result("ok@dest.test", 250, "250 2.0.0 Ok"),
         result("later@dest.test", 450, "450 4.1.1 try later"),
+        // 5.1.x about the sender (at MAIL FROM): the message's fault, not the address's
+        result("sender@dest.test", 550, "550 5.1.8 Bad sender address", "message"),
       ],
     );
     const rows = await entries();
