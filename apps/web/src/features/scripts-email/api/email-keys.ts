@@ -1,4 +1,4 @@
-import type { HeldGroupsQuery, MessageStatus, SelectionFilter } from "@scripts-email/contracts";
+import type { HeldGroupsQuery, MessageSearch, SelectionFilter } from "@scripts-email/contracts";
 
 /** Query keys of one hosting's mail, from generic to specific: invalidate a prefix to refresh. */
 export const emailKeys = {
@@ -14,7 +14,7 @@ export const emailKeys = {
   messages: (serviceName: string) => [...emailKeys.all(serviceName), "messages"] as const,
   messagePage: (
     serviceName: string,
-    page: { status: MessageStatus | undefined; cursor: string | undefined; limit: number },
+    page: MessageSearch & { cursor?: string | undefined; limit: number },
   ) => [...emailKeys.messages(serviceName), page] as const,
   message: (serviceName: string, id: string) =>
     [...emailKeys.messages(serviceName), "detail", id] as const,

@@ -1,6 +1,6 @@
 import { deliveryErrorList, errorsQuery } from "@scripts-email/contracts";
 import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
-import { api, hostingPath } from "../../../lib/api-client.ts";
+import { api, buildUrl, hostingPath } from "../../../lib/api-client.ts";
 import { emailKeys } from "./email-keys.ts";
 
 export const getEmailErrorsInput = errorsQuery;
@@ -20,4 +20,9 @@ export const emailErrorsQueryOptions = (serviceName: string, limit = 20) =>
 
 export function useEmailErrors(serviceName: string, limit = 20) {
   return useQuery(emailErrorsQueryOptions(serviceName, limit));
+}
+
+/** Where the browser downloads every failed and deferred attempt as CSV. */
+export function errorsCsvUrl(serviceName: string): string {
+  return buildUrl(hostingPath(serviceName, "/email/errors.csv"));
 }

@@ -1,7 +1,7 @@
-import { type MessageStatus, messageListQuery, messagePage } from "@scripts-email/contracts";
+import { type MessageSearch, messageListQuery, messagePage } from "@scripts-email/contracts";
 import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
 import type { z } from "zod";
-import { api, hostingPath } from "../../../lib/api-client.ts";
+import { api, buildUrl, hostingPath } from "../../../lib/api-client.ts";
 import { emailKeys } from "./email-keys.ts";
 
 export const getMessagesInput = messageListQuery;
@@ -14,15 +14,11 @@ export function getMessages(serviceName: string, input: GetMessagesInput, signal
   return api.get(hostingPath(serviceName, "/email/messages"), messagePage, { query, signal });
 }
 
-export const messagesQueryOptions = (
-  serviceName: string,
-  page: { status?: MessageStatus | undefined; cursor?: string | undefined; limit?: number },
-) => {
-  const input = {
-    status: page.status,
-    cursor: page.cursor,
-    limit: page.limit ?? MESSAGES_PAGE_SIZE,
-  };
+/** A page of a search: the search's filters, the cursor of the page and its size. */
+export type MessagesPage = MessageSearch & { cursor?: string | undefined; limit?: number };
+
+export const messagesQueryOptions = (serviceName: string, page: MessagesPage) => {
+  const input = { ...page, limit: page.limit ?? MESSAGES_PAGE_SIZE };
   return queryOptions({
     queryKey: emailKeys.messagePage(serviceName, input),
     queryFn: ({ signal }) => getMessages(serviceName, input, signal),
@@ -30,9 +26,11 @@ export const messagesQueryOptions = (
   });
 };
 
-export function useMessages(
-  serviceName: string,
-  page: { status?: MessageStatus | undefined; cursor?: string | undefined; limit?: number },
-) {
+export function useMessages(serviceName: string, page: MessagesPage) {
   return useQuery(messagesQueryOptions(serviceName, page));
+}
+
+/** Where the browser downloads the search as CSV (the session cookie goes with it). */
+export function messagesCsvUrl(serviceName: string, search: MessageSearch): string {
+  return buildUrl(hostingPath(serviceName, "/email/messages.csv"), { ...search });
 }

@@ -1,7 +1,7 @@
 import { useId, useState } from "react";
 import { DataTable } from "../../../components/data-table.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
-import { ERROR_LIMITS, useEmailErrors } from "../api/get-email-errors.ts";
+import { ERROR_LIMITS, errorsCsvUrl, useEmailErrors } from "../api/get-email-errors.ts";
 
 /**
  * The hosting's latest refusals by the relay: failed for good, and deferred (refused for now,
@@ -27,6 +27,9 @@ export function DeliveryErrors(props: { serviceName: string }) {
               </option>
             ))}
           </select>
+          <a className="button button-small" href={errorsCsvUrl(props.serviceName)} download>
+            {t("web.errors.exportCsv")}
+          </a>
         </div>
       </div>
       <p className="muted">{t("web.errors.note")}</p>

@@ -1,12 +1,14 @@
-import { type MessageStatus, type MessageSummary, messageStatus } from "@scripts-email/contracts";
-import { useId, useState } from "react";
+import type { MessageSummary } from "@scripts-email/contracts";
+import { useState } from "react";
 import { BreakableText } from "../../../components/breakable-text.tsx";
 import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { formatTimeLeft } from "../../../lib/time-left.ts";
 import { useNow } from "../../../lib/use-now.ts";
-import { useMessages } from "../api/get-messages.ts";
+import { messagesCsvUrl, useMessages } from "../api/get-messages.ts";
 import { MessageDetailDialog } from "./message-detail-dialog.tsx";
+import { searchOf, useMessageFilters } from "./message-filters.ts";
+import { MessageSearchForm } from "./message-search-form.tsx";
 import { SpamBadge } from "./message-spam-check.tsx";
 import { ScriptName } from "./script-name.tsx";
 
@@ -67,47 +69,53 @@ function MessageRow(props: { message: MessageSummary; now: Date; onOpen: () => v
   );
 }
 
-/** Held and queued mail (or any status), newest first, a page at a time. */
+/**
+ * The hosting's mail, newest first, a page at a time, searched and filtered by what the page's
+ * address holds (shareable), with its CSV export.
+ */
 export function MessagesList(props: { serviceName: string }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const [status, setStatus] = useState<MessageStatus | undefined>(undefined);
-  // the cursors of the pages seen so far: the last one is the page shown
-  const [cursors, setCursors] = useState<string[]>([]);
+  const [filters, setFilters] = useMessageFilters();
+  const search = searchOf(filters);
+  const searchKey = JSON.stringify(search);
+  // the cursors of the pages seen so far in this search: the last one is the page shown
+  const [paging, setPaging] = useState<{ key: string; cursors: string[] }>({
+    key: searchKey,
+    cursors: [],
+  });
+  const cursors = paging.key === searchKey ? paging.cursors : [];
+  const setCursors = (update: (c: string[]) => string[]) =>
+    setPaging({ key: searchKey, cursors: update(cursors) });
   const [openId, setOpenId] = useState<string | null>(null);
   const cursor = cursors[cursors.length - 1];
-  const messages = useMessages(props.serviceName, { status, cursor });
+  const refused = filters.outcome === "refused";
+  const messages = useMessages(props.serviceName, { ...search, cursor });
   const now = useNow();
-  const filterId = useId();
   const page = messages.data;
 
   return (
     <section className="card" aria-labelledby="messages-heading">
       <div className="section-head">
         <h2 id="messages-heading">{t("web.messages.heading")}</h2>
-        <div className="inline-field">
-          <label htmlFor={filterId}>{t("web.messages.filter")}</label>
-          <select
-            id={filterId}
-            value={status ?? ""}
-            onChange={(e) => {
-              const parsed = messageStatus.safeParse(e.target.value);
-              setStatus(parsed.success ? parsed.data : undefined);
-              setCursors([]);
-            }}
-          >
-            <option value="">{t("web.messages.filterAll")}</option>
-            {messageStatus.options.map((s) => (
-              <option key={s} value={s}>
-                {t(`web.messageStatus.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <a
+          className="button button-small"
+          href={messagesCsvUrl(props.serviceName, search)}
+          download
+        >
+          {t("web.messages.exportCsv")}
+        </a>
       </div>
+      <MessageSearchForm filters={filters} onChange={setFilters} />
+      {refused && (
+        <p className="alert alert-info">
+          {t("web.messages.search.refusedNote")}{" "}
+          <a href="#refused-heading">{t("web.messages.search.refusedLink")}</a>
+        </p>
+      )}
       {messages.isPending && <Loading />}
       <ErrorAlert error={messages.error} />
-      {page?.items.length === 0 && <p className="muted">{t("web.messages.empty")}</p>}
+      {page?.items.length === 0 && !refused && <p className="muted">{t("web.messages.empty")}</p>}
       {page && page.items.length > 0 && (
         <div className="table-wrap" aria-busy={messages.isPlaceholderData || undefined}>
           <table className="table responsive-table" aria-labelledby="messages-heading">
@@ -130,6 +138,11 @@ export function MessagesList(props: { serviceName: string }) {
             </tbody>
           </table>
         </div>
+      )}
+      {page?.searchedUntil && (
+        <p className="hint" aria-live="polite">
+          {t("web.messages.searchedUntil", { date: i18n.formatDateTime(page.searchedUntil) })}
+        </p>
       )}
       <nav className="pager" aria-label={t("web.messages.pagination")}>
         <button
