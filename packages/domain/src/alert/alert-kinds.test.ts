@@ -91,9 +91,9 @@ describe("alerts of support's blocks and unblocks", () => {
     const list = await alerts();
     expect(list.map((a) => a.kind)).toEqual(["support_block", "unblocked"]);
     const mail = parseMail(list[1]!.message!.raw!);
-    expect(mail.subject).toBe("L'envoi de example.org est débloqué");
+    expect(mail.subject).toBe("L’envoi de example.org est débloqué");
     expect(mail.parts.get("text/plain")).toContain(
-      "Le support a débloqué l'envoi de example.org le 10 mars 2026 à 13:00 (UTC). " +
+      "Le support a débloqué l’envoi de example.org le 10 mars 2026 à 13:00 (UTC). " +
         "Sa raison : scripts cleaned.",
     );
   });
@@ -117,10 +117,10 @@ describe("the daily limit reached", () => {
       ["daily_limit_reached", "2026-03-10"],
     ]);
     const mail = parseMail(list[1]!.message!.raw!);
-    expect(mail.subject).toBe("example.org a atteint sa limite d'envoi quotidienne");
+    expect(mail.subject).toBe("example.org a atteint sa limite d’envoi quotidienne");
     expect(mail.parts.get("text/plain")).toContain(
       "les 5 messages autorisés par jour ont tous été acceptés pour example.org. " +
-        "Le courrier suivant est refusé jusqu'au 11 mars 2026 à 00:00 (UTC)",
+        "Le courrier suivant est refusé jusqu’au 11 mars 2026 à 00:00 (UTC)",
     );
 
     w.clock.advance(24 * HOUR);

@@ -87,7 +87,7 @@ describe("the nightly report's refusals", () => {
     ]);
     const [outcome] = await w.services.reports.run("2026-03-10", { dryRun: true });
     expect(outcome?.text).toContain("erreur");
-    expect(outcome?.text).not.toContain("à l'envoi");
+    expect(outcome?.text).not.toContain("à l’envoi");
     await w.db.prisma.refusal.create({
       data: {
         hostingId: w.hosting.id,
@@ -99,7 +99,7 @@ describe("the nightly report's refusals", () => {
     });
     const [again] = await w.services.reports.run("2026-03-10", { dryRun: true });
     expect(again?.text).toContain(
-      "1 message refusé à l'envoi le 10 mars 2026 (jour UTC), jamais accepté : " +
+      "1 message refusé à l’envoi le 10 mars 2026 (jour UTC), jamais accepté : " +
         "Destinataire sur la liste de suppression (1).",
     );
   });
