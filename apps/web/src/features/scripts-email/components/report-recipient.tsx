@@ -1,6 +1,7 @@
 import type { EmailStatus } from "@scripts-email/contracts";
 import { useState } from "react";
 import { useI18n } from "../../../lib/i18n.tsx";
+import { AlertsDialog } from "./alerts-dialog.tsx";
 import { RecipientDialog } from "./recipient-dialog.tsx";
 import { WebhookDialog } from "./webhook-dialog.tsx";
 
@@ -10,7 +11,7 @@ export function ReportRecipient(props: {
   onNotice: (text: string) => void;
 }) {
   const { t } = useI18n();
-  const [open, setOpen] = useState<"recipient" | "webhook" | null>(null);
+  const [open, setOpen] = useState<"recipient" | "webhook" | "alerts" | null>(null);
   return (
     <section className="card" aria-labelledby="recipient-heading">
       <h2 id="recipient-heading">{t("web.recipient.heading")}</h2>
@@ -32,6 +33,26 @@ export function ReportRecipient(props: {
           {t("web.webhook.change")}
         </button>
       </div>
+      <h3>{t("web.alerts.heading")}</h3>
+      <div className="inline-row wrap">
+        <p className="recipient-value" data-testid="alerts-off">
+          {t("web.alerts.summary", { off: props.status.alertsOff.length })}
+        </p>
+        <button type="button" className="button" onClick={() => setOpen("alerts")}>
+          {t("web.alerts.change")}
+        </button>
+      </div>
+      {open === "alerts" && (
+        <AlertsDialog
+          serviceName={props.serviceName}
+          current={props.status.alertsOff}
+          onClose={() => setOpen(null)}
+          onDone={() => {
+            setOpen(null);
+            props.onNotice(t("web.alerts.saved"));
+          }}
+        />
+      )}
       {open === "recipient" && (
         <RecipientDialog
           serviceName={props.serviceName}
