@@ -19,7 +19,14 @@ export const messageRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       schema: {
         tags: ["messages"],
         summary: "A hosting's messages, newest first, a page at a time",
-        description: "Pass the previous page's `nextCursor` as `cursor` to get the next page.",
+        description:
+          "Pass the previous page's `nextCursor` as `cursor` to get the next page. Filters: `q` " +
+          "(a sender or recipient address or a Message-ID, exact, or a piece of the subject), " +
+          "`script`, `recipient`, `from`/`to` (acceptance time) and `outcome` (`refused` mail was " +
+          "never accepted: an empty page; see `GET …/email/refusals`). `status`, `outcome`, " +
+          "`script` and the times are answered by the hosting's indexes; `q`, `recipient` and " +
+          "the deferred and in-progress outcomes read at most 20,000 messages a page, and a page " +
+          "they could not fill says how far back it looked (`searchedUntil`).",
         security: SIGNED_IN,
         params: serviceNameParams,
         querystring: messageListQuery,
