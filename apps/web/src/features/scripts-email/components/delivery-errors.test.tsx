@@ -52,4 +52,12 @@ describe("delivery errors", () => {
     expect(await screen.findByText("adiada")).toBeTruthy();
     expect(screen.getByText("falhada")).toBeTruthy();
   });
+
+  it("offers every failed and deferred attempt as a CSV download", async () => {
+    mockFetch({ "GET /api/hostings/example.org/email/errors": { body: [] } });
+    renderWithProviders(<DeliveryErrors serviceName="example.org" />);
+    const link = await screen.findByRole("link", { name: "Export CSV" });
+    expect(link.getAttribute("href")).toBe("/api/hostings/example.org/email/errors.csv");
+    expect(link.hasAttribute("download")).toBe(true);
+  });
 });

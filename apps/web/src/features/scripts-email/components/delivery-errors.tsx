@@ -27,10 +27,10 @@ export function DeliveryErrors(props: { serviceName: string }) {
               </option>
             ))}
           </select>
-          <a className="button button-small" href={errorsCsvUrl(props.serviceName)} download>
-            {t("web.errors.exportCsv")}
-          </a>
         </div>
+        <a className="button button-small" href={errorsCsvUrl(props.serviceName)} download>
+          {t("web.errors.exportCsv")}
+        </a>
       </div>
       <p className="muted">{t("web.errors.note")}</p>
       <DataTable
