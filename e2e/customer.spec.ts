@@ -72,7 +72,7 @@ test("unblock releases the held mail to the relay", async ({ page, product, host
   expect(relayedSubjects(product)).not.toContain(subject);
 
   const explained = await confirmAction(page, "Unblock sending", "Unblock and send");
-  expect(explained).toContain("held mail is delivered");
+  expect(explained).toContain("1 held message goes out now.");
   await expect(stateBadge(page)).toHaveAttribute("data-state", "active");
 
   await expect
