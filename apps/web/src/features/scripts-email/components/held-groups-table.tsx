@@ -1,4 +1,5 @@
 import type { HeldGroupList } from "@scripts-email/contracts";
+import { BreakableText } from "../../../components/breakable-text.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import type { GroupBy, SelectionKind } from "./selection-filter.ts";
 
@@ -63,8 +64,12 @@ export function HeldGroupsTable(props: {
           <tbody>
             {groups.map((group) => (
               <tr key={group.key}>
-                <th scope="row" {...label(KEY_COLUMN[by])} className="break">
-                  {group.key || <span className="muted">{t(NO_KEY[by])}</span>}
+                <th scope="row" {...label(KEY_COLUMN[by])}>
+                  {group.key ? (
+                    <BreakableText text={group.key} />
+                  ) : (
+                    <span className="muted">{t(NO_KEY[by])}</span>
+                  )}
                 </th>
                 <td {...label("web.heldMail.col.messages")} className="num">
                   <span>

@@ -1,5 +1,6 @@
 import { reason as reasonSchema, type UserRole } from "@scripts-email/contracts";
 import { type FormEvent, useId, useState } from "react";
+import { BreakableText } from "../../../components/breakable-text.tsx";
 import { Dialog } from "../../../components/dialog.tsx";
 import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
 import { isApiError } from "../../../lib/api-client.ts";
@@ -38,7 +39,7 @@ export function SenderDomains(props: {
           <ul className="plain-list" aria-labelledby="sender-domains-heading">
             {list.data.domains.map((domain) => (
               <li key={domain} className="inline-row wrap">
-                <span className="break">{domain}</span>
+                <BreakableText text={domain} />
                 {support && (
                   <button
                     type="button"
