@@ -1,6 +1,7 @@
 import type { MessageSearch } from "@scripts-email/contracts";
 import { createTestDatabase, type TestDatabase } from "@scripts-email/db/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { ExportRepository } from "../export/export-repository.ts";
 import { createServices } from "../index.ts";
 import { MessageRepository } from "./message-repository.ts";
 import { messageFilterOf, SEARCH_SCAN_ROWS } from "./message-search.ts";
@@ -28,7 +29,10 @@ function nodesOf(plan: PlanNode): PlanNode[] {
 }
 
 /** The plan of each statement `read` sends, run with EXPLAIN ANALYZE instead. */
-async function plansOf(read: (messages: MessageRepository) => Promise<unknown>) {
+async function plansOf(
+  read: (messages: MessageRepository, exports: ExportRepository) => Promise<unknown>,
+  table = "Message",
+) {
   const plans: PlanNode[] = [];
   const explaining = {
     prisma: db.prisma,
@@ -44,8 +48,8 @@ async function plansOf(read: (messages: MessageRepository) => Promise<unknown>) 
       },
     },
   };
-  await read(new MessageRepository(explaining));
-  return plans.flatMap(nodesOf).filter((n) => n["Relation Name"] === "Message");
+  await read(new MessageRepository(explaining), new ExportRepository(explaining));
+  return plans.flatMap(nodesOf).filter((n) => n["Relation Name"] === table);
 }
 
 beforeAll(async () => {
@@ -82,7 +86,17 @@ beforeAll(async () => {
     );
   await insert(big, BIG_ROWS);
   await insert(ids.get("other.example")!, OTHER_ROWS);
+  // a delivery event for a tenth of the big hosting's mail: failed, deferred or delivered
+  await db.sql.query(
+    `INSERT INTO "DeliveryEvent" (id, "messageId", "hostingId", recipient, at, outcome, "smtpCode")
+     SELECT gen_random_uuid(), id, "hostingId", recipients[1], "acceptedAt",
+            (ARRAY['failed','deferred','delivered'])[1 + (hashtext(id::text) & 3) % 3]::"DeliveryOutcome",
+            550
+       FROM "Message" WHERE "hostingId" = $1::uuid AND hashtext(id::text) % 10 = 0`,
+    [big],
+  );
   await db.sql.query(`VACUUM ANALYZE "Message"`);
+  await db.sql.query(`VACUUM ANALYZE "DeliveryEvent"`);
 }, 300_000);
 
 afterAll(async () => {
@@ -164,4 +178,23 @@ it("an export batch deep in the hosting's mail starts at its cursor, not at the 
   const scans = nodes.filter((n) => n["Index Name"]);
   expect(scans.map((n) => n["Index Name"])).toEqual(["Message_hostingId_status_acceptedAt_id_idx"]);
   expect(scans[0]!["Actual Rows"]).toBeLessThanOrEqual(1000);
+});
+
+it("an errors export batch reads the (hostingId, outcome, at, id) index, from its cursor", async () => {
+  const [deep] = await db.sql.query<{ at: Date; id: string }>(
+    `SELECT at, id::text AS id FROM "DeliveryEvent" WHERE "hostingId" = $1::uuid
+      ORDER BY at DESC, id DESC OFFSET 20000 LIMIT 1`,
+    [big],
+  );
+  const nodes = await plansOf(
+    (_, exports) => exports.errorsBatch(big, deep, 1000),
+    "DeliveryEvent",
+  );
+  expect(nodes.map((n) => n["Node Type"])).not.toContain("Seq Scan");
+  const scans = nodes.filter((n) => n["Index Name"]);
+  expect(scans.map((n) => n["Index Name"])).toEqual([
+    "DeliveryEvent_hostingId_outcome_at_id_idx",
+    "DeliveryEvent_hostingId_outcome_at_id_idx",
+  ]);
+  for (const scan of scans) expect(scan["Actual Rows"]).toBeLessThanOrEqual(1000);
 });
