@@ -1,5 +1,6 @@
 import type { SuppressionEntry, UserRole } from "@scripts-email/contracts";
 import { type FormEvent, useId, useRef, useState } from "react";
+import { BreakableText } from "../../../components/breakable-text.tsx";
 import { Dialog } from "../../../components/dialog.tsx";
 import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
@@ -135,7 +136,7 @@ function SuppressionRow(props: { entry: SuppressionEntry; onRemove: () => void }
   return (
     <tr>
       <td data-label={label("address")}>
-        <span className="break">{entry.address}</span>
+        <BreakableText text={entry.address} />
       </td>
       <td data-label={label("reason")}>
         <span className="break">{entry.reason}</span>
