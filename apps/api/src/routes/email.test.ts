@@ -85,6 +85,7 @@ describe("GET /api/hostings/:serviceName/email", () => {
       spam: 0,
       spamChecking: false,
       heldScripts: [],
+      alertsOff: [],
     });
   });
 
