@@ -196,6 +196,7 @@ export function createServices(options: ServicesOptions): Services {
     suppressions: new SuppressionRepository(options.db),
     audit,
     clock,
+    refuses: (options.mail?.suppressionMs ?? MAIL_PATH_DEFAULTS.suppressionMs) > 0,
   });
   const email = createEmailService({
     hostings: hostingRepository,

@@ -211,4 +211,35 @@ describe("suppression list", () => {
     expect((await entries()).map((e) => e.address)).toEqual(["kept@dest.test"]);
     expect(await w.services.suppressions.expire(3)).toBe(0);
   });
+
+  it("adds and refuses nobody while the list is off (0 days)", async () => {
+    const off = await createWorld({ mail: { suppressionMs: 0 } });
+    try {
+      await off.services.mail.ingest.accept({
+        hostingId: off.hosting.id,
+        envelopeFrom: "site@example.org",
+        recipients: ["gone@dest.test"],
+        raw: Buffer.from("Subject: hi\r\n\r\nbody\r\n"),
+        source: "smtp",
+      });
+      const [job] = await off.services.mail.delivery.claim(10);
+      await off.services.mail.delivery.complete([
+        { job: job!, recipients: [result("gone@dest.test", 550, "550 5.1.1 unknown")] },
+      ]);
+      expect(await off.db.sql.query(`SELECT 1 FROM "Suppression"`)).toEqual([]);
+      // an entry left from before refuses nothing
+      await off.db.sql.query(
+        `INSERT INTO "Suppression" ("hostingId", address, reason, "expiresAt")
+         VALUES ($1::uuid, 'gone@dest.test', '550 5.1.1', '2026-04-01T00:00:00Z')`,
+        [off.hosting.id],
+      );
+      expect(await off.services.suppressions.find(off.hosting.id, "gone@dest.test")).toBeNull();
+      const listed = await off.services.suppressions.list(off.customer, "example.org", {
+        limit: 10,
+      });
+      expect(listed.items.map((i) => i.address)).toEqual(["gone@dest.test"]);
+    } finally {
+      await disposeWorld(off);
+    }
+  });
 });

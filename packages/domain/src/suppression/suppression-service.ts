@@ -13,7 +13,7 @@ export type { SuppressionRow } from "./suppression-repository.ts";
 export interface SuppressionService {
   /**
    * The entry in force for `address` of this hosting, or null: one primary-key read (the SMTP
-   * server's RCPT TO, the panel's test mail).
+   * server's RCPT TO, the panel's test mail). Always null while the list is off.
    */
   find(hostingId: string, address: string): Promise<SuppressionRow | null>;
   /** The hosting's entries in force by address, searched by part of the address, in pages. */
@@ -33,6 +33,11 @@ export interface SuppressionServiceDeps {
   suppressions: SuppressionRepository;
   audit: InternalAuditService;
   clock: Clock;
+  /**
+   * False when the list is off (SUPPRESSION_DAYS=0): nobody is added, and entries left from
+   * before refuse nothing (they can still be listed and removed, and expire).
+   */
+  refuses: boolean;
 }
 
 const encodeCursor = (address: string) => Buffer.from(address, "utf8").toString("base64url");
@@ -49,7 +54,8 @@ function decodeCursor(cursor: string | undefined): string | undefined {
 export function createSuppressionService(deps: SuppressionServiceDeps): SuppressionService {
   const { hostings, suppressions, audit, clock } = deps;
   return {
-    find: (hostingId, address) => suppressions.find(hostingId, address, clock.now()),
+    find: async (hostingId, address) =>
+      deps.refuses ? suppressions.find(hostingId, address, clock.now()) : null,
 
     async list(actor, serviceName, query) {
       const hosting = await loadVisibleHosting(hostings, actor, serviceName);
