@@ -99,7 +99,8 @@ export const emailRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { se
         summary: "Send a test e-mail through the hosting's own path",
         description:
           "Accepted like any mail of the site: queued, or held while sending is blocked; it " +
-          "counts against the daily limit.",
+          "counts against the daily limit. An address on the hosting's suppression list is " +
+          "refused with 409 `recipient_suppressed` (remove it from the list first).",
         security: SIGNED_IN,
         params: serviceNameParams,
         body: testEmailRequest,
