@@ -41,7 +41,7 @@ describe("activity log", () => {
     expect(rows[0]!.textContent).toContain("made a new SMTP password");
     expect(rows[0]!.textContent).toContain("asked by phone");
     expect(rows[1]!.textContent).toContain("changed the report recipient");
-    await userEvent.click(screen.getByRole("button", { name: "More" }));
+    await userEvent.click(screen.getByRole("button", { name: "Show more activity" }));
     await waitFor(() =>
       expect(
         within(screen.getByRole("table", { name: "Activity log" })).getAllByRole("row"),
@@ -52,7 +52,7 @@ describe("activity log", () => {
       "50",
     ]);
     // everything is shown: no more to read
-    expect(screen.queryByRole("button", { name: "More" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Show more activity" })).toBeNull();
   });
 
   it("reads in Portuguese", async () => {
