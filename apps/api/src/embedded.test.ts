@@ -180,6 +180,7 @@ describe("the hosting page on both databases", () => {
         recipient: "r4@dest.test",
         code: 550,
         message: "5.1.1 user unknown",
+        outcome: "failed",
       },
     ]);
     expect(expected[`${base}/messages?status=held&limit=2`]).toMatchObject({
