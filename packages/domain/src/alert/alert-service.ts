@@ -5,7 +5,7 @@ import type { Outbox } from "../outbox/outbox.ts";
 import { panelUrl } from "../report/report-content.ts";
 import type { Tx } from "../shared/base-repository.ts";
 import type { Logger } from "../shared/logger.ts";
-import type { AlertRepository } from "./alert-repository.ts";
+import type { AlertRepository, ClaimedWebhook } from "./alert-repository.ts";
 
 export type { AlertKind };
 
@@ -111,6 +111,26 @@ export function createAlertService(deps: {
 
   const localeOf = (tag: string): Locale => (isLocale(tag) ? tag : "en");
 
+  /** What is posted: the alert's figures, and its mail's words in the owner's language now. */
+  function payloadOf(w: ClaimedWebhook): WebhookPayload {
+    const locale = localeOf(w.ownerLocale);
+    const words = content(
+      w.kind,
+      locale,
+      w.serviceName,
+      (w.details ?? {}) as RaiseAlert["details"],
+    );
+    return {
+      kind: w.kind,
+      serviceName: w.serviceName,
+      at: new Date(w.at).toISOString(),
+      details: w.details,
+      locale,
+      subject: words.subject,
+      text: `${words.body}\n\n${words.link}`,
+    };
+  }
+
   async function raiseIn(tx: Tx, alert: RaiseAlert): Promise<boolean> {
     const hosting = await repo.hosting(alert.hostingId, tx);
     // a kind the hosting turned off is neither recorded, mailed nor posted
@@ -172,20 +192,8 @@ export function createAlertService(deps: {
       );
       let delivered = 0;
       for (const w of claimed) {
-        const locale = localeOf(w.ownerLocale);
-        const details = (w.details ?? {}) as RaiseAlert["details"];
-        const words = content(w.kind, locale, w.serviceName, details);
-        const payload: WebhookPayload = {
-          kind: w.kind,
-          serviceName: w.serviceName,
-          at: new Date(w.at).toISOString(),
-          details: w.details,
-          locale,
-          subject: words.subject,
-          text: `${words.body}\n\n${words.link}`,
-        };
         try {
-          await send(w.webhookUrl, payload, options.webhookTimeoutMs, w.secret);
+          await send(w.webhookUrl, payloadOf(w), options.webhookTimeoutMs, w.secret);
           await repo.webhookResult(w.id, w.lease, {
             status: "delivered",
             nextAt: null,
