@@ -22,6 +22,15 @@ describe("counts in sentences", () => {
     );
   });
 
+  it("agree the verb with the count in the daily limit's alert", () => {
+    const body = (locale: "en" | "pt" | "fr", used: number) =>
+      t(locale, "mail.alert.daily_limit.body", { used, limit: 10, serviceName: "s" });
+    expect(body("en", 1)).toContain("Today 1 of the 10 messages allowed per day was accepted");
+    expect(body("en", 8)).toContain("Today 8 of the 10 messages allowed per day were accepted");
+    expect(body("pt", 1)).toContain("Hoje foi aceite 1 das 10 mensagens permitidas por dia");
+    expect(body("fr", 8)).toContain("8 des 10 messages autorisés par jour ont été acceptés");
+  });
+
   it("format the count in the language's digits", () => {
     expect(t("fr", "web.chart.barLabel", { day: "3 janv.", sent: 12000, errors: 2 })).toBe(
       "3 janv. : 12\u202f000 envoyés, 2 erreurs",
