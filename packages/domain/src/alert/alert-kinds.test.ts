@@ -132,6 +132,19 @@ describe("the daily limit reached", () => {
       "daily_limit_reached 2026-03-11",
     ]);
   });
+
+  it("tells both, 80 % first, when one message crosses both thresholds", async () => {
+    await w.db.prisma.hosting.update({ where: { id: w.hosting.id }, data: { maxPerDay: 1 } });
+    // a process of its own: what it remembers telling today stays out of the other tests
+    const own = createServices({ db: w.db, clock: w.clock, mail: MAIL, reports: REPORTS });
+    expect(await ingest(own, 2)).toBe(1);
+    const list = await alerts();
+    expect(list.map((a) => a.kind)).toEqual(["daily_limit", "daily_limit_reached"]);
+    expect(parseMail(list[1]!.message!.raw!).parts.get("text/plain")).toContain(
+      "Today the 1 message allowed per day was accepted from example.org. " +
+        "Further mail is refused until 11 March 2026 at 00:00 (UTC)",
+    );
+  });
 });
 
 describe("the alerts a hosting turned off", () => {
