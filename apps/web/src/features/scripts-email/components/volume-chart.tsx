@@ -29,6 +29,12 @@ export function volumeSummary(
   });
 }
 
+/** Where a day's figures show: from its left edge, centred, or to its right edge (kept on screen). */
+function tipSide(index: number, count: number): string {
+  if (index < count / 3) return "chart-day-start";
+  return index < (2 * count) / 3 ? "chart-day-mid" : "chart-day-end";
+}
+
 const MOVES: Record<string, (index: number, last: number) => number> = {
   ArrowLeft: (i) => Math.max(0, i - 1),
   ArrowRight: (i, last) => Math.min(last, i + 1),
@@ -81,7 +87,7 @@ export function VolumeChart(props: { volumes: DailyVolume[] }) {
               ref={(element) => {
                 days.current[i] = element;
               }}
-              className={i >= volumes.length / 2 ? "chart-day chart-day-end" : "chart-day"}
+              className={`chart-day ${tipSide(i, volumes.length)}`}
               tabIndex={i === stop ? 0 : -1}
               onKeyDown={(event) => move(event, i)}
               onFocus={() => setCurrent(i)}
