@@ -102,8 +102,12 @@ describe("hostile API input", () => {
         expectClean(res, label);
         expect(res.statusCode, label).toBe(400);
         if (res.statusCode === 400 && typeof body === "object" && body && !Array.isArray(body)) {
-          expect(res.json().error.code, label).toBe("validation_failed");
-          expect(res.json().error.fields?.length, label).toBeGreaterThan(0);
+          const { code, fields } = res.json().error;
+          // where every field is optional (a reason, say), a body without them is valid: then the
+          // domain's own rule answers, which for support is the reason it must give
+          if (code === "reason_required" && !("reason" in body)) continue;
+          expect(code, label).toBe("validation_failed");
+          expect(fields?.length, label).toBeGreaterThan(0);
         }
       }
     }
