@@ -176,6 +176,15 @@ export function stateBadge(page: Page, sectionName = "Sending") {
   return page.getByRole("region", { name: sectionName, exact: true }).locator(".badge[data-state]");
 }
 
+/** A counter's figure, found by its exact name (the notes below it are further <dd>s). */
+export function counterValue(page: Page, name: string) {
+  return page
+    .locator(".counter")
+    .filter({ has: page.getByRole("term").getByText(name, { exact: true }) })
+    .locator("dd")
+    .first();
+}
+
 export function heldTable(page: Page) {
   return page.getByRole("table", { name: "Held and queued mail" });
 }

@@ -35,7 +35,7 @@ test("support blocks with a reason; the customer sees it and cannot lift it", as
   await dialog.getByRole("button", { name: "Block now", exact: true }).click();
   await expect(dialog).toBeHidden();
   await expect(stateBadge(page)).toHaveAttribute("data-state", "blocked");
-  await expect(page.getByRole("region", { name: "Sending" })).toContainText(reason);
+  await expect(page.getByRole("region", { name: "Sending", exact: true })).toContainText(reason);
   expect(await product.services.email.status(SYSTEM, hosting.serviceName)).toMatchObject({
     state: "blocked",
     blockedBy: "support",
@@ -47,7 +47,7 @@ test("support blocks with a reason; the customer sees it and cannot lift it", as
     const customerPage = await customerContext.newPage();
     await signIn(customerPage, otherCustomer);
     await openHosting(customerPage, hosting.serviceName);
-    const summary = customerPage.getByRole("region", { name: "Sending" });
+    const summary = customerPage.getByRole("region", { name: "Sending", exact: true });
     await expect(stateBadge(customerPage)).toHaveAttribute("data-state", "blocked");
     await expect(summary).toContainText("Blocked by");
     await expect(summary).toContainText("our support team");
