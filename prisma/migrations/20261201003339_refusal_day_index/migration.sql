@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Refusal_day_idx" ON "Refusal"("day");
+
