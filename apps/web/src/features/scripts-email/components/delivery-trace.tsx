@@ -1,5 +1,6 @@
 import type { MessageDetail } from "@scripts-email/contracts";
 import { useId } from "react";
+import { BreakableText } from "../../../components/breakable-text.tsx";
 import { type I18n, useI18n } from "../../../lib/i18n.tsx";
 import { ServerReply } from "./server-reply.tsx";
 
@@ -40,8 +41,8 @@ function RecipientTrace(props: {
   return (
     <li className="trace-recipient" aria-labelledby={headingId}>
       <p className="trace-head">
-        <span id={headingId} className="break">
-          {r.address}
+        <span id={headingId}>
+          <BreakableText text={r.address} />
         </span>{" "}
         <span className={`status status-${r.outcome}`}>
           {t(`web.message.recipientOutcome.${r.outcome}`)}

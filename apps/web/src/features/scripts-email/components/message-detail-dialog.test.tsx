@@ -193,6 +193,18 @@ describe("message detail: the delivery trace", () => {
     expect(within(dialog).queryByText("Time left")).toBeNull();
   });
 
+  it("breaks the sender and each recipient only after @ and dots, never mid-word", async () => {
+    open({ detail: TRACED });
+    const dialog = await screen.findByRole("dialog", { name: "Message details" });
+    await within(dialog).findByText("ok@dest.test");
+    const from = within(dialog).getByText("www@example.org");
+    expect(from.className).toBe("breakable");
+    expect(from.closest(".break")).toBeTruthy(); // the rule of .breakable wins inside the row
+    expect(from.innerHTML).toBe("www@<wbr>example.<wbr>org");
+    const head = recipientBlock(dialog, "gone@dest.test").querySelector(".trace-head .breakable");
+    expect(head?.innerHTML).toBe("gone@<wbr>dest.<wbr>test");
+  });
+
   it("says it in Portuguese and French too", async () => {
     open({ detail: TRACED, locale: "pt" });
     let dialog = await screen.findByRole("dialog");

@@ -1,5 +1,6 @@
 import type { MessageDetail } from "@scripts-email/contracts";
 import type { ReactNode } from "react";
+import { BreakableText } from "../../../components/breakable-text.tsx";
 import { Dialog } from "../../../components/dialog.tsx";
 import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
@@ -25,7 +26,7 @@ function Summary(props: { message: MessageDetail }) {
       </span>,
     ],
     [t("web.messages.col.date"), i18n.formatDateTime(m.acceptedAt)],
-    [t("web.messages.col.from"), m.from],
+    [t("web.messages.col.from"), <BreakableText key="from" text={m.from} />],
     [t("web.messages.col.subject"), m.subject || t("web.messages.noSubject")],
     [t("web.messages.col.size"), i18n.formatBytes(m.size)],
     [t("web.message.messageId"), m.messageId ?? "—"],
