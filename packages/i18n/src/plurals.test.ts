@@ -31,6 +31,46 @@ describe("counts in sentences", () => {
     expect(body("fr", 8)).toContain("8 des 10 messages autorisés par jour ont été acceptés");
   });
 
+  it("agree the daily limit's sentences with the limit, in the language's digits", () => {
+    const explain = (locale: "en" | "pt" | "fr", limit: number) =>
+      t(locale, "web.dailyLimit.explain", { limit });
+    expect(explain("en", 1)).toMatch(/^Today 1 message may be accepted\./);
+    expect(explain("en", 1000)).toMatch(/^Today 1,000 messages may be accepted\./);
+    expect(explain("pt", 1)).toMatch(/^Hoje pode ser aceite 1 mensagem\./);
+    expect(explain("pt", 0)).toMatch(/^Hoje podem ser aceites 0 mensagens\./);
+    expect(explain("fr", 1)).toMatch(/^Aujourd’hui, 1 message peut être accepté\./);
+    expect(explain("fr", 0)).toMatch(/^Aujourd’hui, 0 message peut être accepté\./);
+    expect(explain("fr", 20000)).toMatch(
+      /^Aujourd’hui, 20\u202f000 messages peuvent être acceptés\./,
+    );
+    const done = (locale: "en" | "pt" | "fr", limit: number) =>
+      t(locale, "web.dailyLimit.done", { serviceName: "s", limit });
+    expect(done("en", 1)).toBe("The daily limit of s is now 1 message.");
+    expect(done("pt", 1)).toBe("O limite diário de s é agora de 1 mensagem.");
+    expect(done("pt", 2500)).toBe("O limite diário de s é agora de 2500 mensagens.");
+    expect(done("fr", 2)).toBe("La limite quotidienne de s est désormais de 2 messages.");
+  });
+
+  it("word an API token's lifetime by the number of days", () => {
+    expect(t("en", "web.tokens.days", { days: 1 })).toBe("1 day");
+    expect(t("fr", "web.tokens.days", { days: 1000 })).toBe("1\u202f000 jours");
+  });
+
+  it("write a plural's own count in the language's digits", () => {
+    expect(t("en", "error.daily_limit_reached", { limit: 5000 })).toMatch(
+      /^The daily sending limit of 5,000 messages is reached/,
+    );
+    expect(t("fr", "error.too_many_attempts", { minutes: 1 })).toBe(
+      "Trop de tentatives. Réessayez dans 1 minute.",
+    );
+    expect(t("fr", "mail.report.moreCauses", { count: 1200 })).toBe(
+      "1\u202f200 autres causes ne sont pas listées ; voir le panneau.",
+    );
+    expect(t("pt", "mail.report.truncated", { shown: 1 })).toBe(
+      "Só o primeiro erro do dia é listado aqui.",
+    );
+  });
+
   it("format the count in the language's digits", () => {
     expect(t("fr", "web.chart.barLabel", { day: "3 janv.", sent: 12000, errors: 2 })).toBe(
       "3 janv. : 12\u202f000 envoyés, 2 erreurs",

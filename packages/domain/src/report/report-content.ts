@@ -153,9 +153,13 @@ export function buildReport(input: ReportInput): ReportContent {
     t(locale, "mail.report.next.temporary"),
     t(locale, "mail.report.next.abuse"),
   ];
-  const subject = t(locale, "mail.report.subject", vars);
-  const heading = t(locale, "mail.report.heading", vars);
-  const summary = t(locale, "mail.report.summary", vars);
+  // a day with refusals only: its report is about them, without the errors' table and advice
+  const errors = input.errorCount > 0;
+  const subject = errors
+    ? t(locale, "mail.report.subject", vars)
+    : t(locale, "mail.report.subjectRefused", { ...vars, count: input.refusals?.total ?? 0 });
+  const heading = t(locale, errors ? "mail.report.heading" : "mail.report.headingRefused", vars);
+  const summary = t(locale, errors ? "mail.report.summary" : "mail.report.summaryNoErrors", vars);
   const refused = refusedLine(input, date);
   const panel = t(locale, "mail.report.panel");
   const footer = t(locale, "mail.report.footer", vars);
@@ -167,16 +171,20 @@ export function buildReport(input: ReportInput): ReportContent {
     summary,
     "",
     ...(refused ? [refused, ""] : []),
-    ...rows.map(
-      (r) =>
-        `- ${r.time}  ${r.recipient}  ${r.code}  ${r.message}${r.count > 1 ? `  (×${r.count})` : ""}`,
-    ),
-    ...(notes.length ? ["", ...notes] : []),
-    "",
-    t(locale, "mail.report.next.heading"),
-    "",
-    ...next.map((n) => `* ${n}`),
-    "",
+    ...(errors
+      ? [
+          ...rows.map(
+            (r) =>
+              `- ${r.time}  ${r.recipient}  ${r.code}  ${r.message}${r.count > 1 ? `  (×${r.count})` : ""}`,
+          ),
+          ...(notes.length ? ["", ...notes] : []),
+          "",
+          t(locale, "mail.report.next.heading"),
+          "",
+          ...next.map((n) => `* ${n}`),
+          "",
+        ]
+      : []),
     `${panel}: ${input.panelUrl}`,
     "",
     "-- ",
@@ -194,17 +202,21 @@ export function buildReport(input: ReportInput): ReportContent {
     `<h1 style="font-size:20px">${e(heading)}</h1>`,
     `<p>${e(summary)}</p>`,
     ...(refused ? [`<p>${e(refused)}</p>`] : []),
-    '<table style="border-collapse:collapse;font-size:14px">',
-    `<thead><tr>${columns.map((c) => `<th ${cell}>${e(c)}</th>`).join("")}</tr></thead>`,
-    "<tbody>",
-    ...rows.map(
-      (r) =>
-        `<tr><td ${cell}>${e(r.time)}</td><td ${cell}>${e(r.recipient)}</td><td ${cell}>${e(r.code)}</td><td ${cell}>${e(r.message)}</td><td ${cell}>${r.count}</td></tr>`,
-    ),
-    "</tbody></table>",
-    ...notes.map((n) => `<p>${e(n)}</p>`),
-    `<h2 style="font-size:16px">${e(t(locale, "mail.report.next.heading"))}</h2>`,
-    `<ul>${next.map((n) => `<li>${e(n)}</li>`).join("")}</ul>`,
+    ...(errors
+      ? [
+          '<table style="border-collapse:collapse;font-size:14px">',
+          `<thead><tr>${columns.map((c) => `<th ${cell}>${e(c)}</th>`).join("")}</tr></thead>`,
+          "<tbody>",
+          ...rows.map(
+            (r) =>
+              `<tr><td ${cell}>${e(r.time)}</td><td ${cell}>${e(r.recipient)}</td><td ${cell}>${e(r.code)}</td><td ${cell}>${e(r.message)}</td><td ${cell}>${r.count}</td></tr>`,
+          ),
+          "</tbody></table>",
+          ...notes.map((n) => `<p>${e(n)}</p>`),
+          `<h2 style="font-size:16px">${e(t(locale, "mail.report.next.heading"))}</h2>`,
+          `<ul>${next.map((n) => `<li>${e(n)}</li>`).join("")}</ul>`,
+        ]
+      : []),
     `<p><a href="${e(input.panelUrl)}">${e(panel)}</a></p>`,
     `<p style="color:#666;font-size:12px">${e(footer)}</p>`,
     "</body></html>",

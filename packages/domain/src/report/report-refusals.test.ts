@@ -50,7 +50,7 @@ describe("the nightly report's refusals", () => {
           reason,
           count,
         })),
-        // another day's and another hosting's do not count
+        // another day's and another hosting's are not in this report (they have their own)
         {
           hostingId: w.hosting.id,
           day: day("2026-03-08"),
@@ -68,8 +68,12 @@ describe("the nightly report's refusals", () => {
       ],
     });
     w.clock.set("2026-03-10T02:30:00.000Z");
-    expect(await w.services.reports.runDue()).toBe(1);
-    const report = await w.db.prisma.message.findFirstOrThrow({ where: { source: "system" } });
+    // the 8th and the other hosting's 9th have refusals only: reported too
+    expect(await w.services.reports.runDue()).toBe(3);
+    const run = await w.db.prisma.reportRun.findFirstOrThrow({
+      where: { hostingId: w.hosting.id, day: day("2026-03-09") },
+    });
+    const report = await w.db.prisma.message.findUniqueOrThrow({ where: { id: run.messageId! } });
     const mail = parseMail(report.raw!);
     const line =
       "56 messages refused at submission on 9 March 2026 (UTC day), never accepted: " +
@@ -102,5 +106,49 @@ describe("the nightly report's refusals", () => {
       "1 message refusé à l’envoi le 10 mars 2026 (jour UTC), jamais accepté : " +
         "Destinataire sur la liste de suppression (1).",
     );
+  });
+
+  it("reports a day with refusals and no errors, and none for a day with neither", async () => {
+    await w.db.prisma.user.updateMany({ data: { locale: "en" } });
+    // the other hosting: refusals on the 14th, no delivery at all
+    await w.db.prisma.refusal.create({
+      data: {
+        hostingId: w.otherHosting.id,
+        day: day("2026-03-14"),
+        script: "form.php",
+        reason: "daily_limit",
+        count: 3,
+      },
+    });
+    const none = await w.services.reports.run("2026-03-13", { dryRun: true });
+    expect(none).toEqual([]);
+
+    const outcomes = await w.services.reports.run("2026-03-14", { dryRun: true });
+    expect(outcomes).toHaveLength(1);
+    const [outcome] = outcomes;
+    expect(outcome?.serviceName).toBe(w.otherHosting.serviceName);
+    expect(outcome?.errors).toBe(0);
+    expect(outcome?.subject).toBe(
+      `Refused mail of ${w.otherHosting.serviceName} on 14 March 2026: 3`,
+    );
+    expect(outcome?.text).toContain("no delivery error occurred");
+    expect(outcome?.text).toContain(
+      "3 messages refused at submission on 14 March 2026 (UTC day), never accepted: " +
+        "Daily limit reached (3).",
+    );
+    expect(outcome?.text).not.toContain("What to do next");
+
+    // and the scheduler sends it: the hosting is found through the refusals of the day
+    w.clock.set("2026-03-15T02:30:00.000Z");
+    expect(await w.services.reports.runDue()).toBe(1);
+    const run = await w.db.prisma.reportRun.findFirstOrThrow({
+      where: { hostingId: w.otherHosting.id, day: day("2026-03-14") },
+    });
+    expect(run.errorCount).toBe(0);
+    const mail = parseMail(
+      (await w.db.prisma.message.findUniqueOrThrow({ where: { id: run.messageId! } })).raw!,
+    );
+    expect(mail.parts.get("text/html")).toContain("3 messages refused at submission");
+    expect(mail.parts.get("text/html")).not.toContain("<table");
   });
 });

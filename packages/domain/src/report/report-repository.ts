@@ -34,6 +34,15 @@ export class ReportRepository extends BaseRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Hostings with submissions refused on this UTC day: reads the day index of Refusal. */
+  async hostingsWithRefusals(utcDay: Date): Promise<string[]> {
+    const rows = await this.db.$queryRaw<Array<{ id: string }>>`
+      SELECT DISTINCT "hostingId"::text AS id FROM "Refusal"
+       WHERE day = ${isoDay(utcDay)}::date AND count > 0
+       ORDER BY id`;
+    return rows.map((r) => r.id);
+  }
+
   /** Of these hostings, those whose report for `day` exists already. */
   async reportedOn(hostingIds: string[], day: Date): Promise<Set<string>> {
     if (hostingIds.length === 0) return new Set();

@@ -6,7 +6,7 @@ import { DomainError } from "../errors.ts";
 import { loadVisibleHosting } from "../hosting/hosting-access.ts";
 import type { HostingRepository } from "../hosting/hosting-repository.ts";
 import type { Outbox } from "../outbox/outbox.ts";
-import type { RefusalReadRepository } from "../refusal/refusal-read-repository.ts";
+import type { RefusalDay, RefusalReadRepository } from "../refusal/refusal-read-repository.ts";
 import { buildSystemMail } from "../shared/system-mail.ts";
 import { isoDay } from "../shared/time.ts";
 import { buildReport, panelUrl } from "./report-content.ts";
@@ -47,7 +47,7 @@ export interface ReportService {
   runDue(): Promise<number>;
   /**
    * The reports of one day (YYYY-MM-DD, in the report time zone), for every hosting with errors
-   * or only `serviceName`; `dryRun` builds them without recording or sending anything.
+   * or refused submissions that day, or only `serviceName`; `dryRun` builds them without recording or sending anything.
    */
   run(date: string, select?: { serviceName?: string; dryRun?: boolean }): Promise<ReportOutcome[]>;
   /** The hosting's last reports, newest day first. */
@@ -82,11 +82,15 @@ export function createReportService(deps: {
   let doneThrough = Number.NEGATIVE_INFINITY;
   let retryAt = 0;
 
-  async function buildFor(hosting: ReportHosting, day: Date, errorCount: number) {
+  async function buildFor(
+    hosting: ReportHosting,
+    day: Date,
+    errorCount: number,
+    refusals: RefusalDay,
+  ) {
     const range = localDayRange(day, options.timeZone);
-    const events = await repo.errorEvents(hosting.id, range, options.maxEvents ?? 1000);
-    // Refusals are counted per UTC day: the report's date's
-    const refusals = await deps.refusals.dayOf(hosting.id, day);
+    const events =
+      errorCount > 0 ? await repo.errorEvents(hosting.id, range, options.maxEvents ?? 1000) : [];
     const locale: Locale = isLocale(hosting.ownerLocale) ? hosting.ownerLocale : "en";
     const recipient = hosting.reportRecipient ?? hosting.ownerEmail;
     const content = buildReport({
@@ -116,8 +120,9 @@ export function createReportService(deps: {
     hosting: ReportHosting,
     day: Date,
     errorCount: number,
+    refusals: RefusalDay,
   ): Promise<ReportOutcome> {
-    const { recipient, content, raw } = await buildFor(hosting, day, errorCount);
+    const { recipient, content, raw } = await buildFor(hosting, day, errorCount, refusals);
     const queued = await repo.transaction(async (tx) => {
       const runId = await repo.insertRun(tx, {
         hostingId: hosting.id,
@@ -153,7 +158,12 @@ export function createReportService(deps: {
       if (!hosting) throw new DomainError("not_found");
       ids = [hosting.id];
     } else {
-      ids = await repo.hostingsWithErrors(utcDaysOverlapping(range));
+      // refusals are counted per UTC day: the report's date's
+      const [withErrors, withRefusals] = await Promise.all([
+        repo.hostingsWithErrors(utcDaysOverlapping(range)),
+        repo.hostingsWithRefusals(day),
+      ]);
+      ids = [...new Set([...withErrors, ...withRefusals])].sort();
     }
     const reported = await repo.reportedOn(ids, day);
     const outcomes: ReportOutcome[] = [];
@@ -175,11 +185,12 @@ export function createReportService(deps: {
           continue;
         }
         const errorCount = await repo.countErrors(id, range);
-        if (errorCount === 0) continue;
+        const refusals = await deps.refusals.dayOf(id, day);
+        if (errorCount === 0 && refusals.total === 0) continue;
         const hosting = await repo.hosting({ id });
         if (!hosting) continue;
         if (select.dryRun) {
-          const { recipient, content } = await buildFor(hosting, day, errorCount);
+          const { recipient, content } = await buildFor(hosting, day, errorCount, refusals);
           outcomes.push({
             serviceName: hosting.serviceName,
             recipient,
@@ -189,7 +200,7 @@ export function createReportService(deps: {
             text: content.text,
           });
         } else {
-          outcomes.push(await send(hosting, day, errorCount));
+          outcomes.push(await send(hosting, day, errorCount, refusals));
         }
       } catch (error) {
         failures.push(error);

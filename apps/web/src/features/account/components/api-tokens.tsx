@@ -144,7 +144,7 @@ export function ApiTokens() {
             <select id={daysId} name="expiresInDays" defaultValue={TOKEN_DEFAULT_DAYS}>
               {VALIDITY_DAYS.map((days) => (
                 <option key={days} value={days}>
-                  {t("web.tokens.days", { days: i18n.formatNumber(days) })}
+                  {t("web.tokens.days", { days })}
                 </option>
               ))}
             </select>

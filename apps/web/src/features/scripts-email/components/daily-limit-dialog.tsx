@@ -42,7 +42,7 @@ export function DailyLimitDialog(props: {
           props.onDone(
             t("web.dailyLimit.done", {
               serviceName: answer.serviceName,
-              limit: n(answer.maxPerDay),
+              limit: answer.maxPerDay,
             }),
           ),
       },
@@ -55,7 +55,7 @@ export function DailyLimitDialog(props: {
       onClose={props.onClose}
     >
       <form onSubmit={submit} noValidate className="form">
-        <p>{t("web.dailyLimit.explain", { limit: n(props.current) })}</p>
+        <p>{t("web.dailyLimit.explain", { limit: props.current })}</p>
         <div className="field">
           <label htmlFor={limitId}>{t("web.dailyLimit.label")}</label>
           <input
