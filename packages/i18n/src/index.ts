@@ -3,6 +3,15 @@ import en from "./catalogue/en.json" with { type: "json" };
 import fr from "./catalogue/fr.json" with { type: "json" };
 import pt from "./catalogue/pt.json" with { type: "json" };
 
+export {
+  type AutomaticBlock,
+  automaticBlockText,
+  type BlockReasonKey,
+  type BlockReasonTranslate,
+  blockReasonText,
+  parseAutomaticReason,
+} from "./block-reason.ts";
+
 export const LOCALES = ["en", "pt", "fr"] as const;
 export type Locale = (typeof LOCALES)[number];
 /** English is the reference catalogue: every key must exist there. */

@@ -78,12 +78,33 @@ describe("alerts", () => {
     const mail = parseMail(alert!.message!.raw!);
     expect(mail.subject).toBe("L’envoi de example.org a été bloqué automatiquement");
     const text = mail.parts.get("text/plain")!;
-    expect(text).toContain("bounces: 100% of 4 recipients failed");
+    // the protection's stored English reason, told in the owner's language
+    expect(text).toContain(
+      "le 10 mars 2026 à 12:00 (UTC). 100 % des 4 destinataires ont échoué en 60 minutes " +
+        "(la limite est de 50 %). Le nouveau courrier est retenu 72 heures",
+    );
+    expect(text).not.toContain("bounces:");
     expect(text).toContain("https://panel.hoster.example/hostings/example.org");
 
     // a block by the owner is their own doing: no alert
     await w.services.email.request(w.other, "other.net", "block");
     expect(await alerts()).toHaveLength(1);
+  });
+
+  it("words the protection's reason in Portuguese too", async () => {
+    await w.db.prisma.user.update({ where: { id: w.customer.userId }, data: { locale: "pt" } });
+    await deliverWithFailures(
+      w.services,
+      w.hosting.id,
+      ["a", "b", "c"].map((x) => ({ to: `${x}@dest.test`, code: 550, text: "5.1.1 unknown" })),
+    );
+    const [alert] = await alerts();
+    expect(alert?.kind).toBe("auto_block");
+    const text = parseMail(alert!.message!.raw!).parts.get("text/plain")!;
+    expect(text).toContain(
+      "100% dos 3 destinatários falharam em 60 minutos (o limite é 50%). O correio novo fica retido",
+    );
+    expect(text).not.toContain("bounces:");
   });
 
   it("tells the owner once when a purge finishes", async () => {

@@ -1,5 +1,5 @@
 import type { AlertKind } from "@scripts-email/db";
-import { isLocale, type Locale, type MessageKey, t } from "@scripts-email/i18n";
+import { blockReasonText, isLocale, type Locale, type MessageKey, t } from "@scripts-email/i18n";
 import { type Clock, HOUR } from "../clock.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 import { panelUrl } from "../report/report-content.ts";
@@ -66,6 +66,12 @@ export interface AlertService extends AlertSink {
 
 const WEBHOOK_BACKOFF_MS = [60_000, 5 * 60_000, 15 * 60_000, HOUR, 3 * HOUR];
 
+/** Ends the text with a full stop unless it already ends a sentence. */
+function asSentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
 function formatTime(at: Date, locale: Locale, timeZone: string): string {
   const tag = { en: "en-GB", pt: "pt-PT", fr: "fr-FR" }[locale];
   const text = new Intl.DateTimeFormat(tag, {
@@ -101,6 +107,10 @@ export function createAlertService(deps: {
     }
     if (typeof details.until === "string") {
       vars.untilTime = formatTime(new Date(details.until), locale, options.timeZone);
+    }
+    if (kind === "auto_block" && typeof details.reason === "string") {
+      // the protection's reason is stored in English: told in the owner's language
+      vars.reason = asSentence(blockReasonText(details.reason, (key, p) => t(locale, key, p)));
     }
     const subject = t(locale, `mail.alert.${kind}.subject` as MessageKey, vars);
     const body = t(locale, `mail.alert.${kind}.body` as MessageKey, vars);
