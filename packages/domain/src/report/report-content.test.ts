@@ -42,4 +42,26 @@ describe("the report's errors", () => {
     expect(report.html).not.toMatch(/550(<\/td><td[^>]*>)?\s*550/);
     expect(report.html).toMatch(/>550<\/td><td [^>]*>5\.1\.1 User unknown<\/td>/);
   });
+
+  it("words a day of refusals only as such, in the owner's language", () => {
+    const report = (locale: "pt" | "fr") =>
+      buildReport({
+        locale,
+        serviceName: "example.org",
+        day: new Date("2026-03-10T00:00:00.000Z"),
+        timeZone: "UTC",
+        errorCount: 0,
+        events: [],
+        panelUrl: "https://panel.test/hostings/example.org",
+        refusals: { total: 2, reasons: [{ reason: "size", count: 2 }] },
+      });
+    const pt = report("pt");
+    expect(pt.subject).toBe("Correio recusado de example.org em 10 de março de 2026: 2");
+    expect(pt.text).toContain("não ocorreu nenhum erro de entrega");
+    expect(pt.text).toContain("2 mensagens recusadas no envio em 10 de março de 2026");
+    const fr = report("fr");
+    expect(fr.subject).toBe("Courrier refusé de example.org le 10 mars 2026 : 2");
+    expect(fr.text).toContain("aucune erreur de distribution n’est survenue");
+    expect(fr.html).not.toContain("<table");
+  });
 });
