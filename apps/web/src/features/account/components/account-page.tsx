@@ -11,9 +11,11 @@ export function AccountPage(props: { user: Me }) {
     <>
       <h1 tabIndex={-1}>{t("web.account.title")}</h1>
       <p className="muted break">{props.user.email}</p>
-      <PasswordForm />
-      <SessionsList />
-      <ApiTokens />
+      <div className="card-stack">
+        <PasswordForm />
+        <SessionsList />
+        <ApiTokens />
+      </div>
     </>
   );
 }
