@@ -41,11 +41,12 @@ export function SessionsList() {
         columns={[
           {
             label: t("web.sessions.col.created"),
+            // one piece: on a phone the cell's content sits beside its label, badge included
             cell: (session) => (
-              <>
+              <span>
                 <time dateTime={session.createdAt}>{i18n.formatDateTime(session.createdAt)}</time>
                 {session.current && <span className="badge">{t("web.sessions.thisDevice")}</span>}
-              </>
+              </span>
             ),
           },
           {
