@@ -35,6 +35,10 @@ describe("sessions list", () => {
     // this device has no End button: signing out is the menu's
     expect(within(rows[0]!).getAllByText("this device").length).toBeGreaterThan(0);
     expect(within(rows[0]!).queryByRole("button")).toBeNull();
+    // the badge and the time are one piece of the cell (on a phone it sits beside the label)
+    const signedIn = within(rows[0]!).getAllByRole("cell")[0]!;
+    expect(signedIn.children).toHaveLength(1);
+    expect(signedIn.textContent).toMatch(/this device$/);
     const end = within(rows[1]!).getByRole("button", { name: /^End the session signed in / });
     await userEvent.click(end);
     await screen.findByText(/^The session signed in .* has ended\.$/);
