@@ -28,6 +28,20 @@ const GONE = "old.customer@dest.test";
  * refused at submission (it is now on the suppression list), and sending blocked with a reason.
  */
 async function seed(product: Product, hosting: Hosting): Promise<void> {
+  // ten earlier state changes, so that the history has a second page
+  const owner = await product.services.users.findByEmail(product.users.customer.email);
+  if (!owner) throw new Error("the customer is missing");
+  const actor = {
+    kind: "user",
+    userId: owner.id,
+    email: owner.email,
+    role: owner.role,
+    locale: owner.locale,
+  } as const;
+  for (let i = 1; i <= 5; i++) {
+    await product.services.email.request(actor, hosting.serviceName, "block", `Site update ${i}`);
+    await product.services.email.request(actor, hosting.serviceName, "unblock");
+  }
   // a 5.1.1 "no such mailbox" puts the address on the suppression list
   product.relay.recipientReplies.set(GONE, {
     code: 550,
@@ -54,20 +68,11 @@ async function seed(product: Product, hosting: Hosting): Promise<void> {
     .toEqual([GONE]);
   await expect(sendMail(product, hosting, "Newsletter again", GONE)).rejects.toThrow(/550/);
 
-  const owner = await product.services.users.findByEmail(product.users.customer.email);
-  if (!owner) throw new Error("the customer is missing");
-  const actor = {
-    kind: "user",
-    userId: owner.id,
-    email: owner.email,
-    role: owner.role,
-    locale: owner.locale,
-  } as const;
   // for the activity log: the owner turns an alert off
   await product.services.email.updateSettings(actor, hosting.serviceName, {
     alertsOff: ["daily_limit_reached"],
   });
-  // for the history: the owner blocks sending with a reason
+  // for the history: the owner blocks sending with a reason (an 11th change: "Show more")
   await product.services.email.request(
     actor,
     hosting.serviceName,
@@ -164,8 +169,15 @@ async function scriptsEmailViews(
   await alerts.getByRole("button", { name: say(lang, "web.common.cancel"), exact: true }).click();
   await expect(alerts).toBeHidden();
 
-  const history = await sectionShot("history", "web.history.heading");
-  await expect(history).toContainText("Checking a contact form");
+  const history = section(page, lang, "web.history.heading");
+  const changes = history.getByRole("listitem");
+  await expect(changes.first()).toContainText("Checking a contact form");
+  await expect(changes).toHaveCount(10);
+  const more = history.getByRole("button", { name: say(lang, "web.history.more"), exact: true });
+  await shoot(page, testInfo, name("history"), width, history);
+  await more.click();
+  await expect(changes).toHaveCount(11);
+  await expect(more).toBeHidden();
 
   const chart = section(page, lang, "web.chart.heading");
   const period = chart.getByRole("combobox", { name: say(lang, "web.chart.period") });
