@@ -80,6 +80,7 @@ describe("sending settings", () => {
     expect((field as HTMLInputElement).value).toBe(NEW_PASSWORD);
     expect(screen.getByText(/The old one stops working now .* at most 5 seconds/)).toBeTruthy();
     expect(screen.getByText(new RegExp(`SCRIPTS_EMAIL_PASSWORD=${NEW_PASSWORD}`))).toBeTruthy();
+    expect(document.body.textContent).toContain(`\npassword: ${NEW_PASSWORD}\n`);
     expect(calls.filter((c) => c.method === "POST")).toHaveLength(1);
     expect(calls.find((c) => c.method === "POST")?.body).toEqual({});
     expect(notices).toEqual(["A new SMTP password was made."]);
@@ -117,5 +118,18 @@ describe("sending settings", () => {
     );
     expect(await screen.findByRole("heading", { name: "Réglages d’envoi" })).toBeTruthy();
     expect(screen.getByRole("button", { name: "Nouveau mot de passe SMTP" })).toBeTruthy();
+    // the SMTP client's lines too, not the API's English
+    const writeText = clipboard();
+    await userEvent.click(await screen.findByRole("button", { name: /Client SMTP/ }));
+    expect(writeText).toHaveBeenCalledWith(
+      [
+        "serveur : 127.0.0.1",
+        "port : 2525",
+        "nom d’utilisateur : example.org",
+        "mot de passe : <password>",
+        "authentification : PLAIN ou LOGIN",
+        "chiffrement : aucun sur cette machine, STARTTLS depuis partout ailleurs",
+      ].join("\n"),
+    );
   });
 });

@@ -6,7 +6,7 @@ import type {
 import { type FormEvent, useId, useState } from "react";
 import { Dialog } from "../../../components/dialog.tsx";
 import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
-import { useI18n } from "../../../lib/i18n.tsx";
+import { type I18n, useI18n } from "../../../lib/i18n.tsx";
 import { useSendingSettings } from "../api/get-sending-settings.ts";
 import { useResetSmtpPassword } from "../api/reset-smtp-password.ts";
 import { type ReasonError, ReasonField, readReason } from "./reason-field.tsx";
@@ -48,13 +48,23 @@ function CopyBlock(props: { label: string; text: string }) {
   );
 }
 
-/** The settings' texts, the password filled in only right after a reset. */
-function blocks(settings: Settings, password: string | null) {
+/**
+ * The settings' texts, the password filled in only right after a reset. The SMTP client's lines
+ * are worded in the panel's language (the API's `smtpClient` is the English of the CLI).
+ */
+function blocks(settings: Settings, password: string | null, t: I18n["t"]) {
   const fill = (text: string) => (password ? text.split(PLACEHOLDER).join(password) : text);
   return {
     php: `${settings.phpSendmailPath}\n${fill(settings.phpSendmailEnvironment)}`,
     msmtp: settings.msmtpSendmailPath,
-    client: fill(settings.smtpClient),
+    client: [
+      t("web.sending.client.host", { host: settings.host }),
+      t("web.sending.client.port", { port: String(settings.port) }),
+      t("web.sending.client.user", { user: settings.user }),
+      t("web.sending.client.password", { password: password ?? PLACEHOLDER }),
+      t("web.sending.client.auth"),
+      t("web.sending.client.encryption"),
+    ].join("\n"),
   };
 }
 
@@ -73,7 +83,7 @@ export function SendingSettings(props: {
   const [resetting, setResetting] = useState(false);
   const [reset, setReset] = useState<SmtpPasswordReset | null>(null);
   const shown = reset?.settings ?? settings.data;
-  const texts = shown ? blocks(shown, reset?.password ?? null) : null;
+  const texts = shown ? blocks(shown, reset?.password ?? null, t) : null;
   return (
     <section className="card" aria-labelledby="sending-settings-heading">
       <h2 id="sending-settings-heading">{t("web.sending.title")}</h2>
