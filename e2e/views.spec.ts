@@ -152,6 +152,7 @@ async function scriptsEmailViews(
   await expect(suppressions.getByRole("table")).toContainText(GONE);
 
   const sending = await sectionShot("sending-settings", "web.sending.title");
+  await expect(sending).toContainText(say(lang, "web.sending.client.encryption"));
   await sending.getByRole("button", { name: say(lang, "web.sending.reset"), exact: true }).click();
   const reset = page.getByRole("dialog", { name: say(lang, "web.sending.resetTitle") });
   await shoot(page, testInfo, name("password-reset-dialog"), width, reset);
