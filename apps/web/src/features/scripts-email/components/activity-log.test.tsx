@@ -41,6 +41,10 @@ describe("activity log", () => {
     expect(rows[0]!.textContent).toContain("made a new SMTP password");
     expect(rows[0]!.textContent).toContain("asked by phone");
     expect(rows[1]!.textContent).toContain("changed the report recipient");
+    // an address breaks only after @ and dots, never mid-word
+    expect(within(rows[1]!).getByText("owner@example.org").innerHTML).toBe(
+      "owner@<wbr>example.<wbr>org",
+    );
     await userEvent.click(screen.getByRole("button", { name: "Show more activity" }));
     await waitFor(() =>
       expect(

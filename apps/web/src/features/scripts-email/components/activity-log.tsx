@@ -1,5 +1,6 @@
 import { hasMessage } from "@scripts-email/i18n";
 import { useState } from "react";
+import { BreakableText } from "../../../components/breakable-text.tsx";
 import { DataTable } from "../../../components/data-table.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { useHostingAudit } from "../api/get-hosting-audit.ts";
@@ -38,12 +39,14 @@ export function ActivityLog(props: { serviceName: string }) {
           },
           {
             label: t("web.audit.col.actor"),
-            className: "break",
             cell: (entry) =>
-              entry.actorEmail ??
-              (entry.actorRole === "support"
-                ? t("web.activity.support")
-                : t(`web.role.${entry.actorRole}`)),
+              entry.actorEmail ? (
+                <BreakableText text={entry.actorEmail} />
+              ) : entry.actorRole === "support" ? (
+                t("web.activity.support")
+              ) : (
+                t(`web.role.${entry.actorRole}`)
+              ),
           },
           { label: t("web.audit.col.action"), cell: (entry) => actionLabel(entry.action) },
           {

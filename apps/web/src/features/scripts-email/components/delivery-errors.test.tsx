@@ -40,6 +40,8 @@ describe("delivery errors", () => {
     expect(within(gone).getByText("550")).toBeTruthy();
     expect(within(gone).getByText("5.1.1 User unknown")).toBeTruthy();
     expect(table.textContent).not.toContain("550 550");
+    // the recipient breaks only after @ and dots, never mid-word
+    expect(within(gone).getByText("gone@dest.test").innerHTML).toBe("gone@<wbr>dest.<wbr>test");
     expect(
       within(region).getByText(
         "Deferred: refused for now and tried again. Failed: refused for good.",

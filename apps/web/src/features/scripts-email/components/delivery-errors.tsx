@@ -1,4 +1,5 @@
 import { useId, useState } from "react";
+import { BreakableText } from "../../../components/breakable-text.tsx";
 import { DataTable } from "../../../components/data-table.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { ERROR_LIMITS, errorsCsvUrl, useEmailErrors } from "../api/get-email-errors.ts";
@@ -44,7 +45,10 @@ export function DeliveryErrors(props: { serviceName: string }) {
             label: t("web.errors.col.date"),
             cell: (e) => <time dateTime={e.date}>{i18n.formatDateTime(e.date)}</time>,
           },
-          { label: t("web.errors.col.recipient"), cell: (e) => e.recipient, className: "break" },
+          {
+            label: t("web.errors.col.recipient"),
+            cell: (e) => <BreakableText text={e.recipient} />,
+          },
           {
             label: t("web.errors.col.outcome"),
             cell: (e) => (
