@@ -25,7 +25,8 @@ const GONE = "old.customer@dest.test";
 /**
  * A hosting with a little of everything: delivered mail, one message to three recipients (one
  * delivered, one refused for good by the relay, one deferred), then mail to the refused address
- * refused at submission (it is now on the suppression list), and sending blocked with a reason.
+ * refused at submission (it is now on the suppression list), an alert turned off (the activity
+ * log), and eleven state changes, the last a block with a reason (the history's second page).
  */
 async function seed(product: Product, hosting: Hosting): Promise<void> {
   // ten earlier state changes, so that the history has a second page
@@ -206,6 +207,7 @@ async function accountViews(
   }
 }
 
+/** The three languages' tests look at one hosting, seeded once by whichever runs first. */
 let seeded: Promise<Hosting> | undefined;
 
 for (const lang of ["en", "pt", "fr"] as const) {
