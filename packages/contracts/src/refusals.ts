@@ -4,7 +4,8 @@ import { reason as reasonText } from "./email.ts";
 import { scriptsQuery } from "./incident.ts";
 
 /**
- * Why the SMTP ingest refused a submission (see the domain's refusal-reasons.ts): the daily
+ * Why the SMTP ingest refused a submission, the one closed list (the domain's
+ * refusal-reasons.ts says what each means and when it is recorded): the daily
  * limit (452), the size (552), the sender domain (553), the `From:` header, a malformed message,
  * storage (554), a failed AUTH with the hosting's account name, a recipient on the suppression
  * list.

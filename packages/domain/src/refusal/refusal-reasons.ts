@@ -1,3 +1,5 @@
+import { type RefusalReasonName, refusalReason } from "@scripts-email/contracts";
+
 /**
  * Why a submission was refused, a closed set (the `Refusal.reason` column):
  * - `daily_limit`: the hosting's daily limit was reached (452);
@@ -9,18 +11,9 @@
  * - `auth`: a failed AUTH with the hosting's account name;
  * - `suppressed`: a recipient on the hosting's suppression list (550 at RCPT TO).
  */
-export const REFUSAL_REASONS = [
-  "daily_limit",
-  "size",
-  "sender_domain",
-  "from_header",
-  "message",
-  "storage",
-  "auth",
-  "suppressed",
-] as const;
+export const REFUSAL_REASONS = refusalReason.options;
 
-export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+export type RefusalReason = RefusalReasonName;
 
 /** Distinct scripts kept per hosting and day; the refusals of any further one are counted here. */
 export const MAX_REFUSAL_SCRIPTS = 50;
