@@ -2,7 +2,9 @@ import type { RefusalList } from "@scripts-email/contracts";
 import { useState } from "react";
 import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
-import { REFUSAL_PERIODS, type RefusalPeriod, useRefusals } from "../api/get-refusals.ts";
+import type { DayPeriod } from "../api/day-periods.ts";
+import { useRefusals } from "../api/get-refusals.ts";
+import { DayPeriodSelect } from "./day-period-select.tsx";
 import { ScriptName } from "./script-name.tsx";
 
 const HEADING_ID = "refused-heading";
@@ -13,30 +15,14 @@ const HEADING_ID = "refused-heading";
  */
 export function RefusedMail(props: { serviceName: string }) {
   const { t } = useI18n();
-  const [days, setDays] = useState<RefusalPeriod>(7);
+  const [days, setDays] = useState<DayPeriod>(7);
   const refusals = useRefusals(props.serviceName, days);
   const list = refusals.data;
   return (
     <section className="card" aria-labelledby={HEADING_ID}>
       <div className="section-head">
         <h2 id={HEADING_ID}>{t("web.refused.heading")}</h2>
-        <div className="inline-field">
-          <label htmlFor="refused-period">{t("web.scripts.period")}</label>
-          <select
-            id="refused-period"
-            value={days}
-            onChange={(e) => {
-              const chosen = REFUSAL_PERIODS.find((d) => String(d) === e.target.value);
-              if (chosen) setDays(chosen);
-            }}
-          >
-            {REFUSAL_PERIODS.map((d) => (
-              <option key={d} value={d}>
-                {t("web.scripts.period.option", { days: d })}
-              </option>
-            ))}
-          </select>
-        </div>
+        <DayPeriodSelect id="refused-period" value={days} onChange={setDays} />
       </div>
       <p className="muted">{t("web.refused.explain")}</p>
       {refusals.isPending && <Loading />}

@@ -2,7 +2,9 @@ import type { ScriptList, ScriptStats, UserRole } from "@scripts-email/contracts
 import { useState } from "react";
 import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
-import { SCRIPT_PERIODS, type ScriptPeriod, useScripts } from "../api/get-scripts.ts";
+import type { DayPeriod } from "../api/day-periods.ts";
+import { useScripts } from "../api/get-scripts.ts";
+import { DayPeriodSelect } from "./day-period-select.tsx";
 import { HoldScriptDialog } from "./hold-script-dialog.tsx";
 import { ScriptName } from "./script-name.tsx";
 
@@ -32,7 +34,7 @@ export function ScriptsSection(props: {
   onNotice: (text: string) => void;
 }) {
   const { t } = useI18n();
-  const [days, setDays] = useState<ScriptPeriod>(7);
+  const [days, setDays] = useState<DayPeriod>(7);
   const [change, setChange] = useState<{ script: string; hold: boolean } | null>(null);
   const scripts = useScripts(props.serviceName, days);
   const list = scripts.data;
@@ -41,23 +43,7 @@ export function ScriptsSection(props: {
     <section className="card" aria-labelledby={HEADING_ID}>
       <div className="section-head">
         <h2 id={HEADING_ID}>{t("web.scripts.heading")}</h2>
-        <div className="inline-field">
-          <label htmlFor="scripts-period">{t("web.scripts.period")}</label>
-          <select
-            id="scripts-period"
-            value={days}
-            onChange={(e) => {
-              const chosen = SCRIPT_PERIODS.find((d) => String(d) === e.target.value);
-              if (chosen) setDays(chosen);
-            }}
-          >
-            {SCRIPT_PERIODS.map((d) => (
-              <option key={d} value={d}>
-                {t("web.scripts.period.option", { days: d })}
-              </option>
-            ))}
-          </select>
-        </div>
+        <DayPeriodSelect id="scripts-period" value={days} onChange={setDays} />
       </div>
       <p className="muted">{t("web.scripts.explain")}</p>
       {scripts.isPending && <Loading />}
