@@ -1,6 +1,7 @@
 import type { MessageSummary } from "@scripts-email/contracts";
 import { useState } from "react";
 import { BreakableText } from "../../../components/breakable-text.tsx";
+import { CursorPager } from "../../../components/cursor-pager.tsx";
 import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { formatTimeLeft } from "../../../lib/time-left.ts";
@@ -85,8 +86,6 @@ export function MessagesList(props: { serviceName: string }) {
     cursors: [],
   });
   const cursors = paging.key === searchKey ? paging.cursors : [];
-  const setCursors = (update: (c: string[]) => string[]) =>
-    setPaging({ key: searchKey, cursors: update(cursors) });
   const [openId, setOpenId] = useState<string | null>(null);
   const cursor = cursors[cursors.length - 1];
   const refused = filters.outcome === "refused";
@@ -144,30 +143,13 @@ export function MessagesList(props: { serviceName: string }) {
           {t("web.messages.searchedUntil", { date: i18n.formatDateTime(page.searchedUntil) })}
         </p>
       )}
-      <nav className="pager" aria-label={t("web.messages.pagination")}>
-        <button
-          type="button"
-          className="button button-small"
-          disabled={cursors.length === 0}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          {t("web.messages.previous")}
-        </button>
-        <span className="muted">
-          {t("web.messages.page", { page: i18n.formatNumber(cursors.length + 1) })}
-        </span>
-        <button
-          type="button"
-          className="button button-small"
-          disabled={!page?.nextCursor || messages.isPlaceholderData}
-          onClick={() => {
-            const next = page?.nextCursor;
-            if (next) setCursors((c) => [...c, next]);
-          }}
-        >
-          {t("web.messages.next")}
-        </button>
-      </nav>
+      <CursorPager
+        label={t("web.messages.pagination")}
+        cursors={cursors}
+        nextCursor={page?.nextCursor}
+        busy={messages.isPlaceholderData}
+        onChange={(next) => setPaging({ key: searchKey, cursors: next })}
+      />
       {openId && (
         <MessageDetailDialog
           serviceName={props.serviceName}

@@ -1,6 +1,7 @@
 import type { SuppressionEntry, UserRole } from "@scripts-email/contracts";
 import { type FormEvent, useId, useRef, useState } from "react";
 import { BreakableText } from "../../../components/breakable-text.tsx";
+import { CursorPager } from "../../../components/cursor-pager.tsx";
 import { Dialog } from "../../../components/dialog.tsx";
 import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
@@ -88,30 +89,13 @@ export function SuppressionList(props: {
         </div>
       )}
       {(cursors.length > 0 || page?.nextCursor) && (
-        <nav className="pager" aria-label={t("web.suppressions.pagination")}>
-          <button
-            type="button"
-            className="button button-small"
-            disabled={cursors.length === 0}
-            onClick={() => setCursors((c) => c.slice(0, -1))}
-          >
-            {t("web.messages.previous")}
-          </button>
-          <span className="muted">
-            {t("web.messages.page", { page: i18n.formatNumber(cursors.length + 1) })}
-          </span>
-          <button
-            type="button"
-            className="button button-small"
-            disabled={!page?.nextCursor || list.isPlaceholderData}
-            onClick={() => {
-              const next = page?.nextCursor;
-              if (next) setCursors((c) => [...c, next]);
-            }}
-          >
-            {t("web.messages.next")}
-          </button>
-        </nav>
+        <CursorPager
+          label={t("web.suppressions.pagination")}
+          cursors={cursors}
+          nextCursor={page?.nextCursor}
+          busy={list.isPlaceholderData}
+          onChange={setCursors}
+        />
       )}
       {removing && (
         <RemoveDialog
