@@ -65,6 +65,21 @@ describe("email counters", () => {
     expect(screen.getByText("100 % of the daily limit used")).toBeTruthy();
   });
 
+  it("says less than 1 % rather than 0 % when a little mail was accepted", () => {
+    mockFetch({});
+    setup("customer", { acceptedToday: 3, maxPerDay: 1000 });
+    expect(screen.getByText("< 1 % of the daily limit used")).toBeTruthy();
+    expect(screen.getByRole("meter", { name: "less than 1 % of the daily limit" })).toBeTruthy();
+    expect(screen.queryByText("0 % of the daily limit used")).toBeNull();
+  });
+
+  it("says 0 % when no mail was accepted today", () => {
+    mockFetch({});
+    setup("customer", { acceptedToday: 0, maxPerDay: 1000 });
+    expect(screen.getByText("0 % of the daily limit used")).toBeTruthy();
+    expect(screen.getByRole("meter", { name: "0 % of the daily limit" })).toBeTruthy();
+  });
+
   it("lets support change the limit with a reason, refusing a bad number before sending", async () => {
     const { calls } = mockFetch({
       [`PUT ${url}`]: (call) =>

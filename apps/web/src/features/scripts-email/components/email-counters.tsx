@@ -40,6 +40,8 @@ export function EmailCounters(props: {
   const limit = status.maxPerDay;
   const max = Math.max(limit, 1);
   const percent = limit > 0 ? Math.round((status.acceptedToday / limit) * 100) : 100;
+  // 3 of 1,000 is not "0 %": some mail was accepted, less than one in a hundred of the limit
+  const underOne = status.acceptedToday > 0 && percent < 1;
   const reached = status.acceptedToday >= limit;
   const meterTextId = useId();
   return (
@@ -53,7 +55,9 @@ export function EmailCounters(props: {
           notes={
             <dd className="counter-note">
               <span id={meterTextId}>
-                {t("web.counters.percentOfLimit", { percent: n(percent) })}
+                {underOne
+                  ? t("web.counters.percentUnderOne")
+                  : t("web.counters.percentOfLimit", { percent: n(percent) })}
               </span>
               {reached && (
                 <strong className="counter-alert" data-testid="limit-reached">
@@ -89,7 +93,11 @@ export function EmailCounters(props: {
             high={max * 0.95}
             optimum={0}
             value={Math.min(status.acceptedToday, max)}
-            aria-label={t("web.counters.meterLabel", { percent: n(percent) })}
+            aria-label={
+              underOne
+                ? t("web.counters.meterLabelUnderOne")
+                : t("web.counters.meterLabel", { percent: n(percent) })
+            }
             aria-describedby={meterTextId}
           />
         </Counter>
