@@ -40,6 +40,8 @@ export interface I18n {
   t(key: MessageKey, params?: Record<string, string | number>): string;
   formatNumber(value: number): string;
   formatDateTime(iso: string | Date): string;
+  /** A date and time on one short line, "1 Dec, 14:03" (the year only when it is not this one). */
+  formatShortDateTime(iso: string | Date): string;
   /** A calendar day (`YYYY-MM-DD`), shown as it is, whatever the time zone. */
   formatDay(isoDate: string, style?: "short" | "long"): string;
   formatBytes(bytes: number): string;
@@ -75,6 +77,19 @@ export function createI18n(locale: Locale, setLocale: (locale: Locale) => void):
   const tag = intlTag(locale);
   const number = new Intl.NumberFormat(tag);
   const dateTime = new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeStyle: "short" });
+  const shortDateTime = new Intl.DateTimeFormat(tag, {
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+  const shortDateTimeYear = new Intl.DateTimeFormat(tag, {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
   const dayShort = new Intl.DateTimeFormat(tag, {
     day: "numeric",
     month: "short",
@@ -88,6 +103,11 @@ export function createI18n(locale: Locale, setLocale: (locale: Locale) => void):
     t: (key, params) => translate(locale, key, params),
     formatNumber: (value) => number.format(value),
     formatDateTime: (iso) => dateTime.format(typeof iso === "string" ? new Date(iso) : iso),
+    formatShortDateTime: (iso) => {
+      const date = typeof iso === "string" ? new Date(iso) : iso;
+      const thisYear = date.getFullYear() === new Date().getFullYear();
+      return (thisYear ? shortDateTime : shortDateTimeYear).format(date);
+    },
     formatDay: (isoDate, style = "short") =>
       (style === "short" ? dayShort : dayLong).format(new Date(`${isoDate}T00:00:00Z`)),
     formatBytes: (value) => {

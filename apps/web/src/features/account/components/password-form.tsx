@@ -52,7 +52,7 @@ export function PasswordForm() {
           {t("web.password.done")}
         </p>
       )}
-      <form className="form" onSubmit={submit} noValidate>
+      <form className="form form-narrow" onSubmit={submit} noValidate>
         <div className="field">
           <label htmlFor={currentId}>{t("web.password.current")}</label>
           <input

@@ -118,6 +118,32 @@ describe("held and queued mail", () => {
     await userEvent.selectOptions(filter, "purged");
     await waitFor(() => expect(calls.at(-1)?.url).toBe(`${base}?status=purged&limit=20`));
   });
+
+  it("says a sender shared by every row once above the table, and gives each its own otherwise", async () => {
+    const shared = [message(ids[0]!, "One"), message(ids[1]!, "Two")];
+    let items = shared;
+    mockFetch({ [`GET ${base}`]: () => ({ body: { items, nextCursor: null } }) });
+    const first = renderWithProviders(<MessagesList serviceName="example.org" />);
+    const table = await screen.findByRole("table", { name: "Held and queued mail" });
+    const headers = () =>
+      within(screen.getByRole("table"))
+        .getAllByRole("columnheader")
+        .map((h) => h.textContent);
+    expect(headers()).not.toContain("From");
+    expect(screen.getByText("Every message on this page is from www@example.org.")).toBeTruthy();
+    // the date on one short line (its year, not this one's), the full date and time in its title
+    const date = within(table).getAllByRole("row")[1]!.querySelector("time");
+    expect(date?.textContent).toMatch(/^\d{1,2} Jan 2025, \d\d:\d\d$/);
+    expect(date?.getAttribute("title")).toMatch(/Jan 2025/);
+    first.unmount();
+
+    items = [shared[0]!, { ...shared[1]!, from: "shop@example.org" }];
+    renderWithProviders(<MessagesList serviceName="example.org" />);
+    await screen.findByRole("table", { name: "Held and queued mail" });
+    expect(headers()).toContain("From");
+    expect(screen.queryByText(/Every message on this page is from/)).toBeNull();
+    expect(screen.getByText("shop@example.org")).toBeTruthy();
+  });
 });
 
 describe("searching the mail", () => {

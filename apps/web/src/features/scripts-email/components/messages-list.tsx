@@ -13,19 +13,28 @@ import { MessageSearchForm } from "./message-search-form.tsx";
 import { SpamBadge } from "./message-spam-check.tsx";
 import { ScriptName } from "./script-name.tsx";
 
-function MessageRow(props: { message: MessageSummary; now: Date; onOpen: () => void }) {
+function MessageRow(props: {
+  message: MessageSummary;
+  now: Date;
+  showFrom: boolean;
+  onOpen: () => void;
+}) {
   const i18n = useI18n();
   const { t } = i18n;
   const m = props.message;
   const label = (key: Parameters<typeof t>[0]) => ({ "data-label": t(key) });
   return (
     <tr>
-      <td {...label("web.messages.col.date")}>
-        <time dateTime={m.acceptedAt}>{i18n.formatDateTime(m.acceptedAt)}</time>
+      <td {...label("web.messages.col.date")} className="nowrap">
+        <time dateTime={m.acceptedAt} title={i18n.formatDateTime(m.acceptedAt)}>
+          {i18n.formatShortDateTime(m.acceptedAt)}
+        </time>
       </td>
-      <td {...label("web.messages.col.from")}>
-        <BreakableText text={m.from} />
-      </td>
+      {props.showFrom && (
+        <td {...label("web.messages.col.from")}>
+          <BreakableText text={m.from} />
+        </td>
+      )}
       <td {...label("web.messages.col.to")}>
         <BreakableText text={m.to.join(", ")} />
       </td>
@@ -42,7 +51,7 @@ function MessageRow(props: { message: MessageSummary; now: Date; onOpen: () => v
       <td {...label("web.messages.col.script")}>
         <ScriptName script={m.script} />
       </td>
-      <td {...label("web.messages.col.size")} className="num">
+      <td {...label("web.messages.col.size")} className="num nowrap">
         {i18n.formatBytes(m.size)}
       </td>
       <td {...label("web.messages.col.status")}>
@@ -92,6 +101,9 @@ export function MessagesList(props: { serviceName: string }) {
   const messages = useMessages(props.serviceName, { ...search, cursor });
   const now = useNow();
   const page = messages.data;
+  // a site usually sends everything from one address: then it is said once, above the table
+  const firstFrom = page?.items[0]?.from;
+  const oneSender = !!page && page.items.every((m) => m.from === firstFrom);
 
   return (
     <section className="card" aria-labelledby="messages-heading">
@@ -117,11 +129,16 @@ export function MessagesList(props: { serviceName: string }) {
       {page?.items.length === 0 && !refused && <p className="muted">{t("web.messages.empty")}</p>}
       {page && page.items.length > 0 && (
         <div className="table-wrap" aria-busy={messages.isPlaceholderData || undefined}>
+          {oneSender && firstFrom && (
+            <p className="hint table-note">
+              <BreakableText text={t("web.messages.oneSender", { from: firstFrom })} />
+            </p>
+          )}
           <table className="table responsive-table" aria-labelledby="messages-heading">
             <thead>
               <tr>
                 <th scope="col">{t("web.messages.col.date")}</th>
-                <th scope="col">{t("web.messages.col.from")}</th>
+                {!oneSender && <th scope="col">{t("web.messages.col.from")}</th>}
                 <th scope="col">{t("web.messages.col.to")}</th>
                 <th scope="col">{t("web.messages.col.subject")}</th>
                 <th scope="col">{t("web.messages.col.script")}</th>
@@ -132,7 +149,13 @@ export function MessagesList(props: { serviceName: string }) {
             </thead>
             <tbody>
               {page.items.map((m) => (
-                <MessageRow key={m.id} message={m} now={now} onOpen={() => setOpenId(m.id)} />
+                <MessageRow
+                  key={m.id}
+                  message={m}
+                  now={now}
+                  showFrom={!oneSender}
+                  onOpen={() => setOpenId(m.id)}
+                />
               ))}
             </tbody>
           </table>

@@ -114,22 +114,26 @@ export function SuppressionList(props: {
 }
 
 function SuppressionRow(props: { entry: SuppressionEntry; onRemove: () => void }) {
-  const { t, formatDateTime } = useI18n();
+  const { t, formatDateTime, formatShortDateTime } = useI18n();
   const { entry } = props;
   const label = (c: "address" | "reason" | "since" | "until") => t(`web.suppressions.col.${c}`);
   return (
     <tr>
-      <td data-label={label("address")}>
+      <td data-label={label("address")} className="cell-address">
         <BreakableText text={entry.address} />
       </td>
       <td data-label={label("reason")}>
         <span className="break">{entry.reason}</span>
       </td>
-      <td data-label={label("since")}>
-        <time dateTime={entry.addedAt}>{formatDateTime(entry.addedAt)}</time>
+      <td data-label={label("since")} className="nowrap">
+        <time dateTime={entry.addedAt} title={formatDateTime(entry.addedAt)}>
+          {formatShortDateTime(entry.addedAt)}
+        </time>
       </td>
-      <td data-label={label("until")}>
-        <time dateTime={entry.expiresAt}>{formatDateTime(entry.expiresAt)}</time>
+      <td data-label={label("until")} className="nowrap">
+        <time dateTime={entry.expiresAt} title={formatDateTime(entry.expiresAt)}>
+          {formatShortDateTime(entry.expiresAt)}
+        </time>
       </td>
       <td>
         <button
