@@ -1,7 +1,7 @@
 // Keeps `pnpm bench` from rotting: its building blocks at tiny sizes, in the test suite. Needs
 // PostgreSQL (like every integration test), not Postfix: without /usr/sbin/smtp-source only the
 // Postfix comparison is skipped, and the report says so.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import { stopAll } from "./lib/procs.ts";
 import { machine, renderReport } from "./lib/report.ts";
 import { benchPanel } from "./scenarios/panel.ts";
 import { benchRelay } from "./scenarios/relay.ts";
+import { benchScriptPath } from "./scenarios/script-path.ts";
 import { reportSpa } from "./scenarios/spa.ts";
 
 const lab = mkdtempSync(path.join(os.tmpdir(), "bench-smoke-"));
@@ -31,6 +32,7 @@ function config(): BenchConfig {
       connections: 2,
       deliverySeconds: 3,
     },
+    script: { calls: 5, procs: 5, samples: 1 },
     profile: true,
     installPostfix: false,
     buildSpa: false,
@@ -76,6 +78,19 @@ it("loads a tiny world, times the hosting page and the block, purge and delivery
   expect(figs.get("panel.delivered")).toBeGreaterThan(0);
   expect(figs.notes.filter((n) => /HTTP [45]\d\d|non-2xx/.test(n))).toEqual([]);
 }, 120_000);
+
+it("sends PHP mail() through our sendmail and msmtp into the product and times delivery", async () => {
+  const figs = new Figures(quiet);
+  await benchScriptPath(config(), figs, quiet);
+  expect(figs.notes.filter((n) => /fail|did not count/.test(n))).toEqual([]);
+  expect(figs.get("script.ours.serial.calls_per_s")).toBeGreaterThan(0);
+  expect(figs.get("script.ours.5-procs.last_delivery_s")).toBeGreaterThan(0);
+  expect(figs.get("script.ours.command_cpu_ms")).toBeGreaterThan(0);
+  if (existsSync("/usr/bin/msmtp")) {
+    expect(figs.get("script.msmtp.serial.cpu_server_per_call")).toBeGreaterThan(0);
+  }
+  expect(figs.sections.some((s) => s.title.startsWith("Script path"))).toBe(true);
+}, 60_000);
 
 it("measures the SPA's initial download and writes the report", () => {
   const dist = path.join(lab, "dist");

@@ -1,4 +1,4 @@
-// pnpm bench [--quick] [--profile|--no-profile] [--only relay,panel,spa] [--out FILE]
+// pnpm bench [--quick] [--profile|--no-profile] [--only relay,panel,spa,script-path] [--out FILE]
 //            [--relay-messages N] [--rerender lab/results.json]
 // Prints figures one per line (`name value unit`), writes docs/benchmarks.md, stops itself within
 // a bounded time and stops only the processes it started (by pid), dropping its own databases.
@@ -13,6 +13,7 @@ import { killAllSync, loadAverage, REPO, stopAll } from "./lib/procs.ts";
 import { machine, renderReport, writeReport } from "./lib/report.ts";
 import { benchPanel } from "./scenarios/panel.ts";
 import { benchRelay } from "./scenarios/relay.ts";
+import { benchScriptPath } from "./scenarios/script-path.ts";
 import { benchSpa } from "./scenarios/spa.ts";
 
 function parseArgs(argv: string[]) {
@@ -55,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     deadline: started + limitMs,
     relay: s.relay,
     panel: s.panel,
+    script: s.script,
     profile: a.profile,
     installPostfix: true,
     buildSpa: !a.quick || !existsSync(path.join(REPO, "apps/web/dist/index.html")),
@@ -80,6 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     ["relay", () => benchRelay(cfg, figs, log)],
     ["panel", () => benchPanel(cfg, figs, log)],
     ["spa", () => benchSpa(cfg, figs, log)],
+    ["script-path", () => benchScriptPath(cfg, figs, log)],
   ];
   for (const [name, run] of parts) {
     if (!cfg.only.has(name)) continue;
@@ -101,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
     machine: machine(await serverVersion(), await durabilitySettings()),
     figs: { all: figs.all, notes: figs.notes, sections: figs.sections },
     quick: a.quick,
-    sizes: `relay ${cfg.relay.messages} msgs × ${cfg.relay.bodyBytes} B over ${cfg.relay.sessions} sessions; panel ${cfg.panel.hostings} hostings, ${cfg.panel.messages} messages, big queues of ${cfg.panel.big}`,
+    sizes: `relay ${cfg.relay.messages} msgs × ${cfg.relay.bodyBytes} B over ${cfg.relay.sessions} sessions; panel ${cfg.panel.hostings} hostings, ${cfg.panel.messages} messages, big queues of ${cfg.panel.big}; script path ${cfg.script.calls} mail() calls from 1 and ${cfg.script.procs} PHP processes`,
     loadBefore,
     loadAfter: loadAverage(),
     durationS: (Date.now() - started) / 1000,

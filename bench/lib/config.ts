@@ -25,13 +25,15 @@ export interface BenchConfig {
     /** How long to watch the unblocked big queue being delivered; 0 skips it. */
     deliverySeconds: number;
   };
+  /** Script path: PHP mail() calls per load, PHP processes at once, command samples. */
+  script: { calls: number; procs: number; samples: number };
   profile: boolean;
   installPostfix: boolean;
   buildSpa: boolean;
   only: Set<string>;
 }
 
-export const PARTS = ["relay", "panel", "spa"] as const;
+export const PARTS = ["relay", "panel", "spa", "script-path"] as const;
 
 export function sizes(quick: boolean) {
   return quick
@@ -45,6 +47,7 @@ export function sizes(quick: boolean) {
           connections: 4,
           deliverySeconds: 0,
         },
+        script: { calls: 20, procs: 10, samples: 3 },
       }
     : {
         relay: { messages: 20_000, sessions: 20, bodyBytes: 1024, warmup: 500, phaseMs: 120_000 },
@@ -56,5 +59,6 @@ export function sizes(quick: boolean) {
           connections: 10,
           deliverySeconds: 90,
         },
+        script: { calls: 500, procs: 10, samples: 10 },
       };
 }

@@ -74,6 +74,20 @@ export const TARGETS: Target[] = [
     limit: 200,
     unit: "kB",
   },
+  {
+    what: "One mail() through our sendmail ≤ 1.5× an empty `node -e ''` in CPU (same run)",
+    figure: "script.ours.command_vs_node_empty",
+    op: "<=",
+    limit: 1.5,
+    unit: "×",
+  },
+  {
+    what: "Peak memory of our sendmail command ≤ 60 MB",
+    figure: "script.ours.command_peak_mb",
+    op: "<=",
+    limit: 60,
+    unit: "MB",
+  },
 ];
 
 export class Figures {
