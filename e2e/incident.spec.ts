@@ -1,11 +1,6 @@
 import type { Locator, Page } from "@playwright/test";
 import { SYSTEM } from "@scripts-email/domain";
-import {
-  GTUBE,
-  type PrivateRspamd,
-  skipWithoutRspamd,
-  startRspamd,
-} from "@scripts-email/harness/rspamd";
+import { GTUBE, type PrivateRspamd, startRspamd } from "@scripts-email/harness/rspamd";
 import { htmlLang, type Locale, say } from "./catalogue.ts";
 import {
   test as base,
@@ -54,8 +49,6 @@ const test = base.extend<object, { rspamd: PrivateRspamd }>({
     { scope: "worker" },
   ],
 });
-
-test.skip(skipWithoutRspamd, "rspamd is not installed (apt-get install -y rspamd)");
 
 const HACK = "wp-content/plugins/form/hack.php";
 const ORDER = "shop/order.php";

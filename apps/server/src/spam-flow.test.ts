@@ -1,12 +1,7 @@
 import { createTestDatabase, type TestDatabase } from "@scripts-email/db/testing";
 import { createServices, type Services } from "@scripts-email/domain";
 import { freePort } from "@scripts-email/harness/ports";
-import {
-  GTUBE,
-  type PrivateRspamd,
-  skipWithoutRspamd,
-  startRspamd,
-} from "@scripts-email/harness/rspamd";
+import { GTUBE, type PrivateRspamd, startRspamd } from "@scripts-email/harness/rspamd";
 import { startTestRelay, type TestRelay } from "@scripts-email/harness/test-relay";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,7 +14,7 @@ import { type RunningServer, startServer } from "./server.ts";
 
 const SERVICE = "spam-flow.example.org";
 
-describe.skipIf(skipWithoutRspamd)("spam scanning in the whole product", () => {
+describe("spam scanning in the whole product", () => {
   let db: TestDatabase;
   let relay: TestRelay;
   let rspamd: PrivateRspamd;

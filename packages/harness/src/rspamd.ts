@@ -30,15 +30,9 @@ const BINARY = "rspamd";
 export const GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
 
 /** True when the rspamd command can run here. */
-export function rspamdAvailable(): boolean {
+function rspamdAvailable(): boolean {
   return spawnSync(BINARY, ["--version"], { stdio: "ignore" }).status === 0;
 }
-
-/**
- * Tests that need rspamd skip without it outside CI; in CI (`CI=true`, where .ci/run installs
- * it) they run and fail, as the PHP test does.
- */
-export const skipWithoutRspamd = !rspamdAvailable() && process.env.CI !== "true";
 
 /** Compiled patterns shared by every private instance (see above). */
 const HYPERSCAN_CACHE = path.join(tmpdir(), "scripts-email-rspamd-hyperscan");

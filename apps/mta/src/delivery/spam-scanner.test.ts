@@ -1,11 +1,6 @@
 import net from "node:net";
 import { freePort } from "@scripts-email/harness/ports";
-import {
-  GTUBE,
-  type PrivateRspamd,
-  skipWithoutRspamd,
-  startRspamd,
-} from "@scripts-email/harness/rspamd";
+import { GTUBE, type PrivateRspamd, startRspamd } from "@scripts-email/harness/rspamd";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSpamScanner, parseVerdict } from "./spam-scanner.ts";
 
@@ -23,7 +18,7 @@ const job = (body: string, subject = "Your order 1042") => ({
   ),
 });
 
-describe.skipIf(skipWithoutRspamd)("spam scanner against a real rspamd", () => {
+describe("spam scanner against a real rspamd", () => {
   let rspamd: PrivateRspamd;
   beforeAll(async () => {
     rspamd = await startRspamd();

@@ -1,12 +1,7 @@
 import { type LogRecord, recordingLogger, SYSTEM } from "@scripts-email/domain";
 import { createMailWorld, HOUR, type MailWorld } from "@scripts-email/harness/mail-world";
 import { freePort } from "@scripts-email/harness/ports";
-import {
-  GTUBE,
-  type PrivateRspamd,
-  skipWithoutRspamd,
-  startRspamd,
-} from "@scripts-email/harness/rspamd";
+import { GTUBE, type PrivateRspamd, startRspamd } from "@scripts-email/harness/rspamd";
 import { startTestRelay, type TestRelay } from "@scripts-email/harness/test-relay";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -21,7 +16,7 @@ import { createDeliveryWorker } from "./worker.ts";
 
 const SPAM_LIMIT = 2;
 
-describe.skipIf(skipWithoutRspamd)("delivery worker with a spam scanner", () => {
+describe("delivery worker with a spam scanner", () => {
   let world: MailWorld;
   let relay: TestRelay;
   let rspamd: PrivateRspamd;
