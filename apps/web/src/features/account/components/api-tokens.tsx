@@ -8,6 +8,7 @@ import { type FormEvent, useId, useState } from "react";
 import { DataTable } from "../../../components/data-table.tsx";
 import { Dialog } from "../../../components/dialog.tsx";
 import { ErrorAlert } from "../../../components/error-message.tsx";
+import { SecretField } from "../../../components/secret-field.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { useNow } from "../../../lib/use-now.ts";
 import { useCreateToken } from "../api/create-token.ts";
@@ -19,40 +20,21 @@ const VALIDITY_DAYS = [7, 30, TOKEN_DEFAULT_DAYS, 180, TOKEN_MAX_DAYS] as const;
 /** The new token, shown once: the server keeps only its hash. */
 function NewToken(props: { token: CreatedToken; onDismiss: () => void }) {
   const { t } = useI18n();
-  const [copied, setCopied] = useState(false);
-  const fieldId = useId();
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(props.token.token);
-      setCopied(true);
-    } catch {
-      // no clipboard (plain http, old browser): the field is selected for a manual copy
-      document.getElementById(fieldId)?.focus();
-    }
-  };
+  const label = t("web.tokens.createdTitle", { name: props.token.name });
   return (
     <div className="alert alert-success" role="status">
       <p>
-        <strong>{t("web.tokens.createdTitle", { name: props.token.name })}</strong>
+        <strong>{label}</strong>
       </p>
       <p>{t("web.tokens.copyHint")}</p>
-      <div className="inline-row wrap">
-        <input
-          id={fieldId}
-          aria-label={t("web.tokens.createdTitle", { name: props.token.name })}
-          readOnly
-          value={props.token.token}
-          onFocus={(event) => event.currentTarget.select()}
-          size={48}
-        />
-        <button type="button" className="button" onClick={() => void copy()}>
-          {t("web.tokens.copy")}
-        </button>
-        <button type="button" className="button" onClick={props.onDismiss}>
-          {t("web.common.dismiss")}
-        </button>
-      </div>
-      {copied && <p>{t("web.tokens.copied")}</p>}
+      <SecretField
+        label={label}
+        value={props.token.token}
+        size={48}
+        copyLabel={t("web.tokens.copy")}
+        copiedText={t("web.tokens.copied")}
+        onDismiss={props.onDismiss}
+      />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import type {
 import { type FormEvent, useId, useState } from "react";
 import { Dialog } from "../../../components/dialog.tsx";
 import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
+import { SecretField } from "../../../components/secret-field.tsx";
 import { type I18n, useI18n } from "../../../lib/i18n.tsx";
 import { useSendingSettings } from "../api/get-sending-settings.ts";
 import { useResetSmtpPassword } from "../api/reset-smtp-password.ts";
@@ -130,39 +131,20 @@ export function SendingSettings(props: {
 /** The new password, shown once: the server keeps only its hash. */
 function NewPassword(props: { reset: SmtpPasswordReset; onDismiss: () => void }) {
   const { t } = useI18n();
-  const [copied, setCopied] = useState(false);
-  const fieldId = useId();
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(props.reset.password);
-      setCopied(true);
-    } catch {
-      document.getElementById(fieldId)?.focus();
-    }
-  };
   return (
     <div className="alert alert-success" role="status">
       <p>
         <strong>{t("web.sending.newPassword")}</strong>
       </p>
       <p>{t("web.sending.oldStops", { seconds: props.reset.oldPasswordRefusedWithinSeconds })}</p>
-      <div className="inline-row wrap">
-        <input
-          id={fieldId}
-          aria-label={t("web.sending.newPassword")}
-          readOnly
-          value={props.reset.password}
-          onFocus={(event) => event.currentTarget.select()}
-          size={36}
-        />
-        <button type="button" className="button" onClick={() => void copy()}>
-          {t("web.sending.copy")}
-        </button>
-        <button type="button" className="button" onClick={props.onDismiss}>
-          {t("web.common.dismiss")}
-        </button>
-      </div>
-      {copied && <p>{t("web.sending.copied")}</p>}
+      <SecretField
+        label={t("web.sending.newPassword")}
+        value={props.reset.password}
+        size={36}
+        copyLabel={t("web.sending.copy")}
+        copiedText={t("web.sending.copied")}
+        onDismiss={props.onDismiss}
+      />
       <p className="hint">{t("web.sending.shownOnce")}</p>
     </div>
   );
