@@ -4,7 +4,12 @@ import { type I18n, useI18n } from "../../../lib/i18n.tsx";
 import { useEmailHistory } from "../api/get-email-history.ts";
 import { blockReasonText } from "./block-reason.ts";
 
-function actorText(change: StateChange, viewer: UserRole, i18n: I18n): string {
+/** Who made a change of state, as the viewer reads it ("by support (sofia@…)", "automatically"). */
+export function actorText(
+  change: Pick<StateChange, "actorRole" | "actorEmail">,
+  viewer: UserRole,
+  i18n: I18n,
+): string {
   const { t } = i18n;
   if (change.actorRole === "system") return t("web.history.by.system");
   if (change.actorRole === "support") {
