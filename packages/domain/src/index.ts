@@ -16,10 +16,13 @@ import { ExportRepository } from "./export/export-repository.ts";
 import { createExportService } from "./export/export-service.ts";
 import { HeldGroupsRepository } from "./held-groups/held-groups-repository.ts";
 import { createHeldGroupsService } from "./held-groups/held-groups-service.ts";
+import { FleetListRepository } from "./fleet/fleet-list-repository.ts";
 import { HostingRepository } from "./hosting/hosting-repository.ts";
 import { createHostingService } from "./hosting/hosting-service.ts";
 import { MessageRepository } from "./message/message-repository.ts";
 import { createMessageService } from "./message/message-service.ts";
+import { NoteRepository } from "./note/note-repository.ts";
+import { createNoteService } from "./note/note-service.ts";
 import { createOutbox } from "./outbox/outbox.ts";
 import { createMailPath, MAIL_PATH_DEFAULTS } from "./queue/index.ts";
 import { IngestRepository } from "./queue/ingest-repository.ts";
@@ -95,6 +98,7 @@ export type { MessageExportRow } from "./message/message-repository.ts";
 export type { MessageService } from "./message/message-service.ts";
 export { MAX_SCRIPT_LENGTH, scriptOf } from "./message/script-name.ts";
 export { replyText } from "./message/server-reply.ts";
+export { NOTES_LIST_MAX, type NoteService } from "./note/note-service.ts";
 export type { Outbox, QueuedSystemMessage, SystemMessage } from "./outbox/outbox.ts";
 export * from "./queue/index.ts";
 export type { RefusalDays, RefusalListService } from "./refusal/refusal-list-service.ts";
@@ -251,6 +255,7 @@ export function createServices(options: ServicesOptions): Services {
     }),
     hostings: createHostingService({
       hostings: hostingRepository,
+      fleet: new FleetListRepository(options.db),
       users: userRepository,
       audit,
       clock,
@@ -286,6 +291,12 @@ export function createServices(options: ServicesOptions): Services {
       log: options.log,
     }),
     suppressions,
+    notes: createNoteService({
+      hostings: hostingRepository,
+      notes: new NoteRepository(options.db),
+      audit,
+      clock,
+    }),
     audit,
     reports,
     alerts,

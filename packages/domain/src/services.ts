@@ -9,6 +9,7 @@ import type { ExportService } from "./export/export-service.ts";
 import type { HeldGroupsService } from "./held-groups/held-groups-service.ts";
 import type { HostingService } from "./hosting/hosting-service.ts";
 import type { MessageService } from "./message/message-service.ts";
+import type { NoteService } from "./note/note-service.ts";
 import type { Outbox } from "./outbox/outbox.ts";
 import type { MailPath, MailPathOptions } from "./queue/index.ts";
 import type { RefusalListService } from "./refusal/refusal-list-service.ts";
@@ -81,6 +82,8 @@ export interface Services {
   selection: SelectionService;
   /** Recipients whose mail failed for good (5.1.x): refused at RCPT until expiry or removal. */
   suppressions: SuppressionService;
+  /** Support's internal notes on a hosting (customers: not_found). */
+  notes: NoteService;
   audit: AuditService;
   reports: ReportService;
   alerts: AlertService;

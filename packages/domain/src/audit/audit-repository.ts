@@ -33,9 +33,13 @@ export class AuditRepository extends BaseRepository {
     );
   }
 
-  async list(filter: { hostingId?: string; limit: number }) {
+  /** Newest first; `hideActions` are left out before the limit applies. */
+  async list(filter: { hostingId?: string; limit: number; hideActions?: readonly string[] }) {
     const rows = await this.db.auditEntry.findMany({
-      where: filter.hostingId ? { hostingId: filter.hostingId } : {},
+      where: {
+        ...(filter.hostingId ? { hostingId: filter.hostingId } : {}),
+        ...(filter.hideActions?.length ? { action: { notIn: [...filter.hideActions] } } : {}),
+      },
       orderBy: [{ at: "desc" }, { id: "desc" }],
       take: filter.limit,
     });

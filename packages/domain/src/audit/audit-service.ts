@@ -7,6 +7,7 @@ import type { HostingRepository } from "../hosting/hosting-repository.ts";
 import type { Tx } from "../shared/base-repository.ts";
 import type { UserRepository } from "../user/user-repository.ts";
 import type { AuditRepository } from "./audit-repository.ts";
+import { SUPPORT_ONLY_ACTIONS } from "./support-only-actions.ts";
 
 export interface AuditService {
   record(entry: {
@@ -20,7 +21,8 @@ export interface AuditService {
   list(actor: Actor, query: AuditQuery): Promise<AuditEntry[]>;
   /**
    * One hosting's log, newest first, for whoever may see the hosting (else not_found): the same
-   * query as `list`. A customer reads support's entries without the agent's address.
+   * query as `list`. A customer reads support's entries without the agent's address, and never
+   * the support-only ones (internal notes).
    */
   listForHosting(actor: Actor, serviceName: string, limit: number): Promise<HostingAuditEntry[]>;
 }
@@ -46,8 +48,12 @@ export function createAuditService(deps: {
 }): InternalAuditService {
   const { audit, users, hostings, clock } = deps;
 
-  async function entries(hostingId: string | undefined, limit: number): Promise<AuditEntry[]> {
-    const rows = await audit.list({ hostingId, limit });
+  async function entries(
+    hostingId: string | undefined,
+    limit: number,
+    hideActions?: readonly string[],
+  ): Promise<AuditEntry[]> {
+    const rows = await audit.list({ hostingId, limit, ...(hideActions ? { hideActions } : {}) });
     const emails = await users.emailsById([
       ...new Set(rows.flatMap((r) => (r.actorId ? [r.actorId] : []))),
     ]);
@@ -74,8 +80,8 @@ export function createAuditService(deps: {
     },
     async listForHosting(actor, serviceName, limit) {
       const hosting = await loadVisibleHosting(hostings, actor, serviceName);
-      const rows = await entries(hosting.id, limit);
       const customer = actorRoleOf(actor) === "customer";
+      const rows = await entries(hosting.id, limit, customer ? SUPPORT_ONLY_ACTIONS : undefined);
       return rows.map((r) => ({
         at: r.at,
         // the owner sees "Support", not which agent
