@@ -16,7 +16,6 @@ import { ExportRepository } from "./export/export-repository.ts";
 import { createExportService } from "./export/export-service.ts";
 import { HeldGroupsRepository } from "./held-groups/held-groups-repository.ts";
 import { createHeldGroupsService } from "./held-groups/held-groups-service.ts";
-import { FleetListRepository } from "./fleet/fleet-list-repository.ts";
 import { HostingRepository } from "./hosting/hosting-repository.ts";
 import { createHostingService } from "./hosting/hosting-service.ts";
 import { MessageRepository } from "./message/message-repository.ts";
@@ -255,7 +254,6 @@ export function createServices(options: ServicesOptions): Services {
     }),
     hostings: createHostingService({
       hostings: hostingRepository,
-      fleet: new FleetListRepository(options.db),
       users: userRepository,
       audit,
       clock,
