@@ -13,7 +13,12 @@ export {
   type DeliveryWorker,
   type WorkerOptions,
 } from "./delivery/worker.ts";
-export { createMtaMetrics, type MtaMetrics } from "./metrics.ts";
+export {
+  createMtaMetrics,
+  createQueueGauges,
+  type MtaMetrics,
+  type QueueGauges,
+} from "./metrics.ts";
 export {
   type AuthenticatedHosting,
   createIngestServer,

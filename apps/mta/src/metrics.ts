@@ -1,3 +1,4 @@
+import type { BlockCause } from "@scripts-email/contracts";
 import type { RecipientResult } from "@scripts-email/domain";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
@@ -97,6 +98,45 @@ export function createMtaMetrics(
         outcomes.inc({ outcome: r.outcome });
         if (r.outcome === "delivered") latency.observe(age);
       }
+    },
+  };
+}
+
+/** The mail path's state that only the database knows, set by whoever reads it (the scheduler). */
+export interface QueueGauges {
+  /** When the oldest mail waiting for the relay was accepted (null: none waits). */
+  oldestWaiting(acceptedAt: Date | null, now: Date): void;
+  blockedHostings(byCause: Record<BlockCause, number>): void;
+}
+
+/**
+ * The age of the oldest mail waiting for the relay and the hostings blocked by cause. Refreshed
+ * by the scheduler role on its tick rather than read per scrape: the oldest-age read visits every
+ * waiting row, and a relay outage is exactly when that queue is long.
+ */
+export function createQueueGauges(registry: Registry): QueueGauges {
+  const registers = [registry];
+  const oldest = new Gauge({
+    name: "scripts_email_queue_oldest_age_seconds",
+    help:
+      "Age of the oldest message waiting for the relay (queued or sending; held mail excluded), " +
+      "0 when none waits. Set by the scheduler role every few seconds.",
+    registers,
+  });
+  const blocked = new Gauge({
+    name: "scripts_email_hostings_blocked",
+    help:
+      "Hostings blocked now, by cause: customer, support, or the automatic protection's burst, " +
+      "bounce and spam. Set by the scheduler role every few seconds.",
+    labelNames: ["cause"],
+    registers,
+  });
+  return {
+    oldestWaiting(acceptedAt, now) {
+      oldest.set(acceptedAt ? Math.max(0, (now.getTime() - acceptedAt.getTime()) / 1000) : 0);
+    },
+    blockedHostings(byCause) {
+      for (const [cause, n] of Object.entries(byCause)) blocked.set({ cause }, n);
     },
   };
 }

@@ -43,6 +43,7 @@ describe("loadConfig", () => {
       trustProxy: [],
       metricsToken: undefined,
       metricsPort: undefined,
+      metricsHost: "127.0.0.1",
       reportTime: "02:00",
       reportTimeZone: "UTC",
       reportCatchUpDays: 3,
@@ -127,6 +128,7 @@ describe("loadConfig", () => {
       trustProxy: ["127.0.0.1", "10.0.0.0/8", "::1"],
       metricsToken: "0123456789abcdef0123",
       metricsPort: 9464,
+      metricsHost: "127.0.0.1",
       reportTime: "06:30",
       reportTimeZone: "Europe/Lisbon",
       reportCatchUpDays: 7,
@@ -224,6 +226,18 @@ describe("loadConfig", () => {
     expect(message).toMatch(/METRICS_TOKEN must be at least 16 characters/);
     expect(message).toMatch(/METRICS_PORT must be a port number between 1 and 65535/);
     expect(message).not.toContain("hunter2");
+  });
+
+  it("serves metrics off loopback (a container's METRICS_HOST) only behind a token", () => {
+    expect(problemOf({ METRICS_HOST: "0.0.0.0", METRICS_PORT: "9464" })).toMatch(
+      /METRICS_HOST off loopback needs METRICS_TOKEN/,
+    );
+    const config = loadConfig(
+      { METRICS_HOST: "0.0.0.0", METRICS_PORT: "9464", METRICS_TOKEN: "0123456789abcdef0123" },
+      "/srv/app",
+    );
+    expect(config.metricsHost).toBe("0.0.0.0");
+    expect(loadConfig({ METRICS_HOST: "127.0.0.2" }, "/srv/app").metricsHost).toBe("127.0.0.2");
   });
 
   it("never echoes a password from a URL", () => {

@@ -184,6 +184,7 @@ const configSchema = z.object({
     .min(1, { message: "must be a port number between 1 and 65535" })
     .max(65535, { message: "must be a port number between 1 and 65535" })
     .optional(),
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   REPORT_TIME: z
     .string()
     .refine(isReportTime, { message: "must be a time of day HH:MM (24-hour), e.g. 02:00" })
@@ -267,8 +268,10 @@ export interface Config {
   alertWebhookAllowNetworks: string[];
   /** `/metrics` on the API's port needs `Authorization: Bearer` this; unset: not served there. */
   metricsToken: string | undefined;
-  /** A listener on 127.0.0.1 serving only `/metrics`, whatever the roles; unset: none. */
+  /** A listener serving only `/metrics`, whatever the roles; unset: none. */
   metricsPort: number | undefined;
+  /** Where that listener listens: loopback, or anywhere only with a token (a container's). */
+  metricsHost: string;
   /** The nightly error report: local time "HH:MM", IANA time zone, days caught up after downtime. */
   reportTime: string;
   reportTimeZone: string;
@@ -317,6 +320,11 @@ export function loadConfig(
       "SMTP_TLS_KEY_FILE and SMTP_TLS_CERT_FILE must be set together (STARTTLS needs both)",
     ]);
   }
+  if (!isLoopback(c.METRICS_HOST) && c.METRICS_TOKEN === undefined) {
+    throw new ConfigError([
+      `METRICS_HOST off loopback needs METRICS_TOKEN: the metrics name hostings and volumes (got ${JSON.stringify(c.METRICS_HOST)})`,
+    ]);
+  }
   return {
     port: c.PORT,
     host: c.HOST,
@@ -354,6 +362,7 @@ export function loadConfig(
     alertWebhookAllowNetworks: c.ALERT_WEBHOOK_ALLOW_NETWORKS,
     metricsToken: c.METRICS_TOKEN,
     metricsPort: c.METRICS_PORT,
+    metricsHost: c.METRICS_HOST,
     reportTime: c.REPORT_TIME,
     reportTimeZone: c.REPORT_TIME_ZONE,
     reportCatchUpDays: c.REPORT_CATCH_UP_DAYS,
@@ -362,6 +371,10 @@ export function loadConfig(
     logLevel: c.LOG_LEVEL,
     logFormat: c.LOG_FORMAT,
   };
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** URLs may carry passwords: never echo those back. */

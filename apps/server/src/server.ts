@@ -5,6 +5,7 @@ import { createServices, HOUR } from "@scripts-email/domain";
 import { createMtaMetrics } from "@scripts-email/mta";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import type { Config } from "./config.ts";
+import { createDbErrorMetrics } from "./db-error-metrics.ts";
 import type { Log } from "./log.ts";
 import { startMetricsListener } from "./metrics-listener.ts";
 import { builtSpaDir } from "./roles/api-role.ts";
@@ -26,7 +27,11 @@ export interface StartOptions {
 }
 
 /** Opens and migrates the database the configuration names; the CLI opens it the same way. */
-export async function openMigratedDatabase(config: Config, log: Log): Promise<Database> {
+export async function openMigratedDatabase(
+  config: Config,
+  log: Log,
+  onError?: (error: unknown) => void,
+): Promise<Database> {
   if (config.databaseUrl) log.info("database: PostgreSQL from DATABASE_URL");
   else {
     const creating = !existsSync(path.join(embeddedFolder(config.dataDir), "PG_VERSION"));
@@ -35,7 +40,11 @@ export async function openMigratedDatabase(config: Config, log: Log): Promise<Da
       `database: embedded PostgreSQL (PGlite)${creating ? ", creating it takes a few seconds" : ""}`,
     );
   }
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    ...(onError ? { onError } : {}),
+  });
   try {
     const applied = await migrate(db, undefined, {
       lockWaitMs: config.migrationLockWaitSeconds * 1000,
@@ -86,7 +95,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     );
   }
 
-  const db = await openMigratedDatabase(config, log);
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const db = await openMigratedDatabase(config, log, createDbErrorMetrics(metrics));
   const running: RunningRole[] = [];
   let stopMetrics: (() => Promise<void>) | null = null;
   const stop = async () => {
@@ -112,8 +123,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       webhookAllowNetworks: config.alertWebhookAllowNetworks,
       log,
     });
-    const metrics = new Registry();
-    collectDefaultMetrics({ register: metrics });
     const mta = createMtaMetrics(metrics, () => services.mail.delivery.queueDepth());
     // A first start on the embedded database gets something to sign in to. PostgreSQL is
     // provisioned by whoever runs it (pnpm cli), never with demo accounts.

@@ -4,6 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { acquireDataLock } from "./data-lock.ts";
+import { reportPoolErrors } from "./error-count.ts";
 import { createPgAdapter } from "./pg-adapter.ts";
 import { createPgliteAdapter } from "./pglite-adapter.ts";
 import { pgSqlClient, prismaSqlClient, type SqlClient } from "./sql-client.ts";
@@ -27,10 +28,17 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Connection pool size on PostgreSQL. */
   poolSize?: number;
+  /**
+   * Told of every failed connection and statement on PostgreSQL (the operator's error counter);
+   * the failure still reaches its caller as before. Not called on the embedded database.
+   */
+  onError?: (error: unknown) => void;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  if (options.databaseUrl) {
+    return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.onError);
+  }
   return openEmbedded(embeddedFolder(options.dataDir));
 }
 
@@ -39,11 +47,16 @@ export function embeddedFolder(dataDir: string): string {
   return path.join(dataDir, "pglite");
 }
 
-function openPostgres(connectionString: string, max: number): Database {
+function openPostgres(
+  connectionString: string,
+  max: number,
+  onError?: (error: unknown) => void,
+): Database {
   const pool = new pg.Pool({ connectionString, max });
   // An idle connection killed by the server (restart, failover, a dropped test database) is
   // reported here; without a listener Node would crash the process. The pool replaces it.
   pool.on("error", () => {});
+  if (onError) reportPoolErrors(pool, onError);
   const prisma = new PrismaClient({ adapter: createPgAdapter(pool) });
   return {
     prisma,

@@ -3,6 +3,8 @@ export * from "@prisma/client";
 export type { Database, DatabaseOptions } from "./client.ts";
 export { embeddedFolder, openDatabase } from "./client.ts";
 export { DatabaseInUseError } from "./data-lock.ts";
+export type { DatabaseErrorKind } from "./error-count.ts";
+export { DATABASE_ERROR_KINDS, databaseErrorKind } from "./error-count.ts";
 export type { MigrationFile } from "./migrate.ts";
 export { MigrationError, migrate, readMigrations } from "./migrate.ts";
 export type { SqlClient, SqlQuery } from "./sql-client.ts";

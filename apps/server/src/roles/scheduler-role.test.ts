@@ -1,4 +1,5 @@
 import type { Services } from "@scripts-email/domain";
+import { Registry } from "prom-client";
 import { afterEach, expect, it, vi } from "vitest";
 import type { Config } from "../config.ts";
 import type { RoleContext } from "../roles.ts";
@@ -20,7 +21,17 @@ function context(email: Partial<Services["email"]>): {
     db: {} as RoleContext["db"],
     services: {
       email: { runHolds: async () => 0, ...email },
-      mail: { delivery: { expireHeld: async () => 0, dropOldContent: async () => 0 } },
+      clock: { now: () => new Date() },
+      mail: {
+        delivery: {
+          expireHeld: async () => 0,
+          dropOldContent: async () => 0,
+          oldestWaitingAt: async () => null,
+        },
+        protection: {
+          blockedByCause: async () => ({ customer: 0, support: 0, burst: 0, bounce: 0, spam: 0 }),
+        },
+      },
       selection: { runJobs: async () => 0 },
       reports: { runDue: async () => 0 },
       alerts: { checkExpiringHeld: async () => 0, deliverWebhooks: async () => 0 },
@@ -28,7 +39,7 @@ function context(email: Partial<Services["email"]>): {
       suppressions: { expire: async () => 0 },
     } as unknown as Services,
     log,
-    metrics: {} as RoleContext["metrics"],
+    metrics: new Registry(),
     mta: {} as RoleContext["mta"],
   };
   return { ctx, errors };

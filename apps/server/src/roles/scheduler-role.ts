@@ -1,4 +1,5 @@
 import type { Services, WebhookSender } from "@scripts-email/domain";
+import { createQueueGauges, type QueueGauges } from "@scripts-email/mta";
 import { createWebhookSender, postWebhook } from "../alerts/webhook-sender.ts";
 import { englishCount } from "../english-count.ts";
 import type { RoleContext, RunningRole } from "./role.ts";
@@ -93,15 +94,38 @@ export function credentialJobs(services: Pick<Services, "account">): Job[] {
 }
 
 /**
+ * The operator's gauges that only the database knows (oldest waiting mail, blocked hostings by
+ * cause): two index reads a tick, whatever the number of scrapes. Handles no mail, so never logs.
+ */
+export function gaugeJobs(services: Pick<Services, "clock" | "mail">, gauges: QueueGauges): Job[] {
+  return [
+    {
+      name: "queue-gauges",
+      async run() {
+        const [oldest, blocked] = await Promise.all([
+          services.mail.delivery.oldestWaitingAt(),
+          services.mail.protection.blockedByCause(),
+        ]);
+        gauges.oldestWaiting(oldest, services.clock.now());
+        gauges.blockedHostings(blocked);
+        return 0;
+      },
+      report: () => "",
+    },
+  ];
+}
+
+/**
  * Runs the jobs one after the other every few seconds. A failed job is logged and retried on
  * the next tick; stopping waits for the run in hand.
  */
 export async function startSchedulerRole(
-  { services, log, config }: RoleContext,
+  { services, log, config, metrics }: RoleContext,
   intervalMs = SCHEDULER_INTERVAL_MS,
   jobs: Job[] = [
     ...mailJobs(services, createWebhookSender({ allowNetworks: config.alertWebhookAllowNetworks })),
     ...credentialJobs(services),
+    ...gaugeJobs(services, createQueueGauges(metrics)),
   ],
 ): Promise<RunningRole> {
   let stopped = false;

@@ -324,4 +324,12 @@ export class DeliveryRepository extends BaseRepository {
     for (const r of rows) depth[r.status as keyof typeof depth] = r.n;
     return depth;
   }
+
+  /** When the oldest mail still waiting for the relay (queued or sending) was accepted. */
+  async oldestWaitingAt(): Promise<Date | null> {
+    const [row] = await this.sql.query<{ at: Date | string | null }>(
+      `SELECT min("acceptedAt") AS at FROM "Message" WHERE status IN ('queued', 'sending')`,
+    );
+    return row?.at ? new Date(row.at) : null;
+  }
 }

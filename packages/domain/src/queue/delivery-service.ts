@@ -115,6 +115,8 @@ export interface DeliveryService {
    */
   complete(results: DeliveryResult[]): Promise<Set<string>>;
   queueDepth(): ReturnType<DeliveryRepository["queueDepth"]>;
+  /** When the oldest mail waiting for the relay was accepted (null: none waits). */
+  oldestWaitingAt(): Promise<Date | null>;
   /** Expires held mail past its 72 hours; returns how many. */
   expireHeld(batchSize?: number): Promise<number>;
   /**
@@ -276,6 +278,10 @@ export function createDeliveryService(deps: {
 
     queueDepth() {
       return repo.queueDepth();
+    },
+
+    oldestWaitingAt() {
+      return repo.oldestWaitingAt();
     },
 
     async expireHeld(batchSize = 5000) {

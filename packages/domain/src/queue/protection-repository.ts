@@ -1,3 +1,4 @@
+import type { BlockCause } from "@scripts-email/contracts";
 import { BaseRepository } from "../shared/base-repository.ts";
 
 // SQL fragments over the hosting row `h`, shared by the rules (here and in ingest-repository.ts)
@@ -86,5 +87,22 @@ export class ProtectionRepository extends BaseRepository {
       [hostingId, windowStart.toISOString(), cap],
     );
     return row ? row.n : null;
+  }
+
+  /** Blocked hostings by cause, through the index on Hosting(state, blockCause, …). */
+  async blockedByCause(): Promise<Record<BlockCause, number>> {
+    const rows = await this.sql.query<{ cause: BlockCause | null; n: number }>(
+      `SELECT "blockCause"::text AS cause, count(*)::int AS n
+         FROM "Hosting" WHERE state = 'blocked' GROUP BY "blockCause"`,
+    );
+    const counts: Record<BlockCause, number> = {
+      customer: 0,
+      support: 0,
+      burst: 0,
+      bounce: 0,
+      spam: 0,
+    };
+    for (const r of rows) if (r.cause !== null) counts[r.cause] = r.n;
+    return counts;
   }
 }

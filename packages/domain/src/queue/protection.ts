@@ -1,3 +1,4 @@
+import type { BlockCause } from "@scripts-email/contracts";
 import { AUTOMATIC } from "../actor.ts";
 import {
   type AutomaticCause,
@@ -15,6 +16,8 @@ export interface Protection {
   block(hostingId: string, reason: string, cause: AutomaticCause): Promise<void>;
   /** Blocks each of these hostings whose recent mail bounces more than the rule allows. */
   checkBounces(hostingIds: string[]): Promise<void>;
+  /** Hostings blocked now, by cause (the operator's metrics: the protection's are burst, bounce, spam). */
+  blockedByCause(): Promise<Record<BlockCause, number>>;
 }
 
 /**
@@ -38,6 +41,7 @@ export function createProtection(
 
   return {
     block,
+    blockedByCause: () => repo.blockedByCause(),
     async checkBounces(hostingIds) {
       const { ratio, windowMs } = bounce;
       if (ratio <= 0) return;
