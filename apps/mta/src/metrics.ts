@@ -38,6 +38,20 @@ export function createMtaMetrics(
     labelNames: ["outcome"],
     registers,
   });
+  const notDelivered = new Counter({
+    name: "scripts_email_delivery_failures_total",
+    help:
+      "Recipients not delivered, by outcome (deferred: retried later; failed: for good) and " +
+      "kind (whose fault: recipient, message, relay; unknown when the relay did not say).",
+    labelNames: ["outcome", "kind"],
+    registers,
+  });
+  // every pair is shown from the start, so that an alert on relay failures has a series to watch
+  for (const outcome of ["deferred", "failed"]) {
+    for (const kind of ["recipient", "message", "relay", "unknown"]) {
+      notDelivered.inc({ outcome, kind }, 0);
+    }
+  }
   const relaySeconds = new Histogram({
     name: "scripts_email_relay_seconds",
     help: "Time to hand one message to the upstream relay.",
@@ -97,6 +111,7 @@ export function createMtaMetrics(
       for (const r of results) {
         outcomes.inc({ outcome: r.outcome });
         if (r.outcome === "delivered") latency.observe(age);
+        else notDelivered.inc({ outcome: r.outcome, kind: r.kind ?? "unknown" });
       }
     },
   };
