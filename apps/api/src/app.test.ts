@@ -128,6 +128,8 @@ describe("OpenAPI", () => {
       "/api/hostings/{serviceName}/email/suppressions/{address}",
       "/api/hostings/{serviceName}/email/test",
       "/api/hostings/{serviceName}/email/volumes",
+      "/api/hostings/{serviceName}/notes",
+      "/api/hostings/{serviceName}/notes/{noteId}",
       "/api/hostings/{serviceName}/sender-domains",
       "/api/info",
       "/api/me",

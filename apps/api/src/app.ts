@@ -17,6 +17,7 @@ import { exportRoutes } from "./routes/exports.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { heldGroupRoutes } from "./routes/held-groups.ts";
 import { hostingAuditRoutes } from "./routes/hosting-audit.ts";
+import { hostingNoteRoutes } from "./routes/hosting-notes.ts";
 import { hostingSendingRoutes } from "./routes/hosting-sending.ts";
 import { hostingRoutes } from "./routes/hostings.ts";
 import { infoRoutes } from "./routes/info.ts";
@@ -83,6 +84,7 @@ export async function buildApp({ services, config }: BuildAppOptions): Promise<F
         await signedIn.register(accountSessionRoutes, options);
         await signedIn.register(hostingSendingRoutes, options);
         await signedIn.register(hostingAuditRoutes, options);
+        await signedIn.register(hostingNoteRoutes, options);
       });
     },
     { prefix: "/api" },

@@ -44,6 +44,11 @@ beforeEach(async () => {
      ON CONFLICT DO NOTHING`,
     [w.hosting.id],
   );
+  await t.db.sql.query(
+    `INSERT INTO "HostingNote" (id, "hostingId", body) VALUES ($1::uuid, $2::uuid, 'matrix note')
+     ON CONFLICT DO NOTHING`,
+    [NOTE_ID, w.hosting.id],
+  );
 });
 
 type Role = "anonymous" | "owner" | "other" | "support";
@@ -60,7 +65,12 @@ interface Endpoint {
   perHosting: boolean;
   /** Customers get 403. */
   supportOnly?: boolean;
+  /** Customers get 404, even on their own hosting (support's internal notes). */
+  hiddenFromCustomers?: boolean;
 }
+
+/** A note of the tested hosting, put back before each case for the deletion to find. */
+const NOTE_ID = "0190a0b0-0000-7000-8000-000000000017";
 
 const endpoints: Endpoint[] = [
   { name: "GET /api/me", method: "GET", url: () => "/api/me", ok: 200, perHosting: false },
@@ -309,6 +319,31 @@ const endpoints: Endpoint[] = [
     perHosting: false,
     supportOnly: true,
   },
+  {
+    name: "GET notes",
+    method: "GET",
+    url: (s) => `/api/hostings/${s}/notes`,
+    ok: 200,
+    perHosting: true,
+    hiddenFromCustomers: true,
+  },
+  {
+    name: "POST notes",
+    method: "POST",
+    url: (s) => `/api/hostings/${s}/notes`,
+    body: { body: "matrix check" },
+    ok: 201,
+    perHosting: true,
+    hiddenFromCustomers: true,
+  },
+  {
+    name: "DELETE notes/:noteId",
+    method: "DELETE",
+    url: (s) => `/api/hostings/${s}/notes/${NOTE_ID}`,
+    ok: 204,
+    perHosting: true,
+    hiddenFromCustomers: true,
+  },
 ];
 
 const roles: Role[] = ["anonymous", "owner", "other", "support"];
@@ -316,6 +351,7 @@ const roles: Role[] = ["anonymous", "owner", "other", "support"];
 function expected(role: Role, endpoint: Endpoint): Expect {
   if (role === "anonymous") return 401;
   if (role === "other" && endpoint.perHosting) return 404;
+  if (role !== "support" && endpoint.hiddenFromCustomers) return 404;
   if (role !== "support" && endpoint.supportOnly) return 403;
   return "ok";
 }
