@@ -14,6 +14,7 @@ import { EmailReadRepository } from "./email/email-read-repository.ts";
 import { createEmailService } from "./email/email-service.ts";
 import { ExportRepository } from "./export/export-repository.ts";
 import { createExportService } from "./export/export-service.ts";
+import { FleetListRepository } from "./fleet/fleet-list-repository.ts";
 import { HeldGroupsRepository } from "./held-groups/held-groups-repository.ts";
 import { createHeldGroupsService } from "./held-groups/held-groups-service.ts";
 import { HostingRepository } from "./hosting/hosting-repository.ts";
@@ -254,6 +255,7 @@ export function createServices(options: ServicesOptions): Services {
     }),
     hostings: createHostingService({
       hostings: hostingRepository,
+      fleet: new FleetListRepository(options.db),
       users: userRepository,
       audit,
       clock,

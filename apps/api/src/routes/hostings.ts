@@ -16,14 +16,20 @@ export const hostingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     {
       schema: {
         tags: ["hostings"],
-        summary: "A customer's own hostings; support sees all and may search",
-        description: "`q` matches the service name or the owner's e-mail address (support only).",
+        summary: "A customer's own hostings; support's fleet view of all hostings",
+        description:
+          "`q` matches the service name or the owner's e-mail address; `state` and `cause` " +
+          "filter; `sort` orders by a counter of the `window` (largest first) or by the last " +
+          "change of state (latest first), else by service name. Counters come from an hourly " +
+          "rollup, so a window is to the hour: `1h` is the current hour plus the previous one, " +
+          "`24h` the current hour plus the previous 24. Paged by `limit` and `offset`; `total` " +
+          "counts every match. A customer gets the same shape for their own hostings only.",
         security: SIGNED_IN,
         querystring: hostingListQuery,
         response: { 200: hostingList, ...errorResponses },
       },
     },
-    async (request) => services.hostings.list(actorOf(request), request.query.q || undefined),
+    async (request) => services.hostings.list(actorOf(request), request.query),
   );
 
   app.get(

@@ -30,7 +30,7 @@ describe("list", () => {
     ]);
     expect(names(await w.services.hostings.list(w.other))).toEqual(["blog.other.net", "other.net"]);
     // a search never widens what a customer sees
-    expect(names(await w.services.hostings.list(w.customer, "other"))).toEqual([]);
+    expect(names(await w.services.hostings.list(w.customer, { q: "other" }))).toEqual([]);
   });
 
   it("support sees all and searches service names and owner addresses, ignoring case", async () => {
@@ -40,12 +40,14 @@ describe("list", () => {
       "other.net",
       "shop.example.org",
     ]);
-    expect(names(await w.services.hostings.list(w.support, "SHOP"))).toEqual(["shop.example.org"]);
-    expect(names(await w.services.hostings.list(w.support, "Other@Example.NET"))).toEqual([
+    expect(names(await w.services.hostings.list(w.support, { q: "SHOP" }))).toEqual([
+      "shop.example.org",
+    ]);
+    expect(names(await w.services.hostings.list(w.support, { q: "Other@Example.NET" }))).toEqual([
       "blog.other.net",
       "other.net",
     ]);
-    expect(names(await w.services.hostings.list(w.support, "  "))).toHaveLength(4);
+    expect(names(await w.services.hostings.list(w.support, { q: "  " }))).toHaveLength(4);
     const [first] = (await w.services.hostings.list(w.support)).items;
     expect(first).toMatchObject({ ownerEmail: "other@example.net", state: "active" });
     expect(first?.createdAt).toBe("2026-03-10T12:00:00.000Z");

@@ -1,6 +1,7 @@
 import {
   type DailyLimit,
   type HostingList,
+  type HostingListQuery,
   type SenderDomains,
   type SendingSettings,
   serviceName as serviceNameSchema,
@@ -9,6 +10,8 @@ import { type Actor, actorRoleOf } from "../actor.ts";
 import type { InternalAuditService } from "../audit/audit-service.ts";
 import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
+import { fleetList } from "../fleet/fleet-list.ts";
+import type { FleetListRepository } from "../fleet/fleet-list-repository.ts";
 import { randomToken, sha256, verifyGeneratedSecret } from "../shared/secrets.ts";
 import { parseEmailAddress, parseReason } from "../shared/validation.ts";
 import type { UserRepository } from "../user/user-repository.ts";
@@ -36,8 +39,11 @@ export interface HostingRecord {
 }
 
 export interface HostingService {
-  /** A customer's own hostings; support sees all, `q` matches service name or owner e-mail. */
-  list(actor: Actor, q?: string): Promise<HostingList>;
+  /**
+   * A customer's own hostings; support sees all (the fleet view): `q` matches service name or
+   * owner e-mail, filtered by state and cause, sorted by the window's counters (fleet-list.ts).
+   */
+  list(actor: Actor, query?: Partial<HostingListQuery>): Promise<HostingList>;
   /** Throws DomainError("not_found") when the hosting does not exist or the actor may not see it. */
   get(actor: Actor, serviceName: string): Promise<HostingRecord>;
   create(input: {
@@ -85,7 +91,6 @@ export interface HostingService {
   ): Promise<SenderDomains>;
 }
 
-const LIST_LIMIT = 100;
 const DEFAULT_MAX_PER_DAY = 1000;
 /** 24 random bytes: a 32-character SMTP password. */
 const SMTP_PASSWORD_BYTES = 24;
@@ -114,25 +119,14 @@ function parseSenderDomains(values: string[] | undefined): string[] {
 
 export function createHostingService(deps: {
   hostings: HostingRepository;
+  fleet: FleetListRepository;
   users: UserRepository;
   audit: InternalAuditService;
   clock: Clock;
 }): HostingService {
-  const { hostings, users, audit, clock } = deps;
+  const { hostings, fleet, users, audit, clock } = deps;
   return {
-    async list(actor: Actor, q?: string) {
-      const search = q?.trim() || undefined;
-      const ownerId = actor.kind === "user" && actor.role === "customer" ? actor.userId : undefined;
-      const rows = await hostings.list({ ownerId, q: search, limit: LIST_LIMIT });
-      return {
-        items: rows.map((row) => ({
-          serviceName: row.serviceName,
-          ownerEmail: row.owner.email,
-          state: row.state,
-          createdAt: row.createdAt.toISOString(),
-        })),
-      };
-    },
+    list: (actor, query = {}) => fleetList({ fleet, clock }, actor, query),
 
     async get(actor: Actor, serviceName: string) {
       return toHostingRecord(await loadVisibleHosting(hostings, actor, serviceName));
