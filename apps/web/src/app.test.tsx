@@ -5,7 +5,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { App } from "./app.tsx";
 import { STORAGE_KEY } from "./lib/i18n.tsx";
-import { customer } from "./testing/fixtures.ts";
+import { customer, fleetSummary, hostingSummary, support } from "./testing/fixtures.ts";
 import { createTestQueryClient, errorResponse, mockFetch } from "./testing/render.tsx";
 
 const signedOut = { body: { user: null } };
@@ -76,13 +76,9 @@ describe("app", () => {
       "GET /api/hostings": {
         body: {
           items: [
-            {
-              serviceName: "example.org",
-              ownerEmail: customer.email,
-              state: "blocked",
-              createdAt: "2025-01-01T10:00:00.000Z",
-            },
+            hostingSummary({ ownerEmail: customer.email, state: "blocked", cause: "customer" }),
           ],
+          total: 1,
         },
       },
     });
@@ -108,7 +104,7 @@ describe("app", () => {
   });
 
   it("marks an installation that captures mail instead of sending it", async () => {
-    const hostings = { body: { items: [] } };
+    const hostings = { body: { items: [], total: 0 } };
     mockFetch({
       "GET /api/session": { body: { user: customer } },
       "GET /api/hostings": hostings,
@@ -121,11 +117,41 @@ describe("app", () => {
   it("shows no such mark when mail is relayed", async () => {
     mockFetch({
       "GET /api/session": { body: { user: customer } },
-      "GET /api/hostings": { body: { items: [] } },
+      "GET /api/hostings": { body: { items: [], total: 0 } },
       "GET /api/info": { body: { deliveryMode: "relay" } },
     });
     renderApp();
     expect(await screen.findByRole("heading", { name: "Your hostings" })).toBeTruthy();
     expect(screen.queryByRole("note")).toBeNull();
+  });
+});
+
+describe("the home page by role", () => {
+  it("is the fleet view for support, asking for its summary and the hostings' counters", async () => {
+    const { calls } = mockFetch({
+      "GET /api/session": { body: { user: support } },
+      "GET /api/hostings": { body: { items: [hostingSummary()], total: 1 } },
+      "GET /api/fleet/summary": { body: fleetSummary() },
+    });
+    renderApp();
+    expect(await screen.findByRole("heading", { name: "Hostings", level: 1 })).toBeTruthy();
+    expect(await screen.findByRole("heading", { name: "Hostings by state" })).toBeTruthy();
+    expect(calls.some((c) => c.url === "/api/fleet/summary")).toBe(true);
+    const list = calls.find((c) => c.url.startsWith("/api/hostings"));
+    expect(new URL(list?.url ?? "", "http://localhost").searchParams.get("sort")).toBe(
+      "stateChangedAt",
+    );
+  });
+
+  it("is the customer's own list, which never asks for the fleet", async () => {
+    const { calls } = mockFetch({
+      "GET /api/session": { body: { user: customer } },
+      "GET /api/hostings": { body: { items: [hostingSummary()], total: 1 } },
+    });
+    renderApp();
+    expect(await screen.findByRole("heading", { name: "Your hostings" })).toBeTruthy();
+    expect(await screen.findByRole("link", { name: "example.org" })).toBeTruthy();
+    expect(calls.some((c) => c.url.startsWith("/api/fleet"))).toBe(false);
+    expect(screen.queryByRole("heading", { name: "Hostings by state" })).toBeNull();
   });
 });

@@ -7,6 +7,7 @@ import { CaptureModeBanner } from "./features/app-info/components/capture-mode-b
 import { useMe } from "./features/auth/api/get-me.ts";
 import { LoginForm } from "./features/auth/components/login-form.tsx";
 import { UserMenu } from "./features/auth/components/user-menu.tsx";
+import { FleetPage } from "./features/fleet/components/fleet-page.tsx";
 import { HostingsPage } from "./features/hostings/components/hostings-page.tsx";
 import { ScriptsEmailPage } from "./features/scripts-email/components/scripts-email-page.tsx";
 import { AuditPage } from "./features/support/components/audit-page.tsx";
@@ -18,7 +19,7 @@ function Page(props: { route: Route; user: Me }) {
   const { route, user } = props;
   switch (route.name) {
     case "hostings":
-      return <HostingsPage user={user} />;
+      return user.role === "support" ? <FleetPage /> : <HostingsPage />;
     case "hosting":
       return (
         <ScriptsEmailPage key={route.serviceName} serviceName={route.serviceName} user={user} />

@@ -1,4 +1,4 @@
-import type { EmailStatus, Me } from "@scripts-email/contracts";
+import type { EmailStatus, FleetSummary, HostingSummary, Me } from "@scripts-email/contracts";
 
 export const customer: Me = {
   id: "u-1",
@@ -57,6 +57,59 @@ export function emailStatus(overrides: Partial<EmailStatus> = {}): EmailStatus {
     spamChecking: true,
     heldScripts: [],
     alertsOff: [],
+    ...overrides,
+  };
+}
+
+/** A row of `GET /api/hostings`: an active hosting with no mail in the window. */
+export function hostingSummary(overrides: Partial<HostingSummary> = {}): HostingSummary {
+  return {
+    serviceName: "example.org",
+    ownerEmail: "customer@example.org",
+    state: "active",
+    cause: null,
+    createdAt: "2025-01-01T10:00:00.000Z",
+    stateChangedAt: "2025-01-01T10:00:00.000Z",
+    stateChangedBy: null,
+    window: "24h",
+    ...overrides,
+    counters: {
+      accepted: 0,
+      sent: 0,
+      failed: 0,
+      held: 0,
+      spam: 0,
+      refused: 0,
+      bounceRatio: 0,
+      ...overrides.counters,
+    },
+  };
+}
+
+const quietHealth = {
+  configured: true,
+  lastSuccessAt: "2025-01-10T09:59:00.000Z",
+  lastFailureAt: null,
+  lastError: null,
+  successesLastHour: 12,
+  failuresLastHour: 0,
+};
+const noMail = { accepted: 0, sent: 0, failed: 0, held: 0, spam: 0, refused: 0 };
+
+/** `GET /api/fleet/summary` of a quiet fleet: `hostings` active ones, nothing queued. */
+export function fleetSummary(overrides: Partial<FleetSummary> = {}): FleetSummary {
+  return {
+    at: "2025-01-10T10:00:00.000Z",
+    hostings: {
+      total: 3,
+      byState: { active: 3, blocked: 0, purging: 0 },
+      byCause: { customer: 0, support: 0, burst: 0, bounce: 0, spam: 0 },
+    },
+    lastHour: noMail,
+    lastDay: noMail,
+    queue: { queued: 0, held: 0, oldestQueuedAt: null, oldestQueuedAgeSeconds: null },
+    relay: quietHealth,
+    spamScanner: quietHealth,
     ...overrides,
   };
 }
