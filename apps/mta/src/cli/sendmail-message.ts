@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import {
   fieldValues,
   type HeaderField,
@@ -9,6 +8,7 @@ import {
 } from "@scripts-email/domain/header-block";
 import addressparser from "nodemailer/lib/addressparser";
 import { VIA_HEADER } from "../smtp/via-header.ts";
+import { randomUuid } from "./random-uuid.ts";
 import { EX_DATAERR, ExitError } from "./sysexits.ts";
 
 export interface PrepareOptions {
@@ -74,7 +74,7 @@ export function prepareMessage(input: Buffer, options: PrepareOptions): Prepared
   if (!hasField(fields, "date")) added.push(`Date: ${rfc5322Date(options.now)}`);
   if (!hasField(fields, "message-id")) {
     const domain = (envelopeFrom.split("@")[1] || options.hostname).toLowerCase();
-    added.push(`Message-ID: <${randomUUID()}@${domain}>`);
+    added.push(`Message-ID: <${randomUuid()}@${domain}>`);
   }
   added.push(`${VIA_HEADER}: sendmail`);
 

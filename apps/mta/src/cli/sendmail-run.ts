@@ -73,7 +73,7 @@ interface SmtpFailure {
   message?: string;
 }
 
-/** Maps a nodemailer failure to a sysexits status and a one-line reason. */
+/** Maps an SMTP failure (smtp-submit-client.ts) to a sysexits status and a one-line reason. */
 export function classify(error: unknown): ExitError {
   const e = (error ?? {}) as SmtpFailure;
   const reply = e.response?.trim() || e.message || String(error);

@@ -1,26 +1,16 @@
-import SMTPConnection from "nodemailer/lib/smtp-connection";
 import type { SendmailConfig } from "./sendmail-config.ts";
+import {
+  type Refusal,
+  type SmtpError,
+  SmtpSubmitClient,
+  type Transaction,
+} from "./smtp-submit-client.ts";
 import { EX_NOUSER, EX_TEMPFAIL, EX_UNAVAILABLE, ExitError } from "./sysexits.ts";
 
 export interface Submission {
   envelopeFrom: string;
   recipients: string[];
   raw: Buffer;
-}
-
-interface Refusal {
-  recipient: string;
-  code: number;
-  reply: string;
-}
-
-interface SmtpError extends Error {
-  code?: string;
-  responseCode?: number;
-  response?: string;
-  command?: string;
-  recipient?: string;
-  rejectedErrors?: SmtpError[];
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
@@ -35,63 +25,29 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
  */
 export async function submit(config: SendmailConfig, message: Submission): Promise<string[]> {
   const loopback = LOOPBACK.test(config.host);
-  const connection = new SMTPConnection({
+  // On loopback nothing crosses the network: no TLS, whose handshake costs both sides CPU for
+  // nothing. Off this machine the password never goes in clear: STARTTLS with a valid
+  // certificate, or nothing.
+  const client = await SmtpSubmitClient.connect({
     host: config.host,
     port: config.port,
-    secure: false,
-    // On loopback nothing crosses the network: STARTTLS when offered, any certificate. Off this
-    // machine the password never goes in clear: STARTTLS with a valid certificate, or nothing.
-    requireTLS: !loopback,
-    tls: { rejectUnauthorized: !loopback },
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 60_000,
-  });
-  // Errors also reach the callbacks; without a listener an 'error' event would crash the process.
-  connection.on("error", () => undefined);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      connection.once("error", reject);
-      connection.connect(() => {
-        connection.removeListener("error", reject);
-        resolve();
-      });
-    }).catch((error: SmtpError) => {
-      if (error.code !== "ETLS" || loopback) throw error;
-      throw new ExitError(
-        EX_UNAVAILABLE,
-        `no secure connection to ${config.host} (${(error.response ?? error.message).trim()}): the password is only sent over STARTTLS with a valid certificate to a server off this machine`,
-      );
-    });
-    await new Promise<void>((resolve, reject) =>
-      connection.login({ user: config.user, pass: config.password }, (error) =>
-        error ? reject(error) : resolve(),
-      ),
+    requireTls: !loopback,
+  }).catch((error: SmtpError) => {
+    if (error.code !== "ETLS") throw error;
+    throw new ExitError(
+      EX_UNAVAILABLE,
+      `no secure connection to ${config.host} (${(error.response ?? error.message).trim()}): the password is only sent over STARTTLS with a valid certificate to a server off this machine`,
     );
-    return await transactions(connection, message);
+  });
+  try {
+    await client.login(config.user, config.password);
+    return await transactions(client, message);
   } finally {
-    connection.quit();
+    await client.quit();
   }
 }
 
-function send(
-  connection: SMTPConnection,
-  message: Submission,
-  to: string[],
-): Promise<{ accepted: string[]; refused: SmtpError[]; response: string }> {
-  return new Promise((resolve, reject) => {
-    connection.send({ from: message.envelopeFrom, to }, message.raw, (error, info) => {
-      if (error) return reject(error);
-      resolve({
-        accepted: (info.accepted ?? []).map(String),
-        refused: (info.rejectedErrors ?? []) as SmtpError[],
-        response: info.response ?? "",
-      });
-    });
-  });
-}
-
-async function transactions(connection: SMTPConnection, message: Submission): Promise<string[]> {
+async function transactions(client: SmtpSubmitClient, message: Submission): Promise<string[]> {
   let pending = message.recipients;
   let cap = pending.length;
   let sent = 0;
@@ -100,14 +56,14 @@ async function transactions(connection: SMTPConnection, message: Submission): Pr
   while (pending.length > 0) {
     const batch = pending.slice(0, cap);
     pending = pending.slice(batch.length);
-    let result: Awaited<ReturnType<typeof send>>;
+    let result: Transaction;
     try {
-      result = await send(connection, message, batch);
+      result = await client.send(message.envelopeFrom, batch, message.raw);
     } catch (error) {
       const e = error as SmtpError;
-      if (e.code === "EENVELOPE" && e.command === "RCPT TO" && e.rejectedErrors) {
+      if (e.code === "EENVELOPE" && e.command === "RCPT TO" && e.refused) {
         // every recipient of this transaction was refused: nothing more to learn or send
-        refused.push(...e.rejectedErrors.map(refusal), ...unsent(pending, e));
+        refused.push(...e.refused, ...unsent(pending, e));
         break;
       }
       if (sent === 0) throw error; // nothing was sent: the caller reports the failure as it is
@@ -116,26 +72,18 @@ async function transactions(connection: SMTPConnection, message: Submission): Pr
     }
     sent += result.accepted.length;
     replies.push(result.response);
-    const tooMany = result.refused.filter((r) => r.responseCode === 452);
-    if (tooMany.length > 0 && result.accepted.length > 0) {
+    const tooMany = result.refused.filter((r) => r.code === 452);
+    if (tooMany.length > 0) {
       // the server's recipient limit: send these later, at most as many as it took this time
       cap = result.accepted.length;
-      pending = [...tooMany.map((r) => r.recipient ?? ""), ...pending];
-      refused.push(...result.refused.filter((r) => r.responseCode !== 452).map(refusal));
+      pending = [...tooMany.map((r) => r.recipient), ...pending];
+      refused.push(...result.refused.filter((r) => r.code !== 452));
     } else {
-      refused.push(...result.refused.map(refusal));
+      refused.push(...result.refused);
     }
   }
   if (refused.length > 0) throw refusedError(refused, sent, message.recipients.length);
   return replies;
-}
-
-function refusal(error: SmtpError): Refusal {
-  return {
-    recipient: error.recipient ?? "",
-    code: error.responseCode ?? 0,
-    reply: (error.response ?? error.message).trim(),
-  };
 }
 
 /** Recipients never tried because the session failed: their failure is the session's. */
