@@ -1,18 +1,19 @@
-// pnpm bench [--quick] [--profile|--no-profile] [--only relay,panel,spa,script-path] [--out FILE]
-//            [--relay-messages N] [--rerender lab/results.json]
+// pnpm bench [--quick] [--profile|--no-profile] [--only relay,panel,spa,script-path,roles] [--out FILE]
+//            [--relay-messages N] [--panel-sizes 1m,5m,20m] [--rerender lab/results.json]
 // Prints figures one per line (`name value unit`), writes docs/benchmarks.md, stops itself within
 // a bounded time and stops only the processes it started (by pid), dropping its own databases.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type BenchConfig, PARTS, sizes } from "./lib/config.ts";
+import { type BenchConfig, PARTS, panelSteps, sizes } from "./lib/config.ts";
 import { dropAllCreated, durabilitySettings, serverVersion } from "./lib/db.ts";
 import { Figures } from "./lib/figures.ts";
 import { killAllSync, loadAverage, REPO, stopAll } from "./lib/procs.ts";
 import { machine, renderReport, writeReport } from "./lib/report.ts";
 import { benchPanel } from "./scenarios/panel.ts";
 import { benchRelay } from "./scenarios/relay.ts";
+import { benchRoles } from "./scenarios/roles.ts";
 import { benchScriptPath } from "./scenarios/script-path.ts";
 import { benchSpa } from "./scenarios/spa.ts";
 
@@ -32,6 +33,8 @@ function parseArgs(argv: string[]) {
     out: value("--out") ?? path.join(REPO, "docs", "benchmarks.md"),
     /** Messages per relay load instead of the mode's size (a shorter look while tuning). */
     relayMessages: value("--relay-messages"),
+    /** The panel's world sizes, smallest first (default 1m,5m,20m; quick: two tiny ones). */
+    panelSizes: value("--panel-sizes"),
     /** A results.json of an earlier run: only writes the report again. */
     rerender: value("--rerender"),
   };
@@ -44,18 +47,20 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const started = Date.now();
-  // the whole run's bound: quick < 60 s normally, full ~20 min; past this it stops itself
-  const limitMs = a.quick ? 120_000 : 35 * 60_000;
+  // the whole run's bound: quick < 60 s normally, full ~45 min; past this it stops itself
+  const limitMs = a.quick ? 120_000 : 75 * 60_000;
   const lab = path.join(os.tmpdir(), `scripts-email-bench-${process.pid}`);
   mkdirSync(lab, { recursive: true });
   const s = sizes(a.quick);
   if (a.relayMessages) s.relay.messages = positiveInt(a.relayMessages, "--relay-messages");
+  if (a.panelSizes) s.panel.steps = panelSteps(a.panelSizes, a.quick);
   const cfg: BenchConfig = {
     quick: a.quick,
     lab,
     deadline: started + limitMs,
     relay: s.relay,
     panel: s.panel,
+    roles: s.roles,
     script: s.script,
     profile: a.profile,
     installPostfix: true,
@@ -83,6 +88,7 @@ export async function main(argv: string[]): Promise<number> {
     ["panel", () => benchPanel(cfg, figs, log)],
     ["spa", () => benchSpa(cfg, figs, log)],
     ["script-path", () => benchScriptPath(cfg, figs, log)],
+    ["roles", () => benchRoles(cfg, figs, log)],
   ];
   for (const [name, run] of parts) {
     if (!cfg.only.has(name)) continue;
@@ -104,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
     machine: machine(await serverVersion(), await durabilitySettings()),
     figs: { all: figs.all, notes: figs.notes, sections: figs.sections },
     quick: a.quick,
-    sizes: `relay ${cfg.relay.messages} msgs × ${cfg.relay.bodyBytes} B over ${cfg.relay.sessions} sessions; panel ${cfg.panel.hostings} hostings, ${cfg.panel.messages} messages, big queues of ${cfg.panel.big}; script path ${cfg.script.calls} mail() calls from 1 and ${cfg.script.procs} PHP processes`,
+    sizes: `relay ${cfg.relay.messages} msgs × ${cfg.relay.bodyBytes} B over ${cfg.relay.sessions} sessions; panel ${cfg.panel.steps.map((p) => `${p.messages} messages over ${p.hostings} hostings`).join(", then ")}, big queues of ${cfg.panel.big}; script path ${cfg.script.calls} mail() calls from 1 and ${cfg.script.procs} PHP processes; roles ${cfg.roles.messages} msgs with 1 and 2 SMTP / worker processes`,
     loadBefore,
     loadAfter: loadAverage(),
     durationS: (Date.now() - started) / 1000,

@@ -93,7 +93,7 @@ export const TARGETS: Target[] = [
 export class Figures {
   readonly all: Figure[] = [];
   readonly notes: string[] = [];
-  readonly sections: Array<{ title: string; body: string }> = [];
+  readonly sections: Array<{ title: string; body: string; markdown?: boolean }> = [];
 
   constructor(private readonly print: (line: string) => void = (l) => console.log(l)) {}
 
@@ -114,9 +114,10 @@ export class Figures {
     this.print(`# ${text}`);
   }
 
-  /** A block of evidence (profile, query plans) for the report's appendix. */
-  section(title: string, body: string): void {
-    this.sections.push({ title, body });
+  /** A block of evidence (profile, query plans) for the report's appendix; `markdown` bodies
+   *  (a table) are shown as they are, others as preformatted text. */
+  section(title: string, body: string, options: { markdown?: boolean } = {}): void {
+    this.sections.push({ title, body, ...(options.markdown ? { markdown: true } : {}) });
   }
 }
 

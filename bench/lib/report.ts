@@ -133,9 +133,8 @@ export function renderReport(o: {
     lines.push("");
     lines.push(`## ${s.title}`);
     lines.push("");
-    lines.push("```");
-    lines.push(s.body.trimEnd());
-    lines.push("```");
+    if (s.markdown) lines.push(s.body.trimEnd());
+    else lines.push("```", s.body.trimEnd(), "```");
   }
   lines.push("");
   return lines.join("\n");

@@ -4,7 +4,7 @@ import path from "node:path";
 import { freePort } from "@scripts-email/harness/ports";
 import autocannon from "autocannon";
 import { loadWorld, type World } from "../lib/bulk-load.ts";
-import type { BenchConfig } from "../lib/config.ts";
+import { type BenchConfig, bigAt, type PanelStep } from "../lib/config.ts";
 import {
   BENCH_PASSWORD,
   createDatabase,
@@ -13,7 +13,7 @@ import {
   urlOf,
   withClient,
 } from "../lib/db.ts";
-import type { Figures } from "../lib/figures.ts";
+import { type Figures, format } from "../lib/figures.ts";
 import { hasPostfixTools, startSink } from "../lib/postfix.ts";
 import { loadAverage, sleep } from "../lib/procs.ts";
 import { latestProfile, summarizeProfile } from "../lib/profile.ts";
@@ -60,6 +60,9 @@ const CALLS: Array<[string, (s: string) => string]> = [
   ["history", (s) => `/api/hostings/${s}/email/history`],
 ];
 
+/** The hostings each call is measured on: a spread of ordinary ones, the largest, the big held. */
+const TARGET_NAMES = ["typical", "largest", "big_held"] as const;
+
 /** Waits (≤ 30 s) until no query of this database is running. */
 async function settle(database: string): Promise<void> {
   await withClient(urlOf(database), async (c) => {
@@ -74,16 +77,18 @@ async function settle(database: string): Promise<void> {
   });
 }
 
+/** The page calls at one size of the world; figures `panel.<size>.<call>.<target>.*`. */
 async function pageLoad(
   figs: Figures,
+  label: string,
   database: string,
   base: string,
   bearer: string,
   world: World,
   seconds: number,
   connections: number,
-) {
-  const targets: Array<[string, string[]]> = [
+): Promise<number> {
+  const targets: Array<[(typeof TARGET_NAMES)[number], string[]]> = [
     ["typical", world.sample],
     ["largest", [world.largest]],
     ["big_held", [world.held]],
@@ -93,7 +98,7 @@ async function pageLoad(
   await autocannon({
     url: base,
     connections,
-    duration: 3,
+    duration: Math.min(3, 3 * seconds),
     headers: { authorization: `Bearer ${bearer}` },
     requests: CALLS.flatMap(([, url]) => targets.flatMap(([, hs]) => hs.map((h) => url(h)))).map(
       (path) => ({ method: "GET" as const, path }),
@@ -113,7 +118,7 @@ async function pageLoad(
       });
       // queries still running for requests autocannon gave up on must not slow the next call
       await settle(database);
-      const name = `panel.${call}.${target}`;
+      const name = `panel.${label}.${call}.${target}`;
       figs.add(`${name}.p50_ms`, r.latency.p50, "ms");
       figs.add(
         `${name}.p99_ms`,
@@ -128,13 +133,46 @@ async function pageLoad(
       if (target === "typical") worstTypical = Math.max(worstTypical, r.latency.p99);
     }
   }
-  figs.add("panel.page_p99_worst_ms", worst, "ms", "highest p99 of any call on any target");
   figs.add(
-    "panel.page_p99_worst_typical_ms",
+    `panel.${label}.page_p99_worst_ms`,
+    worst,
+    "ms",
+    "highest p99 of any call on any target",
+  );
+  figs.add(
+    `panel.${label}.page_p99_worst_typical_ms`,
     worstTypical,
     "ms",
     "highest p99 of any call, ordinary hostings",
   );
+  return worst;
+}
+
+/** Markdown: one row per call and hosting, one column per size (p50 / p99), to see growth. */
+export function growthTable(figs: Figures, steps: PanelStep[]): string {
+  const cell = (v: number | undefined) => (v === undefined ? "–" : format(v));
+  const lines = [
+    `| call (hosting) | ${steps.map((s) => `${s.label} p50 / p99 ms`).join(" | ")} |`,
+    `|---|${steps.map(() => "---:").join("|")}|`,
+    `| *world* | ${steps
+      .map(
+        (s) => `${cell(figs.get(`panel.${s.label}.loaded_messages`))} msgs, ${s.hostings} hostings`,
+      )
+      .join(" | ")} |`,
+  ];
+  for (const [call] of CALLS) {
+    for (const target of TARGET_NAMES) {
+      const cells = steps.map((s) => {
+        const name = `panel.${s.label}.${call}.${target}`;
+        return `${cell(figs.get(`${name}.p50_ms`))} / ${cell(figs.get(`${name}.p99_ms`))}`;
+      });
+      lines.push(`| ${call} (${target}) | ${cells.join(" | ")} |`);
+    }
+  }
+  lines.push(
+    `| *load time of the step* | ${steps.map((s) => `${cell(figs.get(`panel.${s.label}.load_time`))} s`).join(" | ")} |`,
+  );
+  return lines.join("\n");
 }
 
 async function explain(database: string, world: World): Promise<string> {
@@ -202,38 +240,26 @@ async function explain(database: string, world: World): Promise<string> {
 
 export async function benchPanel(cfg: BenchConfig, figs: Figures, log: (s: string) => void) {
   const size = cfg.panel;
+  const last = size.steps[size.steps.length - 1]!;
+  const big = bigAt(last, size.big);
   const database = await createDatabase("bench_panel");
   try {
     const { db, services } = await openMigrated(database);
     await services.users.create({ email: SUPPORT, password: BENCH_PASSWORD, role: "support" });
     await services.users.create({ email: CUSTOMER, password: BENCH_PASSWORD, role: "customer" });
     await db.close();
-    log(
-      `panel: loading ${size.hostings} hostings, ${size.messages} messages (big queues of ${size.big})`,
-    );
-    const world = await withClient(urlOf(database), async (c) => {
-      const owner = await c.query<{ id: string; passwordHash: string }>(
+    const owner = await withClient(urlOf(database), async (c) => {
+      const r = await c.query<{ id: string; passwordHash: string }>(
         `SELECT id::text, "passwordHash" FROM "User" WHERE email = $1`,
         [CUSTOMER],
       );
-      const row = owner.rows[0]!;
-      return loadWorld(c, size, row.id, row.passwordHash, log);
+      return r.rows[0]!;
     });
-    figs.add("panel.loaded_messages", world.messages, "msgs");
-    figs.add(
-      "panel.load_time",
-      world.seconds,
-      "s",
-      "bulk load by SQL, indexes rebuilt, VACUUM ANALYZE",
-    );
-    figs.section(
-      "Query plans at scale (EXPLAIN ANALYZE, equivalent SQL of the repositories)",
-      await explain(database, world),
-    );
-
     const httpPort = await freePort();
     const base = `http://127.0.0.1:${httpPort}`;
     const profileDir = cfg.profile ? path.join(cfg.lab, "profile-panel") : undefined;
+    // one API for every size, started on the empty world: a panel that keeps serving as the
+    // world grows under it (each step's VACUUM ANALYZE and rebuilt indexes make it plan again)
     const api = await startServer({
       lab: cfg.lab,
       name: "server-panel",
@@ -245,9 +271,58 @@ export async function benchPanel(cfg: BenchConfig, figs: Figures, log: (s: strin
     try {
       const support = await token(base, SUPPORT);
       const customer = await token(base, CUSTOMER);
-      log(`panel: page calls, ${size.connections} connections × ${size.seconds} s each`);
-      await pageLoad(figs, database, base, support, world, size.seconds, size.connections);
-
+      let worst = 0;
+      let grown: World | undefined;
+      // The world grows step by step (1 M → 5 M → 20 M): each step adds only what it lacks, then
+      // the page calls are measured on it; the actions (block, purge…) run once, on the largest.
+      for (const step of size.steps) {
+        const stepBig = bigAt(step, size.big);
+        log(
+          `panel ${step.label}: growing to ${step.hostings} hostings, ${step.messages} messages (big queues of ${stepBig})`,
+        );
+        const world = await withClient(urlOf(database), (c) =>
+          loadWorld(c, { ...step, big: stepBig }, owner.id, owner.passwordHash, log),
+        );
+        grown = world;
+        figs.add(`panel.${step.label}.loaded_messages`, world.messages, "msgs");
+        figs.add(
+          `panel.${step.label}.load_time`,
+          world.seconds,
+          "s",
+          `${step.hostings} hostings; bulk load by SQL of what the step adds, indexes rebuilt, VACUUM ANALYZE`,
+        );
+        log(
+          `panel ${step.label}: page calls, ${size.connections} connections × ${size.seconds} s each`,
+        );
+        const stepWorst = await pageLoad(
+          figs,
+          step.label,
+          database,
+          base,
+          support,
+          world,
+          size.seconds,
+          size.connections,
+        );
+        worst = Math.max(worst, stepWorst);
+      }
+      figs.add(
+        "panel.page_p99_worst_ms",
+        worst,
+        "ms",
+        `highest p99 of any call on any target, at any size (${size.steps.map((s) => s.label).join(", ")})`,
+      );
+      figs.section(
+        "How the panel's cost grows with the world (p50 / p99 of each call, same load at each size)",
+        growthTable(figs, size.steps),
+        { markdown: true },
+      );
+      const world = grown;
+      if (!world) throw new Error("panel: no size measured");
+      figs.section(
+        `Query plans at scale, ${last.label} (EXPLAIN ANALYZE, equivalent SQL of the repositories)`,
+        await explain(database, world),
+      );
       log("panel: block / unblock / purge");
       const record = (
         name: string,
@@ -260,15 +335,15 @@ export async function benchPanel(cfg: BenchConfig, figs: Figures, log: (s: strin
       record(
         "panel.unblock_big_held_ms",
         await act(base, customer, world.held, "unblock"),
-        `${size.big} held`,
+        `${big} held`,
       );
       record(
         "panel.block_big_held_ms",
         await act(base, customer, world.held, "block"),
-        `${size.big} held, none queued`,
+        `${big} held, none queued`,
       );
       const block = await act(base, customer, world.queued, "block");
-      record("panel.block_big_queued_ms", block, `${size.big} queued`);
+      record("panel.block_big_queued_ms", block, `${big} queued`);
       if (block.status >= 300) {
         // the world still needs a blocked hosting with the big queue held for the purge
         await withClient(urlOf(database), async (c) => {
@@ -300,7 +375,7 @@ export async function benchPanel(cfg: BenchConfig, figs: Figures, log: (s: strin
         record(
           "panel.purge_request_ms",
           await act(base, customer, world.queued, "purge"),
-          `${size.big} held`,
+          `${big} held`,
         );
         const t = performance.now();
         const purged = await jobs.email.runPurges();
@@ -314,7 +389,7 @@ export async function benchPanel(cfg: BenchConfig, figs: Figures, log: (s: strin
         record(
           "panel.unblock_before_delivery_ms",
           await act(base, customer, world.held, "unblock"),
-          `${size.big} held, after the purge`,
+          `${big} held, after the purge`,
         );
         const t2 = performance.now();
         const released = await jobs.email.runReleases();
@@ -355,7 +430,7 @@ export async function benchPanel(cfg: BenchConfig, figs: Figures, log: (s: strin
         });
         const t = Date.now();
         const until = Math.min(cfg.deadline - 30_000, t + size.deliverySeconds * 1000);
-        await sink.waitFor(size.big, until);
+        await sink.waitFor(big, until);
         const seconds = (Date.now() - t) / 1000;
         const delivered = sink.count();
         await worker.stop();
@@ -373,11 +448,9 @@ export async function benchPanel(cfg: BenchConfig, figs: Figures, log: (s: strin
         );
         figs.add(
           "panel.delivery_of_big_queue_s",
-          delivered >= size.big ? seconds : (size.big * seconds) / Math.max(1, delivered),
+          delivered >= big ? seconds : (big * seconds) / Math.max(1, delivered),
           "s",
-          delivered >= size.big
-            ? "measured"
-            : `projected from the rate over ${seconds.toFixed(0)} s`,
+          delivered >= big ? "measured" : `projected from the rate over ${seconds.toFixed(0)} s`,
         );
       } finally {
         await sink.stop();
