@@ -12,6 +12,7 @@ import { DeliveryErrors } from "./delivery-errors.tsx";
 import { EmailActions } from "./email-actions.tsx";
 import { EmailCounters } from "./email-counters.tsx";
 import { HeldMail } from "./held-mail.tsx";
+import { HostingNotes } from "./hosting-notes.tsx";
 import { LastReports } from "./last-reports.tsx";
 import { MessagesList } from "./messages-list.tsx";
 import { ProtectionGauge } from "./protection-gauge.tsx";
@@ -166,6 +167,11 @@ export function ScriptsEmailPage(props: { serviceName: string; user: Me }) {
         <div className="span-all">
           <StateTimeline serviceName={serviceName} role={user.role} />
         </div>
+        {user.role === "support" && (
+          <div className="span-all">
+            <HostingNotes serviceName={serviceName} onNotice={setNotice} />
+          </div>
+        )}
         <div className="span-all">
           <SendingSettings serviceName={serviceName} role={user.role} onNotice={setNotice} />
         </div>
