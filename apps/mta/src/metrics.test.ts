@@ -13,6 +13,9 @@ it("counts recipients not delivered by outcome and whose fault, every pair shown
     'scripts_email_delivery_failures_total{outcome="deferred",kind="relay"} 0',
   );
   expect(await failures()).toHaveLength(8);
+  const all = await registry.metrics();
+  expect(all).toContain('scripts_email_messages_accepted_total{status="held"} 0');
+  expect(all).toContain('scripts_email_recipients_total{outcome="failed"} 0');
 
   metrics.observeDelivery(
     [

@@ -46,7 +46,10 @@ export function createMtaMetrics(
     labelNames: ["outcome", "kind"],
     registers,
   });
-  // every pair is shown from the start, so that an alert on relay failures has a series to watch
+  // every status, outcome and pair is shown from the start, so that rates and alerts have a
+  // series to watch before the first message
+  for (const status of ["queued", "held"]) accepted.inc({ status }, 0);
+  for (const outcome of ["delivered", "deferred", "failed"]) outcomes.inc({ outcome }, 0);
   for (const outcome of ["deferred", "failed"]) {
     for (const kind of ["recipient", "message", "relay", "unknown"]) {
       notDelivered.inc({ outcome, kind }, 0);

@@ -15,6 +15,8 @@ it("counts limits by reason and reads the open sessions and data in memory when 
     'scripts_email_smtp_limited_total{reason="max_connections_per_account"} 2',
   );
   expect(text).toContain('scripts_email_smtp_limited_total{reason="idle_timeout"} 1');
+  // a reason never reached is a series at 0 from the start, for the operator's alert
+  expect(text).toContain('scripts_email_smtp_limited_total{reason="connection_ceiling"} 0');
   expect(text).toContain("scripts_email_smtp_sessions 7");
   expect(text).toContain("scripts_email_smtp_data_memory_bytes 0");
 });

@@ -1,6 +1,15 @@
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { LimitEvent } from "./session-limits.ts";
 
+const LIMIT_EVENTS: readonly LimitEvent[] = [
+  "max_connections",
+  "max_connections_per_account",
+  "unauthenticated_evicted",
+  "connection_ceiling",
+  "idle_timeout",
+  "session_timeout",
+];
+
 export interface SmtpLimitMetrics {
   limitReached(event: LimitEvent): void;
 }
@@ -25,6 +34,8 @@ export function createSmtpLimitMetrics(
     labelNames: ["reason"],
     registers,
   });
+  // every reason is shown from the start, so that an alert on the cap has a series to watch
+  for (const reason of LIMIT_EVENTS) refused.inc({ reason }, 0);
   new Gauge({
     name: "scripts_email_smtp_sessions",
     help: "SMTP sessions open now.",
