@@ -1,12 +1,7 @@
 import { DomainError, isUnstorableMessage, type RefusalReason } from "@scripts-email/domain";
-import type { SMTPServerError } from "smtp-server";
+import { type SmtpError, smtpError } from "./session/smtp-error.ts";
 
-/** An error that smtp-server answers with `code` and `message`. */
-export function smtpError(code: number, message: string): SMTPServerError {
-  const error: SMTPServerError = new Error(message);
-  error.responseCode = code;
-  return error;
-}
+export { smtpError };
 
 /**
  * The SMTP answer to a message the queue did not take. Only a failure that would recur gets a
@@ -15,7 +10,7 @@ export function smtpError(code: number, message: string): SMTPServerError {
  * rather than ours (an error); `reason`, the refusal it counts as for its script, if any.
  */
 export function storeFailureReply(error: unknown): {
-  error: SMTPServerError;
+  error: SmtpError;
   permanent: boolean;
   reason?: RefusalReason;
 } {

@@ -1,4 +1,3 @@
-import type { AddressInfo } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import {
@@ -8,21 +7,17 @@ import {
   type RefusalReason,
   silentLogger,
 } from "@scripts-email/domain";
-import type {
-  SMTPServerAuthentication,
-  SMTPServerDataStream,
-  SMTPServerError,
-  SMTPServerSession,
-} from "smtp-server";
 import { AuthThrottle, type AuthThrottleOptions, DEFAULT_AUTH_THROTTLE } from "./auth-throttle.ts";
 import { DataBudget, DEFAULT_DATA_MEMORY_BYTES, InsufficientStorageError } from "./data-budget.ts";
 import { isEnvelopeAddress } from "./envelope-address.ts";
 import { smtpError, storeFailureReply } from "./ingest-replies.ts";
 import { fitLineLength } from "./line-length.ts";
 import { checkMessage } from "./message-hygiene.ts";
-import { PromptSmtpServer } from "./prompt-smtp-server.ts";
 import { BEFORE_DATA_SCRIPT, type Refused } from "./refusal-recorder.ts";
 import { checkEnvelopeSender } from "./sender-check.ts";
+import type { SmtpError } from "./session/smtp-error.ts";
+import { SmtpListener } from "./session/smtp-listener.ts";
+import type { DataStream, SessionInfo } from "./session/smtp-session.ts";
 import { DEFAULT_SESSION_LIMITS, type LimitEvent, type SessionLimits } from "./session-limits.ts";
 import { submittedScript } from "./submitted-script.ts";
 import { type SuppressionLookup, suppressedRecipientReply } from "./suppression-check.ts";
@@ -86,6 +81,9 @@ export interface IngestServer {
   load(): { sessions: number; dataBytesInMemory: number };
 }
 
+/** What the hooks see of an SMTP session: its user is the hosting it logged in as. */
+type IngestSession = SessionInfo<AuthenticatedHosting>;
+
 export const DEFAULT_MAX_SIZE = 10 * 1024 * 1024;
 export const DEFAULT_MAX_RECIPIENTS = 100;
 
@@ -111,7 +109,7 @@ export function createIngestServer(
     minFreeBytes: Math.ceil(maxSize * 1.5),
   });
 
-  const hostingOf = (session: SMTPServerSession) => session.user as AuthenticatedHosting;
+  const hostingOf = (session: IngestSession) => session.user!;
   /** Counts a refusal of the session's hosting; nothing it does can change the answer. */
   const refuse = (
     hosting: Refused["hosting"],
@@ -125,20 +123,20 @@ export function createIngestServer(
       log.warn({ err: error }, "refusal not recorded");
     }
   };
-  const refuseFor = (session: SMTPServerSession, reason: RefusalReason, script?: () => string) =>
+  const refuseFor = (session: IngestSession, reason: RefusalReason, script?: () => string) =>
     refuse({ id: hostingOf(session).hostingId }, reason, script);
-  // Once here rather than by the library at every connection; also the Received: line's "by".
+  // Once per server: the greeting, EHLO, and the Received: line's "by".
   const serverName = options.name ?? hostname();
 
   async function authenticate(
-    auth: SMTPServerAuthentication,
-    session: SMTPServerSession,
+    user: string,
+    password: string,
+    session: IngestSession,
   ): Promise<AuthenticatedHosting> {
     const client = session.remoteAddress;
-    const user = auth.username ?? "";
     let hosting: AuthenticatedHosting | null;
     try {
-      hosting = await deps.authenticate(user, auth.password ?? "");
+      hosting = await deps.authenticate(user, password);
     } catch (error) {
       log.error({ err: error, client }, "smtp auth lookup failed");
       throw smtpError(454, "Temporary authentication failure, try again later");
@@ -161,15 +159,15 @@ export function createIngestServer(
       : smtpError(535, "Authentication credentials invalid");
   }
 
-  async function store(raw: Buffer, session: SMTPServerSession, id?: string): Promise<string> {
+  async function store(raw: Buffer, session: IngestSession, id?: string): Promise<string> {
     const hosting = hostingOf(session);
     const { raw: stored, via } = takeViaHeader(raw);
     const envelope = session.envelope;
     try {
       const accepted = await deps.accept({
         hostingId: hosting.hostingId,
-        envelopeFrom: envelope.mailFrom ? envelope.mailFrom.address : "",
-        recipients: envelope.rcptTo.map((r) => r.address),
+        envelopeFrom: envelope.mailFrom ?? "",
+        recipients: envelope.rcptTo,
         raw: stored,
         source: via ?? "smtp",
         ...(id ? { id } : {}),
@@ -196,12 +194,12 @@ export function createIngestServer(
   }
 
   function onData(
-    stream: SMTPServerDataStream,
-    session: SMTPServerSession,
-    callback: (err?: Error | null, message?: string) => void,
+    stream: DataStream,
+    session: IngestSession,
+    callback: (err: SmtpError | null, message?: string) => void,
   ): void {
     let answered = false;
-    const answer = (error: Error | null, reply?: string) => {
+    const answer = (error: SmtpError | null, reply?: string) => {
       if (answered) return;
       answered = true;
       callback(error, reply);
@@ -235,8 +233,8 @@ export function createIngestServer(
   /** A whole message received: checks it, stores it, answers. */
   function onMessage(
     raw: Buffer,
-    session: SMTPServerSession,
-    answer: (error: Error | null, reply?: string) => void,
+    session: IngestSession,
+    answer: (error: SmtpError | null, reply?: string) => void,
   ): void {
     const checked = checkMessage(raw);
     if (!checked.ok) {
@@ -252,7 +250,7 @@ export function createIngestServer(
     const prepared = prepareSubmission(checked.raw, hostingOf(session), {
       serverName,
       secure: session.secure,
-      envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+      envelopeFrom: session.envelope.mailFrom ?? "",
       now: new Date(),
     });
     if (!prepared.ok) {
@@ -282,87 +280,62 @@ export function createIngestServer(
     void work.finally(() => pending.delete(work));
   }
 
-  const server = new PromptSmtpServer({
+  const server = new SmtpListener<AuthenticatedHosting>({
     name: serverName,
     banner: options.banner,
     size: maxSize,
     maxRecipients: options.maxRecipients ?? DEFAULT_MAX_RECIPIENTS,
-    authMethods: ["PLAIN", "LOGIN"],
-    authOptional: false,
-    authRequiredMessage: "Authentication required",
     // Submission listens on loopback for the scripts of this machine, so AUTH in clear text
     // is allowed when no certificate is configured (nothing crosses the network).
-    allowInsecureAuth: true,
-    disabledCommands: options.tls ? [] : ["STARTTLS"],
-    ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
-    disableReverseLookup: true,
-    hidePIPELINING: false,
-    hide8BITMIME: false,
-    closeTimeout: options.closeTimeoutMs ?? 30_000,
-    logger: false,
+    ...(options.tls ? { tls: options.tls } : {}),
+    closeTimeoutMs: options.closeTimeoutMs ?? 30_000,
     // Bounded resources (session-limits.ts): caps answered 421 4.7.0, idle and whole-session
     // timeouts answered 421; a hosting's sessions are counted from AUTH.
-    maxClients: limits.maxConnections,
-    maxClientsPerAccount: limits.maxConnectionsPerAccount,
-    socketTimeout: limits.idleTimeoutMs,
-    sessionTimeout: limits.sessionTimeoutMs,
-    evictUnauthenticatedAfter: limits.evictUnauthenticatedAfterMs,
-    accountOf: (user) => (user as AuthenticatedHosting).hostingId,
+    limits,
+    accountOf: (user) => user.hostingId,
     onLimit: options.onLimit,
-    // The library's default answers on the next turn of the event loop; nothing to wait for.
-    onConnect(_session, callback) {
-      callback();
-    },
-    onAuth(auth, session, callback) {
-      authenticate(auth, session).then(
-        (user) => callback(null, { user }),
-        (error: SMTPServerError) => callback(error),
-      );
-    },
-    onMailFrom(address, session, callback) {
-      if (!isEnvelopeAddress(address.address, true)) {
+    onError: (error) => log.error({ err: error }, "smtp server error"),
+    hooks: {
+      auth: authenticate,
+      mailFrom(address, session) {
+        if (!isEnvelopeAddress(address, true)) {
+          refuseFor(session, "sender_domain");
+          return smtpError(553, "5.1.7 The sender address is not valid");
+        }
+        const sender = checkEnvelopeSender(address, hostingOf(session));
+        if (sender.ok) return null;
         refuseFor(session, "sender_domain");
-        return callback(smtpError(553, "5.1.7 The sender address is not valid"));
-      }
-      const sender = checkEnvelopeSender(address.address, hostingOf(session));
-      if (sender.ok) return callback();
-      refuseFor(session, "sender_domain");
-      log.warn({ hosting: hostingOf(session).serviceName, reason: sender.text }, "sender refused");
-      callback(smtpError(sender.code, sender.text));
-    },
-    onRcptTo(address, session, callback) {
-      if (!isEnvelopeAddress(address.address)) {
-        return callback(smtpError(553, "5.1.3 The recipient address is not valid"));
-      }
-      if (!deps.suppressed) return callback();
-      const hosting = hostingOf(session);
-      suppressedRecipientReply(deps.suppressed, hosting.hostingId, address.address, log).then(
-        (refusal) => {
+        log.warn(
+          { hosting: hostingOf(session).serviceName, reason: sender.text },
+          "sender refused",
+        );
+        return smtpError(sender.code, sender.text);
+      },
+      rcptTo(address, session) {
+        if (!isEnvelopeAddress(address)) {
+          return smtpError(553, "5.1.3 The recipient address is not valid");
+        }
+        if (!deps.suppressed) return null;
+        return suppressedRecipientReply(
+          deps.suppressed,
+          hostingOf(session).hostingId,
+          address,
+          log,
+        ).then((refusal) => {
           if (refusal?.responseCode === 550) refuseFor(session, "suppressed");
-          callback(refusal);
-        },
-        (error: Error) => callback(error),
-      );
+          return refusal;
+        });
+      },
+      data: onData,
     },
-    onData,
   });
-  server.on("error", (error) => log.error({ err: error }, "smtp server error"));
 
   return {
-    listen() {
-      return new Promise<number>((resolve, reject) => {
-        const onError = (error: Error) => reject(error);
-        server.server.once("error", onError);
-        server.listen(options.port, options.host ?? "127.0.0.1", undefined, () => {
-          server.server.off("error", onError);
-          resolve((server.server.address() as AddressInfo).port);
-        });
-      });
-    },
+    listen: () => server.listen(options.port, options.host ?? "127.0.0.1"),
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await Promise.allSettled([...pending]);
     },
-    load: () => ({ sessions: server.connections.size, dataBytesInMemory: dataBudget.held }),
+    load: () => ({ sessions: server.sessions.size, dataBytesInMemory: dataBudget.held }),
   };
 }

@@ -1,6 +1,5 @@
 import { type Logger, suppressedReplyText } from "@scripts-email/domain";
-import type { SMTPServerError } from "smtp-server";
-import { smtpError } from "./ingest-replies.ts";
+import { type SmtpError, smtpError } from "./session/smtp-error.ts";
 
 /** An address on the hosting's suppression list, as the RCPT check needs it. */
 export interface SuppressedRecipient {
@@ -28,7 +27,7 @@ export async function suppressedRecipientReply(
   hostingId: string,
   address: string,
   log: Logger,
-): Promise<SMTPServerError | null> {
+): Promise<SmtpError | null> {
   let entry: SuppressedRecipient | null;
   try {
     entry = await lookup(hostingId, address);
