@@ -1,11 +1,8 @@
 import type { FleetWindow } from "@scripts-email/contracts";
 
-const HOUR_MS = 3_600_000;
+import { hourOf } from "../shared/time.ts";
 
-/** The start of the hour `at` falls in (UTC): the key of HourlyVolume rows. */
-export function hourOf(at: Date): Date {
-  return new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS);
-}
+const HOUR_MS = 3_600_000;
 
 /**
  * The first hourly bucket of a window: the current hour plus the previous 1 (`1h`) or 24 (`24h`)

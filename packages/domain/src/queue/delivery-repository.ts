@@ -1,5 +1,5 @@
 import { BaseRepository } from "../shared/base-repository.ts";
-import { isoDay } from "../shared/time.ts";
+import { hourOf, isoDay } from "../shared/time.ts";
 import type { SpamVerdict } from "./spam-verdict.ts";
 import { uuidV7 } from "./uuid-v7.ts";
 
@@ -178,12 +178,18 @@ export class DeliveryRepository extends BaseRepository {
            SET reason = EXCLUDED.reason, "addedAt" = EXCLUDED."addedAt",
                "expiresAt" = greatest("Suppression"."expiresAt", EXCLUDED."expiresAt")),
       counts AS (
-        SELECT "hostingId", 1 AS sent, 0 AS errors, 0 AS held FROM applied WHERE status = 'sent'
+        SELECT "hostingId", 1 AS sent, 0 AS errors, 0 AS held, 0 AS failed, 0 AS spam,
+               0 AS recipients
+          FROM applied WHERE status = 'sent'
         UNION ALL
-        SELECT "hostingId", 0, 1, 0 FROM events WHERE outcome = 'failed'
+        SELECT "hostingId", 0, 0, 0, 1, 0, 0 FROM applied WHERE status = 'failed'
+        UNION ALL
+        -- a recipient delivered or failed for good (deferred ones are tried again)
+        SELECT "hostingId", 0, CASE WHEN outcome = 'failed' THEN 1 ELSE 0 END, 0, 0, 0, 1
+          FROM events WHERE outcome IN ('delivered', 'failed')
         UNION ALL
         -- newly held as spam counts in the day's held mail, as mail held at ingest or on a block
-        SELECT "hostingId", 0, 0, 1 FROM applied WHERE status = 'held' AND scanned),
+        SELECT "hostingId", 0, 0, 1, 0, 1, 0 FROM applied WHERE status = 'held' AND scanned),
       volumes AS (
         -- system mail (no hosting) counts in no site's volumes
         INSERT INTO "DailyVolume" ("hostingId", day, sent, errors, held)
@@ -193,9 +199,32 @@ export class DeliveryRepository extends BaseRepository {
         ON CONFLICT ("hostingId", day) DO UPDATE
            SET sent = "DailyVolume".sent + EXCLUDED.sent,
                errors = "DailyVolume".errors + EXCLUDED.errors,
-               held = "DailyVolume".held + EXCLUDED.held)
+               held = "DailyVolume".held + EXCLUDED.held
+        RETURNING "hostingId"),
+      hourly AS (
+        -- the hour's counters (support's fleet view), after the day's: reading the day's
+        -- upsert makes it lock DailyVolume before HourlyVolume, the order the ingest follows
+        INSERT INTO "HourlyVolume" ("hostingId", hour, sent, failed, held, spam, recipients,
+                                    "recipientsFailed")
+        SELECT c."hostingId", $5::timestamptz, sum(c.sent)::int, sum(c.failed)::int,
+               sum(c.held)::int, sum(c.spam)::int, sum(c.recipients)::int, sum(c.errors)::int
+          FROM counts c JOIN volumes v ON v."hostingId" = c."hostingId"
+         GROUP BY c."hostingId" ORDER BY c."hostingId"
+        ON CONFLICT ("hostingId", hour) DO UPDATE
+           SET sent = "HourlyVolume".sent + EXCLUDED.sent,
+               failed = "HourlyVolume".failed + EXCLUDED.failed,
+               held = "HourlyVolume".held + EXCLUDED.held,
+               spam = "HourlyVolume".spam + EXCLUDED.spam,
+               recipients = "HourlyVolume".recipients + EXCLUDED.recipients,
+               "recipientsFailed" = "HourlyVolume"."recipientsFailed" + EXCLUDED."recipientsFailed")
       SELECT id::text AS id FROM applied`,
-      [JSON.stringify(rows), JSON.stringify(eventRows), now.toISOString(), isoDay(day)],
+      [
+        JSON.stringify(rows),
+        JSON.stringify(eventRows),
+        now.toISOString(),
+        isoDay(day),
+        hourOf(now).toISOString(),
+      ],
     );
     return new Set(applied.map((r) => r.id));
   }
@@ -313,6 +342,19 @@ export class DeliveryRepository extends BaseRepository {
          SELECT id FROM "Message"
           WHERE status = 'purged' AND "updatedAt" < ${before}
           LIMIT ${limit} FOR UPDATE SKIP LOCKED)`;
+  }
+
+  /**
+   * Deletes the hourly counters and the per-minute health rows older than `before` (support's
+   * fleet view reads 25 hours at most), through the hour index and the health key.
+   */
+  async deleteOldRollups(before: Date): Promise<void> {
+    await this.sql.query(`DELETE FROM "HourlyVolume" WHERE hour < $1::timestamptz`, [
+      before.toISOString(),
+    ]);
+    await this.sql.query(`DELETE FROM "HealthMinute" WHERE minute < $1::timestamptz`, [
+      before.toISOString(),
+    ]);
   }
 
   /** Mail waiting, by status (read from the status indexes). */

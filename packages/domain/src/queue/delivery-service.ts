@@ -82,6 +82,8 @@ export interface DeliveryOptions {
   log?: Logger;
 }
 
+/** Hourly counters and per-minute health are kept two days (the fleet view reads 25 hours). */
+const ROLLUP_RETENTION_MS = 48 * 3_600_000;
 const BACKOFF_MS = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 60 * 60_000, 2 * 3_600_000];
 
 /** Delay before the next attempt after `attempts` attempts. */
@@ -121,7 +123,8 @@ export interface DeliveryService {
   expireHeld(batchSize?: number): Promise<number>;
   /**
    * Removes delivered content older than the retention period, and purged mail purged longer ago
-   * than it. Returns how many messages it changed.
+   * than it; drops hourly counters and health minutes older than two days. Returns how many
+   * messages it changed.
    */
   dropOldContent(batchSize?: number): Promise<number>;
 }
@@ -313,8 +316,10 @@ export function createDeliveryService(deps: {
       for (;;) {
         const n = await repo.deletePurged(before, batchSize);
         total += n;
-        if (n < batchSize) return total;
+        if (n < batchSize) break;
       }
+      await repo.deleteOldRollups(new Date(clock.now().getTime() - ROLLUP_RETENTION_MS));
+      return total;
     },
   };
 }

@@ -131,7 +131,7 @@ export function createMailPath(
   });
   return {
     protection,
-    refusals: createRefusalService({ repo: new RefusalRepository(db) }),
+    refusals: createRefusalService({ repo: new RefusalRepository(db), clock }),
     rules: { burst: o.burst, bounce: o.bounce, spam: o.spam },
     spamChecking: o.spamChecking,
     ingest: createIngestService({

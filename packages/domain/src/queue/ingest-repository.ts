@@ -1,7 +1,7 @@
 import { type MessageSource, prismaQuery, type SqlQuery } from "@scripts-email/db";
 import { BaseRepository, type Tx } from "../shared/base-repository.ts";
 import { storableOrNull, storableText } from "../shared/storable-text.ts";
-import { isoDay } from "../shared/time.ts";
+import { hourOf, isoDay } from "../shared/time.ts";
 import { acceptedCountSql, countingStartSql } from "./protection-repository.ts";
 
 export interface NewMessageRow {
@@ -123,8 +123,18 @@ export class IngestRepository extends BaseRepository {
       return;
     }
     const n = params.length;
+    // The hour's counters (support's fleet view) are upserted after the day's, which
+    // lockHostings locked already: every writer locks DailyVolume before HourlyVolume.
     await q.query(
-      `WITH inserted AS (${insert} RETURNING 1)
+      `WITH inserted AS (${insert} RETURNING 1),
+       hourly AS (
+         INSERT INTO "HourlyVolume" ("hostingId", hour, accepted, held)
+         SELECT a.id, $${n + 5}::timestamptz, a.accepted, a.held
+           FROM unnest($${n + 1}::uuid[], $${n + 2}::int[], $${n + 3}::int[]) AS a(id, accepted, held)
+          ORDER BY a.id
+         ON CONFLICT ("hostingId", hour) DO UPDATE
+            SET accepted = "HourlyVolume".accepted + EXCLUDED.accepted,
+                held = "HourlyVolume".held + EXCLUDED.held)
        UPDATE "DailyVolume" d SET accepted = d.accepted + a.accepted, held = d.held + a.held
          FROM unnest($${n + 1}::uuid[], $${n + 2}::int[], $${n + 3}::int[]) AS a(id, accepted, held)
         WHERE d."hostingId" = a.id AND d.day = $${n + 4}::date`,
@@ -134,6 +144,7 @@ export class IngestRepository extends BaseRepository {
         additions.map((a) => a.accepted),
         additions.map((a) => a.held),
         isoDay(day),
+        hourOf(rows[0]?.acceptedAt ?? day).toISOString(),
       ],
     );
   }

@@ -29,7 +29,7 @@ export class RefusalRepository extends BaseRepository {
    * deadlocking. (Two processes adding new scripts at the same moment may each fill the cap:
    * still at most that many per process.)
    */
-  async add(counts: RefusalCount[]): Promise<void> {
+  async add(counts: RefusalCount[], hour: Date): Promise<void> {
     if (counts.length === 0) return;
     await this.sql.query(
       `WITH r AS (
@@ -62,7 +62,14 @@ export class RefusalRepository extends BaseRepository {
                 r.reason, r.n
            FROM resolved r
            LEFT JOIN fresh f ON f.hosting = r.hosting AND f.day = r.day AND f.script = r.script
-           LEFT JOIN used u ON u.hosting = r.hosting AND u.day = r.day)
+           LEFT JOIN used u ON u.hosting = r.hosting AND u.day = r.day),
+       hourly AS (
+         -- support's fleet view counts the hosting's refusals of the hour, whatever the script
+         INSERT INTO "HourlyVolume" ("hostingId", hour, refused)
+         SELECT hosting, $9::timestamptz, sum(n)::int FROM resolved
+          GROUP BY hosting ORDER BY hosting
+         ON CONFLICT ("hostingId", hour) DO UPDATE
+            SET refused = "HourlyVolume".refused + EXCLUDED.refused)
        INSERT INTO "Refusal" ("hostingId", day, script, reason, count)
        SELECT hosting, day, script, reason, sum(n)::int FROM named
         GROUP BY hosting, day, script, reason
@@ -80,6 +87,7 @@ export class RefusalRepository extends BaseRepository {
         counts.map((c) => c.count),
         OTHER_SCRIPTS,
         MAX_REFUSAL_SCRIPTS,
+        hour.toISOString(),
       ],
     );
   }
