@@ -92,7 +92,8 @@ describe("support's fleet view", () => {
   it("shows the counts: hostings by state and cause, mail, queue, relay and scanner", async () => {
     fleetApi();
     renderWithProviders(<FleetPage />);
-    await screen.findByRole("heading", { name: "Hostings by state" });
+    // the first render of the file also loads its modules: on a busy machine that takes a while
+    await screen.findByRole("heading", { name: "Hostings by state" }, { timeout: 5000 });
 
     const states = region("Hostings by state");
     expect(within(states).getByRole("link", { name: "2" }).getAttribute("href")).toBe(
@@ -129,7 +130,7 @@ describe("support's fleet view", () => {
   it("lists each hosting with its state, cause, who changed it and the window's counters", async () => {
     fleetApi();
     renderWithProviders(<FleetPage />);
-    const table = await screen.findByRole("table", { name: "Hostings" });
+    const table = await screen.findByRole("table", { name: "List of hostings" });
     expect(screen.getByText("2 hostings match")).toBeTruthy();
     const [, first, second] = within(table).getAllByRole("row");
     const shop = within(first as HTMLElement);
@@ -153,7 +154,7 @@ describe("support's fleet view", () => {
     window.history.replaceState(null, "", "/?state=blocked&cause=bounce&window=1h");
     const api = fleetApi();
     renderWithProviders(<FleetPage />);
-    await screen.findByRole("table", { name: "Hostings" });
+    await screen.findByRole("table", { name: "List of hostings" });
     expect(Object.fromEntries(api.lastListQuery())).toEqual({
       state: "blocked",
       cause: "bounce",
@@ -169,7 +170,7 @@ describe("support's fleet view", () => {
     await userEvent.selectOptions(within(form).getByLabelText("Sort by"), "Most sent");
     expect(window.location.search).toBe("?state=blocked&cause=bounce&sort=sent&window=1h");
     await waitFor(() => expect(api.lastListQuery().get("sort")).toBe("sent"));
-    const table = screen.getByRole("table", { name: "Hostings" });
+    const table = screen.getByRole("table", { name: "List of hostings" });
     expect(within(table).getByRole("columnheader", { name: "Sent" }).ariaSort).toBe("descending");
 
     await userEvent.selectOptions(within(form).getByLabelText("Block cause"), "All causes");
@@ -208,7 +209,7 @@ describe("support's fleet view", () => {
     fleetApi({ items: [], total: 0 });
     renderWithProviders(<FleetPage />);
     expect(await screen.findByText(/No hosting matches these filters\./)).toBeTruthy();
-    expect(screen.queryByRole("table", { name: "Hostings" })).toBeNull();
+    expect(screen.queryByRole("table", { name: "List of hostings" })).toBeNull();
     expect(screen.getByRole("link", { name: "Clear the filters" }).getAttribute("href")).toBe(
       "/?sort=held",
     );
@@ -231,7 +232,7 @@ describe("support's fleet view", () => {
   it("reads in French, with its digits and plurals", async () => {
     fleetApi();
     renderWithProviders(<FleetPage />, { locale: "fr" });
-    const table = await screen.findByRole("table", { name: "Hébergements" });
+    const table = await screen.findByRole("table", { name: "Liste des hébergements" });
     expect(screen.getByText("2 hébergements correspondent")).toBeTruthy();
     const cells = within(within(table).getAllByRole("row")[1] as HTMLElement)
       .getAllByRole("cell")
