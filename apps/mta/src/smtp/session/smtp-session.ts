@@ -56,7 +56,6 @@ export class SmtpSession<U> implements SessionInfo<U> {
   secure = false;
   user: U | undefined = undefined;
   envelope: { mailFrom: string | null; rcptTo: string[] } = { mailFrom: null, rcptTo: [] };
-  readonly remoteAddress: string;
   readonly openedAt = Date.now();
   /** A hook has the session's next reply (AUTH, MAIL, RCPT, the end of DATA). */
   busy = false;
@@ -73,7 +72,11 @@ export class SmtpSession<U> implements SessionInfo<U> {
   private unrecognized = 0;
   private reader: DataReader | null = null;
   private stream: DataStream | null = null;
-  private sessionTimer: NodeJS.Timeout | undefined;
+  /** Something came from the client since the last tick (SmtpListener's sweep). */
+  private active = false;
+  private lastActive = this.openedAt;
+  private expired = false;
+  private peer: string | undefined;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
 
   constructor(
@@ -82,18 +85,18 @@ export class SmtpSession<U> implements SessionInfo<U> {
     readonly id: string,
   ) {
     this.socket = socket;
-    this.remoteAddress = socket.remoteAddress ?? "";
     this.listen(socket);
   }
 
-  /** Greets the client and arms the session timeout. */
+  /** The client's address, read when first asked (getpeername is a system call). */
+  get remoteAddress(): string {
+    this.peer ??= this.socket.remoteAddress ?? "";
+    return this.peer;
+  }
+
+  /** Greets the client. */
   start(): void {
     const { options } = this.host;
-    const sessionTimeout = options.limits.sessionTimeoutMs;
-    if (sessionTimeout) {
-      this.sessionTimer = setTimeout(() => this.expire(sessionTimeout), sessionTimeout);
-      this.sessionTimer.unref();
-    }
     this.reply(220, `${options.name} ESMTP${options.banner ? ` ${options.banner}` : ""}`);
     this.flush();
   }
@@ -124,18 +127,33 @@ export class SmtpSession<U> implements SessionInfo<U> {
     this.refuse("Server shutting down");
   }
 
+  /**
+   * The timeouts, checked by the listener's sweep (one timer for all sessions rather than two
+   * per connection): idle for `idleTimeoutMs` since the last tick that saw input, or open for
+   * `sessionTimeoutMs`. Never early; late by at most two sweeps.
+   */
+  tick(now: number): void {
+    if (this.closing) return;
+    const { idleTimeoutMs, sessionTimeoutMs } = this.host.options.limits;
+    if (this.active) {
+      this.active = false;
+      this.lastActive = now;
+    } else if (idleTimeoutMs && now - this.lastActive >= idleTimeoutMs) {
+      this.host.limitReached("idle_timeout");
+      this.refuse("Timeout - closing connection");
+      return;
+    }
+    if (sessionTimeoutMs && now - this.openedAt >= sessionTimeoutMs) this.expire(sessionTimeoutMs);
+  }
+
   private listen(socket: net.Socket | tls.TLSSocket): void {
     socket.on("data", this.onData);
     socket.on("error", (error) => this.host.socketError(error));
     socket.once("close", () => this.onClose());
-    const idle = this.host.options.limits.idleTimeoutMs;
-    if (idle) {
-      socket.setTimeout(idle);
-      socket.on("timeout", () => this.onIdle());
-    }
   }
 
   private receive(chunk: Buffer): void {
+    this.active = true;
     if (this.closing) return;
     if (this.reader && this.input === "" && !this.busy) {
       this.feedData(chunk);
@@ -538,7 +556,6 @@ export class SmtpSession<U> implements SessionInfo<U> {
     this.busy = true;
     const raw = this.socket as net.Socket;
     raw.removeListener("data", this.onData);
-    raw.setTimeout(0);
     const secure = new tls.TLSSocket(raw, {
       isServer: true,
       secureContext: this.host.secureContext,
@@ -549,11 +566,6 @@ export class SmtpSession<U> implements SessionInfo<U> {
       this.helo = false;
       this.resetEnvelope();
       secure.on("data", this.onData);
-      const idle = this.host.options.limits.idleTimeoutMs;
-      if (idle) {
-        secure.setTimeout(idle);
-        secure.on("timeout", () => this.onIdle());
-      }
       this.busy = false;
       this.pump();
     });
@@ -564,23 +576,13 @@ export class SmtpSession<U> implements SessionInfo<U> {
     secure.once("close", () => this.onClose());
   }
 
-  private onIdle(): void {
-    if (this.closing) return;
-    this.host.limitReached("idle_timeout");
-    this.refuse("Timeout - closing connection");
-  }
-
   /**
    * Closes a session that lasted too long, but never while the client waits for our answer to a
    * command or a message: a 421 then could make it send again a message we are committing.
    */
   private expire(sessionTimeout: number): void {
-    if (this.closing) return;
-    if (this.busy) {
-      this.sessionTimer = setTimeout(() => this.expire(sessionTimeout), 1_000);
-      this.sessionTimer.unref();
-      return;
-    }
+    if (this.busy || this.expired) return;
+    this.expired = true;
     this.host.limitReached("session_timeout");
     this.refuse(
       `4.4.2 Session open for more than ${Math.round(sessionTimeout / 1000)} s, closing connection`,
@@ -621,7 +623,6 @@ export class SmtpSession<U> implements SessionInfo<U> {
     if (this.closed) return;
     this.closed = true;
     this.closing = true;
-    clearTimeout(this.sessionTimer);
     const stream = this.stream;
     if (stream) {
       this.stream = null;
