@@ -102,6 +102,7 @@ describe("OpenAPI", () => {
       "/api/account/sessions",
       "/api/account/sessions/{id}",
       "/api/audit",
+      "/api/fleet/summary",
       "/api/hostings",
       "/api/hostings/{serviceName}/audit",
       "/api/hostings/{serviceName}/email",

@@ -14,6 +14,7 @@ import { accountSessionRoutes } from "./routes/account-sessions.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { emailRoutes } from "./routes/email.ts";
 import { exportRoutes } from "./routes/exports.ts";
+import { fleetRoutes } from "./routes/fleet.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { heldGroupRoutes } from "./routes/held-groups.ts";
 import { hostingAuditRoutes } from "./routes/hosting-audit.ts";
@@ -81,6 +82,7 @@ export async function buildApp({ services, config }: BuildAppOptions): Promise<F
         await signedIn.register(heldGroupRoutes, options);
         await signedIn.register(selectionRoutes, options);
         await signedIn.register(auditRoutes, options);
+        await signedIn.register(fleetRoutes, options);
         await signedIn.register(accountSessionRoutes, options);
         await signedIn.register(hostingSendingRoutes, options);
         await signedIn.register(hostingAuditRoutes, options);

@@ -320,6 +320,14 @@ const endpoints: Endpoint[] = [
     supportOnly: true,
   },
   {
+    name: "GET /api/fleet/summary",
+    method: "GET",
+    url: () => "/api/fleet/summary",
+    ok: 200,
+    perHosting: false,
+    hiddenFromCustomers: true,
+  },
+  {
     name: "GET notes",
     method: "GET",
     url: (s) => `/api/hostings/${s}/notes`,

@@ -15,6 +15,8 @@ import { createEmailService } from "./email/email-service.ts";
 import { ExportRepository } from "./export/export-repository.ts";
 import { createExportService } from "./export/export-service.ts";
 import { FleetListRepository } from "./fleet/fleet-list-repository.ts";
+import { createFleetService } from "./fleet/fleet-service.ts";
+import { FleetSummaryRepository } from "./fleet/fleet-summary-repository.ts";
 import { HeldGroupsRepository } from "./held-groups/held-groups-repository.ts";
 import { createHeldGroupsService } from "./held-groups/held-groups-service.ts";
 import { HostingRepository } from "./hosting/hosting-repository.ts";
@@ -70,6 +72,9 @@ export {
   type ExportBatches,
   type ExportService,
 } from "./export/export-service.ts";
+export type { FleetService } from "./fleet/fleet-service.ts";
+export { HEALTH_COMPONENTS, type HealthComponent } from "./fleet/health-components.ts";
+export type { HealthCount } from "./fleet/health-minute-repository.ts";
 export type { HeldGroupsService } from "./held-groups/held-groups-service.ts";
 export type { HostingRecord, HostingService } from "./hosting/hosting-service.ts";
 export {
@@ -261,6 +266,12 @@ export function createServices(options: ServicesOptions): Services {
       clock,
     }),
     email,
+    fleet: createFleetService({
+      fleet: new FleetSummaryRepository(options.db),
+      oldestWaitingAt: () => mail.delivery.oldestWaitingAt(),
+      clock,
+      spamChecking: mail.spamChecking,
+    }),
     heldGroups: createHeldGroupsService({ heldGroups: new HeldGroupsRepository(options.db) }),
     messages: createMessageService({
       hostings: hostingRepository,

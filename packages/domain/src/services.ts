@@ -6,6 +6,7 @@ import type { AuthService } from "./auth/auth-service.ts";
 import type { Clock } from "./clock.ts";
 import type { EmailService } from "./email/email-service.ts";
 import type { ExportService } from "./export/export-service.ts";
+import type { FleetService } from "./fleet/fleet-service.ts";
 import type { HeldGroupsService } from "./held-groups/held-groups-service.ts";
 import type { HostingService } from "./hosting/hosting-service.ts";
 import type { MessageService } from "./message/message-service.ts";
@@ -69,6 +70,8 @@ export interface Services {
   account: AccountService;
   hostings: HostingService;
   email: EmailService;
+  /** Support's fleet summary (the list is hostings.list). */
+  fleet: FleetService;
   messages: MessageService;
   /** CSV exports' rows: a message search, the delivery errors; streamed a batch at a time. */
   exports: ExportService;

@@ -4,6 +4,7 @@ import { dailyLimitReachedAlert } from "../alert/daily-limit-alert.ts";
 import { AuditRepository } from "../audit/audit-repository.ts";
 import { createAuditService } from "../audit/audit-service.ts";
 import { type Clock, HOUR, systemClock } from "../clock.ts";
+import { type HealthCount, HealthMinuteRepository } from "../fleet/health-minute-repository.ts";
 import { HostingRepository } from "../hosting/hosting-repository.ts";
 import { RefusalRepository } from "../refusal/refusal-repository.ts";
 import { createRefusalService, type RefusalService } from "../refusal/refusal-service.ts";
@@ -77,6 +78,11 @@ export interface MailPath {
   protection: Protection;
   /** Submission-time refusals per hosting, day, script and reason (the SMTP role records them). */
   refusals: RefusalService;
+  /**
+   * The relay's and the spam scanner's health per minute, as the delivery workers saw it (they
+   * count in memory and write every few seconds: apps/mta health-recorder.ts).
+   */
+  health: { record(counts: HealthCount[]): Promise<void> };
   /** The protection's rules in force (the panel's gauge shows them). */
   rules: ProtectionRules;
   /** Whether a spam scanner checks outgoing mail (see MailPathOptions). */
@@ -107,6 +113,7 @@ export function createMailPath(
   const clock = options.clock ?? systemClock;
   const o = { ...MAIL_PATH_DEFAULTS, ...options };
   const hostings = new HostingRepository(db);
+  const healthMinutes = new HealthMinuteRepository(db);
   const log = deps.log ? { log: deps.log } : {};
   const alerts = deps.alerts;
   const protection = createProtection({
@@ -132,6 +139,9 @@ export function createMailPath(
   return {
     protection,
     refusals: createRefusalService({ repo: new RefusalRepository(db), clock }),
+    health: {
+      record: (counts) => healthMinutes.add(counts),
+    },
     rules: { burst: o.burst, bounce: o.bounce, spam: o.spam },
     spamChecking: o.spamChecking,
     ingest: createIngestService({
