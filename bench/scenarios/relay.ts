@@ -16,6 +16,7 @@ import {
 import { BackendCpu, busyPct, loadAverage, machineTicks, treeCpuSeconds } from "../lib/procs.ts";
 import { latestProfile, summarizeProfile } from "../lib/profile.ts";
 import { startServer } from "../lib/server.ts";
+import { measureSessionMemory } from "../lib/session-memory.ts";
 import { type LoadResult, runLoad, summarize } from "../lib/smtp-load.ts";
 
 interface Drive {
@@ -169,6 +170,16 @@ export async function benchRelay(cfg: BenchConfig, figs: Figures, log: (s: strin
   try {
     const { db, services } = await openMigrated(database);
     const sender = await provisionSender(services);
+    // Hostings for the memory per session: one hosting's sessions are capped (50 by default).
+    const memoryLogins: { user: string; pass: string }[] = [];
+    for (let i = 0; i < (cfg.quick ? 1 : 4); i++) {
+      const serviceName = `idle-${i}.bench.example`;
+      await services.hostings.create({ serviceName, ownerEmail: "owner@bench.example" });
+      memoryLogins.push({
+        user: serviceName,
+        pass: await services.hostings.resetSmtpPassword(serviceName),
+      });
+    }
     await db.close();
     const auth = { user: sender.serviceName, pass: sender.smtpPassword };
 
@@ -262,6 +273,24 @@ export async function benchRelay(cfg: BenchConfig, figs: Figures, log: (s: strin
             messages: reuse ? n : Math.min(n, 5_000),
           },
         );
+        if (!reuse) {
+          log("relay: Scripts-email ingest memory, idle sessions and messages in flight");
+          const mem = await measureSessionMemory({
+            port,
+            pid,
+            logins: memoryLogins,
+            perLogin: cfg.quick ? 20 : 50,
+            partialBytes: bodyBytes,
+          });
+          const how = `resident set of the SMTP role's process with ${mem.sessions} sessions open, minus before, per session`;
+          figs.add("ingest.memory_per_idle_session", mem.idleKb, "kB", `${how}; logged in, idle`);
+          figs.add(
+            "ingest.memory_per_message_in_flight",
+            mem.inFlightKb,
+            "kB",
+            `${how}; each inside DATA with ${mem.partialBytes} bytes of body, on top of idle`,
+          );
+        }
       } finally {
         await server.stop();
       }

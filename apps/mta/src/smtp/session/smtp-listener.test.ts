@@ -142,3 +142,16 @@ it("logs in with AUTH LOGIN, refuses a second AUTH, and answers refusals and lim
     client.close();
   }
 });
+
+it("survives a client that goes away inside DATA, even when the hook does not listen for errors", async () => {
+  const client = await loggedIn();
+  await client.command("MAIL FROM:<web@site.test>");
+  await client.command("RCPT TO:<a@dest.test>");
+  expect((await client.command("DATA"))?.code).toBe(354);
+  client.write("Subject: cut\r\n\r\nhalf a bo");
+  client.close();
+  await new Promise((r) => setTimeout(r, 100));
+  const next = await loggedIn();
+  expect((await next.command("NOOP"))?.code).toBe(250);
+  next.close();
+});

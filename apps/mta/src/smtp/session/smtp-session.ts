@@ -491,6 +491,8 @@ export class SmtpSession<U> implements SessionInfo<U> {
     this.reply(354, "End data with <CR><LF>.<CR><LF>");
     const stream = new PassThrough() as DataStream;
     stream.sizeExceeded = false;
+    // A hook that stopped listening never takes the process down with the client's close.
+    stream.on("error", ignore);
     this.stream = stream;
     this.reader = new DataReader();
     this.host.hooks.data(stream, this, (error, text) => {
@@ -632,6 +634,8 @@ export class SmtpSession<U> implements SessionInfo<U> {
     this.host.ended(this);
   }
 }
+
+function ignore(): void {}
 
 function decode(base64: string): string {
   return Buffer.from(base64, "base64").toString("utf8");
