@@ -22,13 +22,17 @@ export function countingStartSql(windowStart: string): string {
  * from before kinds were recorded) counts as a bounce.
  */
 export function bounceCountsSql(since: string): string {
-  return `SELECT count(*) FILTER (WHERE e.outcome = 'delivered')::int AS delivered,
-                 count(*) FILTER (WHERE e.outcome = 'failed')::int AS failed
-            FROM "DeliveryEvent" e
-           WHERE e."hostingId" = h.id AND e.at >= ${since}
-             AND (e.outcome = 'delivered'
-                  OR (e.outcome = 'failed'
-                      AND (e."failureKind" = 'recipient' OR e."failureKind" IS NULL)))`;
+  // one count per outcome, so that each is a range of (hostingId, outcome, at) bounded by the
+  // window: with both outcomes in one filter the planner may scan every event of the hosting
+  // (all its history and its deferrals) and check "at" entry by entry, a cost that grew with
+  // the hosting's size (922 buffers against 80 for the largest hosting at 1 M messages)
+  return `SELECT (SELECT count(*)::int FROM "DeliveryEvent" e
+                   WHERE e."hostingId" = h.id AND e.outcome = 'delivered' AND e.at >= ${since}
+                 ) AS delivered,
+                 (SELECT count(*)::int FROM "DeliveryEvent" e
+                   WHERE e."hostingId" = h.id AND e.outcome = 'failed' AND e.at >= ${since}
+                     AND (e."failureKind" = 'recipient' OR e."failureKind" IS NULL)
+                 ) AS failed`;
 }
 
 /** Messages accepted after `since`, counted up to `cap` (bounded work). */
