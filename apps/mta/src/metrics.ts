@@ -124,6 +124,8 @@ export function createMtaMetrics(
 export interface QueueGauges {
   /** When the oldest mail waiting for the relay was accepted (null: none waits). */
   oldestWaiting(acceptedAt: Date | null, now: Date): void;
+  /** When the oldest due mail no worker has claimed became due (null: none). */
+  oldestDue(dueAt: Date | null, now: Date): void;
   blockedHostings(byCause: Record<BlockCause, number>): void;
 }
 
@@ -141,6 +143,14 @@ export function createQueueGauges(registry: Registry): QueueGauges {
       "0 when none waits. Set by the scheduler role every few seconds.",
     registers,
   });
+  const due = new Gauge({
+    name: "scripts_email_queue_oldest_due_age_seconds",
+    help:
+      "How long the oldest due message (its time has come, deferred ones included once their " +
+      "retry is due) has waited for a worker to claim it, 0 when none: the workers' backlog. " +
+      "Set by the scheduler role every few seconds.",
+    registers,
+  });
   const blocked = new Gauge({
     name: "scripts_email_hostings_blocked",
     help:
@@ -152,6 +162,9 @@ export function createQueueGauges(registry: Registry): QueueGauges {
   return {
     oldestWaiting(acceptedAt, now) {
       oldest.set(acceptedAt ? Math.max(0, (now.getTime() - acceptedAt.getTime()) / 1000) : 0);
+    },
+    oldestDue(dueAt, now) {
+      due.set(dueAt ? Math.max(0, (now.getTime() - dueAt.getTime()) / 1000) : 0);
     },
     blockedHostings(byCause) {
       for (const [cause, n] of Object.entries(byCause)) blocked.set({ cause }, n);

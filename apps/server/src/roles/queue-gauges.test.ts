@@ -47,6 +47,7 @@ it("shows the oldest waiting mail's age and the hostings blocked by cause", asyn
   const [job] = gaugeJobs(services, gauges);
   await job!.run();
   expect(await value("scripts_email_queue_oldest_age_seconds")).toBe(0);
+  expect(await value("scripts_email_queue_oldest_due_age_seconds")).toBe(0);
   expect(await value("scripts_email_hostings_blocked", '{cause="burst"}')).toBe(0);
 
   const sending = await services.hostings.create({
@@ -57,7 +58,8 @@ it("shows the oldest waiting mail's age and the hostings blocked by cause", asyn
     serviceName: "abusive.gauges.test",
     ownerEmail: "o@gauges.test",
   });
-  expect((await accept(sending.id)).status).toBe("queued");
+  const first = await accept(sending.id);
+  expect(first.status).toBe("queued");
   clock.advance(30_000);
   await accept(sending.id);
   await services.mail.protection.block(abusive.id, "burst: 1200 messages in 1 min", "burst");
@@ -67,7 +69,18 @@ it("shows the oldest waiting mail's age and the hostings blocked by cause", asyn
 
   expect(await job!.run()).toBe(0);
   expect(await value("scripts_email_queue_oldest_age_seconds")).toBe(90);
+  expect(await value("scripts_email_queue_oldest_due_age_seconds")).toBe(90);
   expect(await value("scripts_email_hostings_blocked", '{cause="burst"}')).toBe(1);
   expect(await value("scripts_email_hostings_blocked", '{cause="bounce"}')).toBe(0);
   expect(await value("scripts_email_hostings_blocked", '{cause="customer"}')).toBe(0);
+
+  // the first message deferred for an hour: still waiting, no longer due
+  const later = new Date(clock.now().getTime() + 3_600_000).toISOString();
+  await db.sql.query(`UPDATE "Message" SET "nextAttemptAt" = $2::timestamptz WHERE id = $1::uuid`, [
+    first.id,
+    later,
+  ]);
+  await job!.run();
+  expect(await value("scripts_email_queue_oldest_age_seconds")).toBe(90);
+  expect(await value("scripts_email_queue_oldest_due_age_seconds")).toBe(60);
 });

@@ -27,6 +27,7 @@ function context(email: Partial<Services["email"]>): {
           expireHeld: async () => 0,
           dropOldContent: async () => 0,
           oldestWaitingAt: async () => null,
+          oldestDueAt: async () => null,
         },
         protection: {
           blockedByCause: async () => ({ customer: 0, support: 0, burst: 0, bounce: 0, spam: 0 }),

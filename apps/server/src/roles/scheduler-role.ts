@@ -94,19 +94,23 @@ export function credentialJobs(services: Pick<Services, "account">): Job[] {
 }
 
 /**
- * The operator's gauges that only the database knows (oldest waiting mail, blocked hostings by
- * cause): two index reads a tick, whatever the number of scrapes. Handles no mail, so never logs.
+ * The operator's gauges that only the database knows (oldest waiting and oldest due mail, blocked
+ * hostings by cause): three reads a tick, whatever the number of scrapes. Handles no mail, so
+ * never logs.
  */
 export function gaugeJobs(services: Pick<Services, "clock" | "mail">, gauges: QueueGauges): Job[] {
   return [
     {
       name: "queue-gauges",
       async run() {
-        const [oldest, blocked] = await Promise.all([
+        const [oldest, due, blocked] = await Promise.all([
           services.mail.delivery.oldestWaitingAt(),
+          services.mail.delivery.oldestDueAt(),
           services.mail.protection.blockedByCause(),
         ]);
-        gauges.oldestWaiting(oldest, services.clock.now());
+        const now = services.clock.now();
+        gauges.oldestWaiting(oldest, now);
+        gauges.oldestDue(due, now);
         gauges.blockedHostings(blocked);
         return 0;
       },

@@ -374,4 +374,17 @@ export class DeliveryRepository extends BaseRepository {
     );
     return row?.at ? new Date(row.at) : null;
   }
+
+  /**
+   * When the oldest queued mail that is due (its time has come, no worker has claimed it yet)
+   * became due: how far the workers are behind. The due index answers it from its first rows.
+   */
+  async oldestDueAt(now: Date): Promise<Date | null> {
+    const [row] = await this.sql.query<{ at: Date | string | null }>(
+      `SELECT min("nextAttemptAt") AS at FROM "Message"
+        WHERE status = 'queued' AND "nextAttemptAt" <= $1::timestamptz`,
+      [now.toISOString()],
+    );
+    return row?.at ? new Date(row.at) : null;
+  }
 }

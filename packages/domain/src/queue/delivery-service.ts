@@ -119,6 +119,8 @@ export interface DeliveryService {
   queueDepth(): ReturnType<DeliveryRepository["queueDepth"]>;
   /** When the oldest mail waiting for the relay was accepted (null: none waits). */
   oldestWaitingAt(): Promise<Date | null>;
+  /** When the oldest due mail no worker has claimed yet became due (null: none). */
+  oldestDueAt(): Promise<Date | null>;
   /** Expires held mail past its 72 hours; returns how many. */
   expireHeld(batchSize?: number): Promise<number>;
   /**
@@ -285,6 +287,10 @@ export function createDeliveryService(deps: {
 
     oldestWaitingAt() {
       return repo.oldestWaitingAt();
+    },
+
+    oldestDueAt() {
+      return repo.oldestDueAt(clock.now());
     },
 
     async expireHeld(batchSize = 5000) {
