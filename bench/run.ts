@@ -110,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
     machine: machine(await serverVersion(), await durabilitySettings()),
     figs: { all: figs.all, notes: figs.notes, sections: figs.sections },
     quick: a.quick,
-    sizes: `relay ${cfg.relay.messages} msgs × ${cfg.relay.bodyBytes} B over ${cfg.relay.sessions} sessions; panel ${cfg.panel.steps.map((p) => `${p.messages} messages over ${p.hostings} hostings`).join(", then ")}, big queues of ${cfg.panel.big}; script path ${cfg.script.calls} mail() calls from 1 and ${cfg.script.procs} PHP processes; roles ${cfg.roles.messages} msgs with 1 and 2 SMTP / worker processes`,
+    sizes: `relay ${cfg.relay.messages} msgs × ${cfg.relay.bodyBytes} B over ${cfg.relay.sessions} sessions; panel ${cfg.panel.steps.map((p) => `${p.messages} messages over ${p.hostings} hostings`).join(", then ")}, big queues of up to ${cfg.panel.big} (a fifth of a smaller world each); script path ${cfg.script.calls} mail() calls from 1 and ${cfg.script.procs} PHP processes; roles ${cfg.roles.messages} msgs with 1 and 2 SMTP / worker processes`,
     loadBefore,
     loadAfter: loadAverage(),
     durationS: (Date.now() - started) / 1000,

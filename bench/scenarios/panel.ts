@@ -195,6 +195,14 @@ async function explain(database: string, world: World): Promise<string> {
           true,
         ],
         [
+          "status: bounce gauge of the last hour (as bounceCountsSql, one range per outcome)",
+          `SELECT (SELECT count(*) FROM "DeliveryEvent" e WHERE e."hostingId" = $1 AND e.outcome = 'delivered'
+                     AND e.at >= now() - interval '1 hour'),
+                  (SELECT count(*) FROM "DeliveryEvent" e WHERE e."hostingId" = $1 AND e.outcome = 'failed'
+                     AND e.at >= now() - interval '1 hour' AND (e."failureKind" = 'recipient' OR e."failureKind" IS NULL))`,
+          true,
+        ],
+        [
           "status: totals",
           `SELECT sum(sent), sum(errors) FROM "DailyVolume" WHERE "hostingId" = $1`,
           true,
