@@ -1,5 +1,11 @@
-import type { DeliveryJob, Logger, SpamVerdict } from "@scripts-email/domain";
+import {
+  type DeliveryJob,
+  HEALTH_COMPONENTS,
+  type Logger,
+  type SpamVerdict,
+} from "@scripts-email/domain";
 import type { MtaMetrics } from "../metrics.ts";
+import type { HealthRecorder } from "./health-recorder.ts";
 import type { SpamScanner } from "./spam-scanner.ts";
 
 export interface ScanBeforeRelayOptions {
@@ -13,6 +19,8 @@ export interface ScanBeforeRelayOptions {
    * scanner that hangs costs one timeout per pause, not one per message.
    */
   pauseMs: number;
+  /** Counts each answer (a verdict) and each failure (down, timed out) for the fleet summary. */
+  health?: HealthRecorder | undefined;
 }
 
 /**
@@ -52,10 +60,12 @@ export function createScanBeforeRelay(
     const result = await scanner.scan(job);
     const seconds = (performance.now() - started) / 1000;
     if (!("verdict" in result)) {
+      options.health?.failure(HEALTH_COMPONENTS.spamScanner, result.unscanned);
       pausedUntil = Date.now() + options.pauseMs;
       return noVerdict(seconds, result.unscanned);
     }
     const { verdict } = result;
+    options.health?.success(HEALTH_COMPONENTS.spamScanner);
     const spam = verdict.action === "reject";
     metrics?.spamScan(spam ? "spam" : "clean", seconds);
     if (spam) {

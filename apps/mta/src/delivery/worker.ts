@@ -7,6 +7,7 @@ import {
 } from "@scripts-email/domain";
 import type { MtaMetrics } from "../metrics.ts";
 import { deliverRound, type Finished } from "./delivery-round.ts";
+import { HealthRecorder, type HealthSink } from "./health-recorder.ts";
 import type { Relay } from "./relay.ts";
 import { createScanBeforeRelay } from "./scan-before-relay.ts";
 import type { SpamScanner } from "./spam-scanner.ts";
@@ -50,6 +51,12 @@ export interface WorkerOptions {
   scannerPauseMs?: number;
   /** Warnings need an operator's eye; the others are informational. Default: nothing. */
   log?: Logger;
+  /**
+   * Where the relay's and the scanner's health goes (the mail path's `health`): counted in
+   * memory, written every `healthFlushMs` (default 5 s) while the worker runs. Unset: not kept.
+   */
+  health?: HealthSink;
+  healthFlushMs?: number;
 }
 
 export interface DeliveryWorker {
@@ -79,6 +86,12 @@ export function createDeliveryWorker(
   let stopping = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
+  const health =
+    options.health &&
+    new HealthRecorder(options.health, {
+      log,
+      ...(options.healthFlushMs ? { flushMs: options.healthFlushMs } : {}),
+    });
 
   async function relayOne(job: DeliveryJob): Promise<RecipientResult[]> {
     const started = performance.now();
@@ -98,6 +111,7 @@ export function createDeliveryWorker(
       }));
     }
     options.metrics?.observeDelivery(results, job.acceptedAt, (performance.now() - started) / 1000);
+    health?.relayResults(results);
     for (const r of results) {
       if (r.outcome !== "delivered") {
         log.info(
@@ -124,6 +138,7 @@ export function createDeliveryWorker(
       log,
       warningEveryMs: options.unscannedWarningMs ?? 60_000,
       pauseMs: options.scannerPauseMs ?? 10_000,
+      health,
     });
 
   async function sendOne(job: DeliveryJob): Promise<Finished> {
@@ -230,6 +245,7 @@ export function createDeliveryWorker(
       if (running) return;
       running = true;
       stopping = false;
+      health?.start();
       loop = run();
     },
     async stop() {
@@ -237,6 +253,7 @@ export function createDeliveryWorker(
       stopping = true;
       wake?.();
       await loop;
+      await health?.stop();
     },
   };
 }

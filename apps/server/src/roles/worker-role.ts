@@ -37,6 +37,7 @@ export async function startWorkerRole({
   const worker = createDeliveryWorker(services.mail.delivery, relay, {
     metrics: mta,
     log,
+    health: services.mail.health,
     ...(scanner ? { scanner } : {}),
   });
   log.info(
