@@ -1,7 +1,24 @@
+import type { PassThrough } from "node:stream";
 import type tls from "node:tls";
 import type { LimitEvent, SessionLimits } from "../session-limits.ts";
 import type { SmtpError } from "./smtp-error.ts";
-import type { DataStream, SessionInfo, Verdict } from "./smtp-session.ts";
+
+/** What the hooks see of a session. */
+export interface SessionInfo<U> {
+  readonly id: string;
+  readonly remoteAddress: string;
+  /** Whether STARTTLS made the session encrypted. */
+  secure: boolean;
+  /** Set by a successful AUTH. */
+  user: U | undefined;
+  envelope: { mailFrom: string | null; rcptTo: string[] };
+}
+
+/** A message's data as it arrives; `sizeExceeded` once it is over the size limit (552). */
+export type DataStream = PassThrough & { sizeExceeded: boolean };
+
+/** A hook's refusal, or null/undefined to go on; maybe later. */
+export type Verdict = SmtpError | null | undefined;
 
 /** What a session does with a login, an address and a message: the application's part. */
 export interface SessionHooks<U> {

@@ -1,9 +1,9 @@
 import net, { type AddressInfo } from "node:net";
 import tls from "node:tls";
 import { AccountSessions, type LimitEvent, REFUSAL_SLOTS } from "../session-limits.ts";
-import type { SessionHooks, SessionHost, SmtpSessionOptions } from "./session-host.ts";
+import type { SessionHooks, SessionHost, SessionInfo, SmtpSessionOptions } from "./session-host.ts";
 import { type SmtpError, smtpError } from "./smtp-error.ts";
-import { type SessionInfo, SmtpSession } from "./smtp-session.ts";
+import { SmtpSession } from "./smtp-session.ts";
 
 export interface SmtpListenerOptions<U> extends SmtpSessionOptions {
   hooks: SessionHooks<U>;

@@ -3,25 +3,8 @@ import { PassThrough } from "node:stream";
 import tls from "node:tls";
 import { parseAddressCommand } from "./address-command.ts";
 import { DataReader } from "./data-reader.ts";
-import type { SessionHost } from "./session-host.ts";
+import type { DataStream, SessionHost, SessionInfo, Verdict } from "./session-host.ts";
 import type { SmtpError } from "./smtp-error.ts";
-
-/** What the hooks see of a session. */
-export interface SessionInfo<U> {
-  readonly id: string;
-  readonly remoteAddress: string;
-  /** Whether STARTTLS made the session encrypted. */
-  secure: boolean;
-  /** Set by a successful AUTH. */
-  user: U | undefined;
-  envelope: { mailFrom: string | null; rcptTo: string[] };
-}
-
-/** A message's data as it arrives; `sizeExceeded` once it is over the size limit (552). */
-export type DataStream = PassThrough & { sizeExceeded: boolean };
-
-/** A hook's refusal, or null/undefined to go on; maybe later. */
-export type Verdict = SmtpError | null | undefined;
 
 /** Command lines over this are answered 421 and the session closed (as smtp-server). */
 export const MAX_COMMAND_LENGTH = 16 * 1024;
