@@ -143,7 +143,7 @@ export async function benchRoles(cfg: BenchConfig, figs: Figures, log: (s: strin
         );
         figs.add(`${p}.machine_busy`, cost.busyPct, "%");
         rows.ingest.push(
-          `| ingest | ${n} × \`ROLES=smtp\` | ${format(rate)} | ${format(cpu)} | ${format(cost.busyPct)} % |`,
+          `| ingest | ${n} × \`ROLES=smtp\` | ${accepted} | ${format(rate)} | ${format(cpu)} | ${format(cost.busyPct)} % |`,
         );
         for (const l of loads) {
           if (l.refused + l.dropped > 0)
@@ -204,7 +204,7 @@ export async function benchRoles(cfg: BenchConfig, figs: Figures, log: (s: strin
         );
         figs.add(`${p}.machine_busy`, cost.busyPct, "%");
         rows.delivery.push(
-          `| delivery | ${n} × \`ROLES=worker\` | ${format(rate)} | ${format(cpu)} | ${format(cost.busyPct)} % |`,
+          `| delivery | ${n} × \`ROLES=worker\` | ${delivered} | ${format(rate)} | ${format(cpu)} | ${format(cost.busyPct)} % |`,
         );
         if (!done.all) figs.note(`${p}: the sink got ${delivered} of ${queued} messages in time`);
       } finally {
@@ -227,8 +227,8 @@ export async function benchRoles(cfg: BenchConfig, figs: Figures, log: (s: strin
       [
         `${messages} messages of ${bodyBytes} B, ${sessions} sessions, AUTH and a connection per message; the delivery drains what the ingest before it queued. The machine has ${os.availableParallelism()} cores shared by the load client, the processes, PostgreSQL and the sink: the curve from 1 to 2 processes is bounded by those cores, not by the roles (look at the machine's busy share).`,
         "",
-        "| role | processes | msgs/s | CPU ms per message | machine busy |",
-        "|---|---|---:|---:|---:|",
+        "| role | processes | messages | msgs/s | CPU ms per message | machine busy (every process on it) |",
+        "|---|---|---:|---:|---:|---:|",
         ...rows.ingest,
         ...rows.delivery,
       ].join("\n"),
