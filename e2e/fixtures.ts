@@ -1,7 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { test as base, expect, type Locator, type Page, type TestInfo } from "@playwright/test";
+import {
+  type APIRequestContext,
+  test as base,
+  expect,
+  type Locator,
+  type Page,
+  request as playwrightRequest,
+  type TestInfo,
+} from "@playwright/test";
 import { createTestDatabase, type TestDatabase } from "@scripts-email/db/testing";
 import { createServices, type Services, SYSTEM } from "@scripts-email/domain";
 import { freePort } from "@scripts-email/harness/ports";
@@ -259,4 +267,22 @@ export function fitsWidth(page: Page): Promise<{ scrollWidth: number; innerWidth
     scrollWidth: document.scrollingElement?.scrollWidth ?? 0,
     innerWidth: window.innerWidth,
   }));
+}
+
+/** Support, signed in through the API in a context of its own (not the customer's browser). */
+export async function supportApi(baseURL: string, support: Login) {
+  const context: APIRequestContext = await playwrightRequest.newContext({ baseURL });
+  const signedIn = await context.post("/api/session", { data: support });
+  expect(signedIn.status()).toBe(200);
+  const { csrfToken } = (await signedIn.json()) as { csrfToken: string };
+  return {
+    async act(serviceName: string, action: "block" | "unblock", reason: string) {
+      const res = await context.post(`/api/hostings/${serviceName}/email/requests`, {
+        data: { action, reason },
+        headers: { "x-csrf-token": csrfToken },
+      });
+      expect(res.status(), await res.text()).toBe(202);
+    },
+    dispose: () => context.dispose(),
+  };
 }

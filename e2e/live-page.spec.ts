@@ -1,25 +1,6 @@
-import { type APIRequestContext, request as playwrightRequest } from "@playwright/test";
-import { expect, type Login, openHosting, signIn, stateBadge, test } from "./fixtures.ts";
+import { expect, openHosting, signIn, stateBadge, supportApi, test } from "./fixtures.ts";
 
 // The open page follows what happens elsewhere, and a signed-out load is quiet.
-
-/** Support, signed in through the API in a context of its own (not the customer's browser). */
-async function supportApi(baseURL: string, support: Login) {
-  const context: APIRequestContext = await playwrightRequest.newContext({ baseURL });
-  const signedIn = await context.post("/api/session", { data: support });
-  expect(signedIn.status()).toBe(200);
-  const { csrfToken } = (await signedIn.json()) as { csrfToken: string };
-  return {
-    async act(serviceName: string, action: "block" | "unblock", reason: string) {
-      const res = await context.post(`/api/hostings/${serviceName}/email/requests`, {
-        data: { action, reason },
-        headers: { "x-csrf-token": csrfToken },
-      });
-      expect(res.status(), await res.text()).toBe(202);
-    },
-    dispose: () => context.dispose(),
-  };
-}
 
 /**
  * The page polls every 4 s while visible (the component test holds it to that with fake timers);

@@ -16,7 +16,7 @@ function ChangedCell(props: { hosting: HostingSummary }) {
       <time dateTime={stateChangedAt} title={i18n.formatDateTime(stateChangedAt)}>
         {i18n.formatShortDateTime(stateChangedAt)}
       </time>{" "}
-      <span className="muted">
+      <span className="muted fleet-actor">
         {stateChangedBy
           ? actorText(
               { actorRole: stateChangedBy.role, actorEmail: stateChangedBy.email },
@@ -49,8 +49,7 @@ export function FleetTable(props: { items: HostingSummary[]; sort: FleetSort; bu
       >
         <thead>
           <tr>
-            <th scope="col">{t("web.hostings.col.serviceName")}</th>
-            <th scope="col">{t("web.hostings.col.owner")}</th>
+            <th scope="col">{t("web.fleet.col.hosting")}</th>
             <th scope="col">{t("web.hostings.col.state")}</th>
             <th scope="col" aria-sort={sortedBy("changed")}>
               {t("web.fleet.col.changed")}
@@ -65,14 +64,17 @@ export function FleetTable(props: { items: HostingSummary[]; sort: FleetSort; bu
         <tbody>
           {props.items.map((h) => (
             <tr key={h.serviceName} data-state={h.state}>
-              <th scope="row" data-label={t("web.hostings.col.serviceName")}>
-                <Link href={paths.hosting(h.serviceName)}>
-                  <BreakableText text={h.serviceName} />
-                </Link>
+              <th scope="row" data-label={t("web.fleet.col.hosting")}>
+                <span>
+                  <Link href={paths.hosting(h.serviceName)}>
+                    <BreakableText text={h.serviceName} />
+                  </Link>
+                  <span className="fleet-owner">
+                    <span className="visually-hidden">{t("web.hostings.col.owner")}: </span>
+                    <BreakableText text={h.ownerEmail} />
+                  </span>
+                </span>
               </th>
-              <td data-label={t("web.hostings.col.owner")}>
-                <BreakableText text={h.ownerEmail} />
-              </td>
               <td data-label={t("web.hostings.col.state")}>
                 <span>
                   <StateBadge state={h.state} />

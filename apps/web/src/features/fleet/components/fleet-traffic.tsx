@@ -14,7 +14,10 @@ export function FleetTraffic(props: { summary: FleetSummary }) {
     <section className="card span-all" aria-labelledby="fleet-traffic-heading">
       <h2 id="fleet-traffic-heading">{t("web.fleet.traffic.heading")}</h2>
       <div className="table-wrap">
-        <table className="table responsive-table" aria-labelledby="fleet-traffic-heading">
+        <table
+          className="table responsive-table fleet-table"
+          aria-labelledby="fleet-traffic-heading"
+        >
           <thead>
             <tr>
               <th scope="col">{t("web.fleet.traffic.period")}</th>
