@@ -62,7 +62,8 @@ const blockedCount = () =>
     ?.querySelector("dd")?.textContent;
 
 const rowState = () =>
-  screen.getByRole("table", { name: "List of hostings" }).querySelector("tbody .badge")?.textContent;
+  screen.getByRole("table", { name: "List of hostings" }).querySelector("tbody .badge")
+    ?.textContent;
 
 describe("the fleet view follows changes without a reload", () => {
   beforeEach(() => {
