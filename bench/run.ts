@@ -1,4 +1,4 @@
-// pnpm bench [--quick] [--profile|--no-profile] [--only relay,panel,spa,script-path,roles] [--out FILE]
+// pnpm bench [--quick] [--profile|--no-profile] [--only relay,panel,spa,script-path,roles,fleet] [--out FILE]
 //            [--relay-messages N] [--panel-sizes 1m,5m,20m] [--rerender lab/results.json]
 // Prints figures one per line (`name value unit`), writes docs/benchmarks.md, stops itself within
 // a bounded time and stops only the processes it started (by pid), dropping its own databases.
@@ -11,6 +11,7 @@ import { dropAllCreated, durabilitySettings, serverVersion } from "./lib/db.ts";
 import { Figures } from "./lib/figures.ts";
 import { killAllSync, loadAverage, REPO, stopAll } from "./lib/procs.ts";
 import { machine, renderReport, writeReport } from "./lib/report.ts";
+import { benchFleet } from "./scenarios/fleet.ts";
 import { benchPanel } from "./scenarios/panel.ts";
 import { benchRelay } from "./scenarios/relay.ts";
 import { benchRoles } from "./scenarios/roles.ts";
@@ -89,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
     ["spa", () => benchSpa(cfg, figs, log)],
     ["script-path", () => benchScriptPath(cfg, figs, log)],
     ["roles", () => benchRoles(cfg, figs, log)],
+    ["fleet", () => benchFleet(cfg, figs, log)],
   ];
   for (const [name, run] of parts) {
     if (!cfg.only.has(name)) continue;

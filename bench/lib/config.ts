@@ -42,7 +42,7 @@ export interface PanelStep {
   messages: number;
 }
 
-export const PARTS = ["relay", "panel", "spa", "script-path", "roles"] as const;
+export const PARTS = ["relay", "panel", "spa", "script-path", "roles", "fleet"] as const;
 
 /** The sizes: 1 M and 5 M messages over 10 k hostings, 20 M over 50 k. */
 export const FULL_PANEL_SIZES = "1m,5m,20m";

@@ -72,6 +72,8 @@ export {
   type ExportBatches,
   type ExportService,
 } from "./export/export-service.ts";
+/** The fleet list's statement, for `pnpm bench`'s query plan. */
+export { fleetPageParams, fleetPageSql } from "./fleet/fleet-list-repository.ts";
 export type { FleetService } from "./fleet/fleet-service.ts";
 export { HEALTH_COMPONENTS, type HealthComponent } from "./fleet/health-components.ts";
 export type { HealthCount } from "./fleet/health-minute-repository.ts";
