@@ -270,7 +270,6 @@ export function createServices(options: ServicesOptions): Services {
     email,
     fleet: createFleetService({
       fleet: new FleetSummaryRepository(options.db),
-      oldestWaitingAt: () => mail.delivery.oldestWaitingAt(),
       clock,
       spamChecking: mail.spamChecking,
     }),

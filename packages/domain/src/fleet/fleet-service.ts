@@ -19,8 +19,6 @@ const HOUR_MS = 3_600_000;
 
 export function createFleetService(deps: {
   fleet: FleetSummaryRepository;
-  /** When the oldest mail waiting for the relay was accepted (the delivery service's). */
-  oldestWaitingAt: () => Promise<Date | null>;
   clock: Clock;
   /** A spam scanner is set up (SPAM_SCANNER_URL). */
   spamChecking: boolean;
@@ -34,7 +32,7 @@ export function createFleetService(deps: {
         fleet.hostingCounts(),
         fleet.volumes(windowStart(now, "1h"), windowStart(now, "24h")),
         fleet.queueCounts(),
-        deps.oldestWaitingAt(),
+        fleet.oldestQueuedAt(),
         fleet.health(new Date(now.getTime() - HOUR_MS)),
       ]);
       const byState = { active: 0, blocked: 0, purging: 0 };
