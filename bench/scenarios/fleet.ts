@@ -1,6 +1,7 @@
 // 6. Support's fleet view (issue 17): GET /api/hostings sorted by each key over 1h and 24h, and
 // GET /api/fleet/summary, at 10,000 hostings (quick: 1,000), every hosting with a row in each of
-// the last 26 hours (the worst case for the rollup), a twentieth blocked, and queued mail.
+// the last 26 hours (the worst case for the rollup), a twentieth blocked, 20 queued messages
+// for a tenth of them and 5 sent for the others.
 import { performance } from "node:perf_hooks";
 import { fleetPageParams, fleetPageSql, SYSTEM } from "@scripts-email/domain";
 import type { BenchConfig } from "../lib/config.ts";
@@ -49,6 +50,18 @@ export async function benchFleet(cfg: BenchConfig, figs: Figures, log: (s: strin
          FROM "Hosting" h, generate_series(0, 25) k,
               LATERAL (SELECT (hashtext(h.id::text || k) & 1023) AS r) x`,
     );
+    // a queue to find the oldest of: 20 queued messages for a tenth of the hostings, 5 sent for
+    // the others (rows the oldest-queued probe must skip)
+    await db.sql.query(
+      `INSERT INTO "Message" (id, "hostingId", "envelopeFrom", recipients, size, status,
+                              "nextAttemptAt", "expiresAt", "acceptedAt", source)
+       SELECT gen_random_uuid(), h.id, 'www@fleet.bench', ARRAY['a@dest.test'], 1000,
+              CASE WHEN n % 10 = 0 THEN 'queued' ELSE 'sent' END::"MessageStatus",
+              now(), now() + interval '3 days', now() - (k || ' minutes')::interval, 'smtp'
+         FROM (SELECT id, row_number() OVER () AS n FROM "Hosting") h,
+              generate_series(1, 20) k
+        WHERE n % 10 = 0 OR k <= 5`,
+    );
     await db.sql.query(`ANALYZE`);
     figs.add("fleet.load_s", (performance.now() - t0) / 1000, "s", `${hostings} hostings`);
 
@@ -89,6 +102,19 @@ export async function benchFleet(cfg: BenchConfig, figs: Figures, log: (s: strin
     figs.section(
       `fleet: the list sorted by sent over 24 h at ${hostings} hostings`,
       plan.map((r) => r["QUERY PLAN"]).join("\n"),
+    );
+    const oldest = await db.sql.query<{ "QUERY PLAN": string }>(
+      `EXPLAIN (ANALYZE, BUFFERS) SELECT min(o.at) FROM "QueueCount" q
+        CROSS JOIN (VALUES ('queued'::"MessageStatus"), ('sending'::"MessageStatus")) s(status)
+        CROSS JOIN LATERAL (
+          SELECT m."acceptedAt" AS at FROM "Message" m
+           WHERE m."hostingId" = q."hostingId" AND m.status = s.status
+           ORDER BY m."acceptedAt" LIMIT 1) o
+        WHERE q.queued > 0`,
+    );
+    figs.section(
+      `fleet: the summary's oldest queued message (${hostings / 10} hostings with a queue)`,
+      oldest.map((r) => r["QUERY PLAN"]).join("\n"),
     );
   } finally {
     await db.close();
