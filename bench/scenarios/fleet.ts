@@ -89,6 +89,22 @@ export async function benchFleet(cfg: BenchConfig, figs: Figures, log: (s: strin
       services.hostings.list(SYSTEM, { state: "blocked", sort: "sent", window: "24h" }),
     );
     figs.add("fleet.list.blocked_by_sent.24h.p99_ms", filtered.p99, "ms");
+    const [owner] = await db.sql.query<{ id: string; email: string }>(
+      `SELECT id::text AS id, email FROM "User" LIMIT 1`,
+    );
+    if (owner) {
+      const customer = {
+        kind: "user" as const,
+        userId: owner.id,
+        email: owner.email,
+        role: "customer" as const,
+        locale: "en" as const,
+      };
+      const own = await time(() =>
+        services.hostings.list(customer, { sort: "sent", window: "24h" }),
+      );
+      figs.add("fleet.list.customer_by_sent.24h.p99_ms", own.p99, "ms", "a customer's 10 hostings");
+    }
     figs.add("fleet.list_p99_worst_ms", worst, "ms", `${hostings} hostings, any sort or window`);
     const summary = await time(() => services.fleet.summary(SYSTEM));
     figs.add("fleet.summary.p50_ms", summary.p50, "ms");

@@ -74,7 +74,12 @@ export function fleetPageSql(sort: FleetSort | undefined): string {
     sort !== undefined && sort !== "stateChangedAt"
       ? `WITH k AS (
            SELECT "hostingId", ${sortKey(sort)} AS key FROM "HourlyVolume"
-            WHERE hour >= $5::timestamptz GROUP BY "hostingId")
+            WHERE hour >= $5::timestamptz
+              -- a filtered list (a customer's, the blocked ones) sums only its hostings' rows
+              AND (($1::uuid IS NULL AND $2::text IS NULL AND $3::text IS NULL AND $4::text IS NULL)
+                   OR "hostingId" IN (SELECT h.id FROM "Hosting" h
+                                        JOIN "User" u ON u.id = h."ownerId" WHERE ${FILTER_SQL}))
+            GROUP BY "hostingId")
          SELECT h.*, COALESCE(k.key, 0) AS key
            FROM "Hosting" h JOIN "User" u ON u.id = h."ownerId"
            LEFT JOIN k ON k."hostingId" = h.id
