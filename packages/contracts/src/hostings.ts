@@ -7,7 +7,14 @@ export const fleetWindow = z.enum(["1h", "24h"]);
 export type FleetWindow = z.infer<typeof fleetWindow>;
 
 /** What the fleet view sorts by (largest first; `stateChangedAt` latest first). */
-export const fleetSort = z.enum(["sent", "failed", "spam", "held", "bounceRatio", "stateChangedAt"]);
+export const fleetSort = z.enum([
+  "sent",
+  "failed",
+  "spam",
+  "held",
+  "bounceRatio",
+  "stateChangedAt",
+]);
 export type FleetSort = z.infer<typeof fleetSort>;
 
 export const FLEET_PAGE_MAX = 200;
@@ -50,9 +57,7 @@ export const hostingSummary = z.object({
   createdAt: isoDateTime,
   stateChangedAt: isoDateTime,
   /** Who made the last change of state (null: never changed since creation). */
-  stateChangedBy: z
-    .object({ role: actorRole, email: z.string().nullable() })
-    .nullable(),
+  stateChangedBy: z.object({ role: actorRole, email: z.string().nullable() }).nullable(),
   window: fleetWindow,
   counters: windowCounters,
 });
