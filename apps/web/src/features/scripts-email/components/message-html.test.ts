@@ -36,6 +36,35 @@ describe("framedHtml", () => {
     expect(framed.head.querySelectorAll("meta")[1]).toBe(policy);
   });
 
+  it("takes out every address an element would fetch, keeping data: images", () => {
+    const doc = new DOMParser().parseFromString(
+      framedHtml(
+        [
+          '<body background="https://t.example/bg.png"><img src="https://t.example/p.gif">',
+          '<img srcset="https://t.example/2x.gif 2x"><img src="data:image/gif;base64,R0lGOD">',
+          '<video poster="https://t.example/v.png"></video><form action="https://t.example/c">',
+          '<button formaction="https://t.example/f">Go</button></form>',
+          '<link rel="stylesheet" href="https://t.example/s.css"><object data="https://t.example/o">',
+          '</object><a href="https://t.example/l" ping="https://t.example/ping">l</a></body>',
+        ].join(""),
+      ),
+      "text/html",
+    );
+    expect(doc.documentElement.outerHTML).not.toContain("t.example/bg.png");
+    expect(doc.documentElement.outerHTML).not.toContain("t.example/p.gif");
+    expect(doc.documentElement.outerHTML).not.toContain("2x.gif");
+    expect(doc.documentElement.outerHTML).not.toContain("v.png");
+    expect(doc.documentElement.outerHTML).not.toContain("t.example/c");
+    expect(doc.documentElement.outerHTML).not.toContain("t.example/f");
+    expect(doc.documentElement.outerHTML).not.toContain("s.css");
+    expect(doc.documentElement.outerHTML).not.toContain("t.example/o");
+    expect(doc.documentElement.outerHTML).not.toContain("t.example/ping");
+    expect(doc.querySelectorAll("img")[2]?.getAttribute("src")).toBe(
+      "data:image/gif;base64,R0lGOD",
+    );
+    expect(doc.querySelector("form")).not.toBeNull();
+  });
+
   it("takes out refreshes, base addresses and link targets (shown as titles)", () => {
     expect(framed.querySelector('meta[http-equiv="refresh"]')).toBeNull();
     expect(framed.querySelector("base")).toBeNull();

@@ -41,13 +41,43 @@ export function htmlAsText(html: string): string {
 }
 
 /**
+ * Attributes through which an element fetches something (an image, a poster, a form's target, a
+ * ping). The frame's policy already forbids every fetch, but a browser may start one before it
+ * applies a policy given in the document (Chromium 156 fetched a remote `<img>` of a srcdoc
+ * frame): a tracking pixel must not depend on that order, so these go unless they are data: URLs.
+ */
+const FETCHING_ATTRIBUTES = [
+  "src",
+  "srcset",
+  "background",
+  "poster",
+  "data",
+  "action",
+  "formaction",
+  "ping",
+  "lowsrc",
+];
+
+/** Elements that only fetch or embed other documents: nothing of them is shown. */
+const FETCHING_ELEMENTS = "link, iframe, frame, object, embed, applet, portal";
+
+/**
  * The document for the sandboxed frame's `srcdoc`: the message's HTML with the policy first in
- * its head. What could still leave the frame is taken out: refresh and base elements, and link
- * targets (kept in the title, so the reader sees where a link would go without following it).
+ * its head. What could still leave the frame is taken out: refresh and base elements, every
+ * address an element would fetch (but data: ones), and link targets (kept in the title, so the
+ * reader sees where a link would go without following it).
  */
 export function framedHtml(html: string): string {
   const doc = parse(html);
-  for (const node of doc.querySelectorAll("meta[http-equiv], base")) node.remove();
+  for (const node of doc.querySelectorAll(`meta[http-equiv], base, ${FETCHING_ELEMENTS}`)) {
+    node.remove();
+  }
+  for (const element of doc.querySelectorAll("*")) {
+    for (const name of FETCHING_ATTRIBUTES) {
+      const value = element.getAttribute(name);
+      if (value !== null && !/^\s*data:/i.test(value)) element.removeAttribute(name);
+    }
+  }
   for (const link of doc.querySelectorAll("a[href], area[href]")) {
     link.setAttribute("title", link.getAttribute("href") ?? "");
     link.removeAttribute("href");
