@@ -3,7 +3,7 @@
 // the last 26 hours (the worst case for the rollup), a twentieth blocked, 20 queued messages
 // for a tenth of them and 5 sent for the others.
 import { performance } from "node:perf_hooks";
-import { fleetPageParams, fleetPageSql, SYSTEM } from "@scripts-email/domain";
+import { fleetPageParams, fleetPageSql, OLDEST_WAITING_SQL, SYSTEM } from "@scripts-email/domain";
 import type { BenchConfig } from "../lib/config.ts";
 import { createDatabase, dropDatabase, openMigrated } from "../lib/db.ts";
 import { type Figures, percentile } from "../lib/figures.ts";
@@ -120,13 +120,7 @@ export async function benchFleet(cfg: BenchConfig, figs: Figures, log: (s: strin
       plan.map((r) => r["QUERY PLAN"]).join("\n"),
     );
     const oldest = await db.sql.query<{ "QUERY PLAN": string }>(
-      `EXPLAIN (ANALYZE, BUFFERS) SELECT min(o.at) FROM "QueueCount" q
-        CROSS JOIN (VALUES ('queued'::"MessageStatus"), ('sending'::"MessageStatus")) s(status)
-        CROSS JOIN LATERAL (
-          SELECT m."acceptedAt" AS at FROM "Message" m
-           WHERE m."hostingId" = q."hostingId" AND m.status = s.status
-           ORDER BY m."acceptedAt" LIMIT 1) o
-        WHERE q.queued > 0`,
+      `EXPLAIN (ANALYZE, BUFFERS) ${OLDEST_WAITING_SQL}`,
     );
     figs.section(
       `fleet: the summary's oldest queued message (${hostings / 10} hostings with a queue)`,

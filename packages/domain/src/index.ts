@@ -107,6 +107,7 @@ export { MAX_SCRIPT_LENGTH, scriptOf } from "./message/script-name.ts";
 export { replyText } from "./message/server-reply.ts";
 export { NOTES_LIST_MAX, type NoteService } from "./note/note-service.ts";
 export type { Outbox, QueuedSystemMessage, SystemMessage } from "./outbox/outbox.ts";
+export { OLDEST_WAITING_SQL } from "./queue/delivery-repository.ts";
 export * from "./queue/index.ts";
 export type { RefusalDays, RefusalListService } from "./refusal/refusal-list-service.ts";
 export {
@@ -270,6 +271,7 @@ export function createServices(options: ServicesOptions): Services {
     email,
     fleet: createFleetService({
       fleet: new FleetSummaryRepository(options.db),
+      oldestWaitingAt: () => mail.delivery.oldestWaitingAt(),
       clock,
       spamChecking: mail.spamChecking,
     }),

@@ -20,6 +20,8 @@ const HOUR_MS = 3_600_000;
 export function createFleetService(deps: {
   fleet: FleetSummaryRepository;
   clock: Clock;
+  /** When the oldest mail still waiting for the relay was accepted (the delivery service's). */
+  oldestWaitingAt: () => Promise<Date | null>;
   /** A spam scanner is set up (SPAM_SCANNER_URL). */
   spamChecking: boolean;
 }): FleetService {
@@ -32,7 +34,7 @@ export function createFleetService(deps: {
         fleet.hostingCounts(),
         fleet.volumes(windowStart(now, "1h"), windowStart(now, "24h")),
         fleet.queueCounts(),
-        fleet.oldestQueuedAt(),
+        deps.oldestWaitingAt(),
         fleet.health(new Date(now.getTime() - HOUR_MS)),
       ]);
       const byState = { active: 0, blocked: 0, purging: 0 };

@@ -28,8 +28,7 @@ const VOLUME_COLUMNS = ["accepted", "sent", "failed", "held", "spam", "refused"]
 
 /**
  * Support's fleet summary: each read is one small statement over a rollup (Hosting's state index,
- * HourlyVolume's hour index, QueueCount, HealthMinute), plus the oldest waiting message through
- * the due-mail index; never a scan of Message.
+ * HourlyVolume's hour index, QueueCount, HealthMinute), never a scan of Message.
  */
 export class FleetSummaryRepository extends BaseRepository {
   hostingCounts(): Promise<HostingCountRow[]> {
@@ -63,24 +62,6 @@ export class FleetSummaryRepository extends BaseRepository {
          FROM "QueueCount"`,
     );
     return row ?? { queued: 0, held: 0 };
-  }
-
-  /**
-   * When the oldest mail of a hosting still waiting for the relay was accepted: one probe of the
-   * (hostingId, status, acceptedAt) index per status for each hosting whose kept count says it
-   * has some, instead of reading every queued row (a million-message queue costs the same).
-   */
-  async oldestQueuedAt(): Promise<Date | null> {
-    const [row] = await this.sql.query<{ at: Date | null }>(
-      `SELECT min(o.at) AS at FROM "QueueCount" q
-        CROSS JOIN (VALUES ('queued'::"MessageStatus"), ('sending'::"MessageStatus")) s(status)
-        CROSS JOIN LATERAL (
-          SELECT m."acceptedAt" AS at FROM "Message" m
-           WHERE m."hostingId" = q."hostingId" AND m.status = s.status
-           ORDER BY m."acceptedAt" LIMIT 1) o
-        WHERE q.queued > 0`,
-    );
-    return row?.at ?? null;
   }
 
   /** Each component's last success and failure (kept two days) and its counts since `since`. */

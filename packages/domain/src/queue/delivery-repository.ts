@@ -57,6 +57,21 @@ export interface EventRow {
 
 export type VolumeColumn = "sent" | "errors" | "expired";
 
+/**
+ * When the oldest mail of any hosting still waiting for the relay was accepted: one probe of the
+ * (hostingId, status, acceptedAt) index per status for each hosting whose kept count says it has
+ * some, instead of reading every waiting row (a million-message queue costs the same). Read by
+ * the scheduler's queue-age gauge and support's fleet summary; `pnpm bench --only fleet` keeps
+ * its plan.
+ */
+export const OLDEST_WAITING_SQL = `SELECT min(o.at) AS at FROM "QueueCount" q
+  CROSS JOIN (VALUES ('queued'::"MessageStatus"), ('sending'::"MessageStatus")) s(status)
+  CROSS JOIN LATERAL (
+    SELECT m."acceptedAt" AS at FROM "Message" m
+     WHERE m."hostingId" = q."hostingId" AND m.status = s.status
+     ORDER BY m."acceptedAt" LIMIT 1) o
+  WHERE q.queued > 0`;
+
 export class DeliveryRepository extends BaseRepository {
   /**
    * Claims due mail of active hostings, and system mail (no hosting, never held): queued mail
@@ -369,9 +384,7 @@ export class DeliveryRepository extends BaseRepository {
 
   /** When the oldest mail still waiting for the relay (queued or sending) was accepted. */
   async oldestWaitingAt(): Promise<Date | null> {
-    const [row] = await this.sql.query<{ at: Date | string | null }>(
-      `SELECT min("acceptedAt") AS at FROM "Message" WHERE status IN ('queued', 'sending')`,
-    );
+    const [row] = await this.sql.query<{ at: Date | string | null }>(OLDEST_WAITING_SQL);
     return row?.at ? new Date(row.at) : null;
   }
 
