@@ -19,14 +19,21 @@ export interface Target {
 
 export const TARGETS: Target[] = [
   {
-    what: "End-to-end relay ≥ 5× Postfix msgs/s (same load client)",
+    what: "End-to-end relay ≥ 2× Postfix msgs/s, a connection per message (same load client)",
     figure: "ratio.e2e_rate_vs_postfix",
     op: ">=",
-    limit: 5,
+    limit: 2,
     unit: "×",
   },
   {
-    what: "CPU per message ≤ 1/3 of Postfix's (same load client)",
+    what: "End-to-end relay ≥ 4× Postfix msgs/s, sessions reused (same load client)",
+    figure: "ratio.e2e_rate_vs_postfix_reuse",
+    op: ">=",
+    limit: 4,
+    unit: "×",
+  },
+  {
+    what: "CPU per message ≤ 1/3 of Postfix's, a connection per message (same load client)",
     figure: "ratio.cpu_per_msg_vs_postfix",
     op: "<=",
     limit: 1 / 3,
