@@ -94,10 +94,4 @@ describe("raw hosting reads answer every column of the schema", () => {
     expectWholeRow((await email.errorsOf("example.org", null, 10))?.hosting);
     expectWholeRow((await messages.pageOf("example.org", null, { take: 10 }))?.hosting);
   });
-
-  it("and so do the Prisma reads that answer the same type", async () => {
-    const hostings = new HostingRepository(db);
-    const [listed] = await hostings.list({ q: "example.org", limit: 1 });
-    expectWholeRow(listed);
-  });
 });

@@ -126,24 +126,6 @@ export class HostingRepository extends BaseRepository {
     return row ? toHostingRow(row) : null;
   }
 
-  list(filter: { ownerId?: string; q?: string; limit: number }): Promise<HostingRow[]> {
-    const where: Prisma.HostingWhereInput = {};
-    if (filter.ownerId) where.ownerId = filter.ownerId;
-    if (filter.q) {
-      where.OR = [
-        { serviceName: { contains: filter.q, mode: "insensitive" } },
-        { owner: { email: { contains: filter.q, mode: "insensitive" } } },
-      ];
-    }
-    return this.db.hosting.findMany({
-      where,
-      include: withOwner,
-      omit: HOSTING_OMIT,
-      orderBy: { serviceName: "asc" },
-      take: filter.limit,
-    });
-  }
-
   async create(data: {
     serviceName: string;
     ownerId: string;
