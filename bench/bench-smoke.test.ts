@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, expect, it } from "vitest";
 import type { BenchConfig } from "./lib/config.ts";
 import { dropAllCreated } from "./lib/db.ts";
@@ -121,6 +122,10 @@ it("measures the SPA's initial download and writes the report", () => {
   expect(reportSpa(figs, dist)).toBe(true);
   expect(figs.get("spa.initial_js_kb")).toBe(1.501);
   expect(figs.get("spa.initial_css_kb")).toBe(0.003);
+  // the chunk index.html does not load is listed on its own, outside the initial figure
+  const lazyGzip = gzipSync("y", { level: 9 }).length / 1000;
+  expect(figs.get("spa.lazy.lazy_gzip_kb")).toBe(lazyGzip);
+  expect(figs.get("spa.lazy_js_gzip_kb")).toBe(lazyGzip);
   const text = renderReport({
     machine: machine("15", "fsync=on"),
     figs,

@@ -11,6 +11,8 @@ export interface SpaSizes {
   initialCssGzip: number;
   allJsGzip: number;
   files: string[];
+  /** The chunks index.html does not load: downloaded when a page or dialog that needs them opens. */
+  lazyJs: Array<{ file: string; gzip: number }>;
 }
 
 const gz = (buf: Buffer) => gzipSync(buf, { level: 9 }).length;
@@ -44,12 +46,18 @@ export function measureSpa(dist: string): SpaSizes | undefined {
   };
   const js = sizes(refs);
   const styles = sizes(css);
+  const initialFiles = new Set([...refs].map(file));
   let allJsGzip = 0;
+  const lazyJs: SpaSizes["lazyJs"] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
       const f = path.join(dir, name);
       if (statSync(f).isDirectory()) walk(f);
-      else if (name.endsWith(".js")) allJsGzip += gz(readFileSync(f));
+      else if (name.endsWith(".js")) {
+        const gzip = gz(readFileSync(f));
+        allJsGzip += gzip;
+        if (!initialFiles.has(f)) lazyJs.push({ file: path.relative(dist, f), gzip });
+      }
     }
   };
   walk(dist);
@@ -60,5 +68,6 @@ export function measureSpa(dist: string): SpaSizes | undefined {
     initialCssGzip: styles.gzip,
     allJsGzip,
     files: [...refs, ...css],
+    lazyJs: lazyJs.sort((a, b) => b.gzip - a.gzip),
   };
 }

@@ -8,6 +8,11 @@ import { measureSpa } from "../lib/spa.ts";
 
 export const WEB_DIST = path.join(REPO, "apps/web/dist");
 
+/** "assets/fleet-page-Beazub6r.js" -> "fleet-page": the name without the content hash. */
+function chunkName(file: string): string {
+  return path.basename(file, ".js").replace(/-[\w-]{8}$/, "");
+}
+
 export function reportSpa(figs: Figures, dist: string): boolean {
   const s = measureSpa(dist);
   if (!s) return false;
@@ -26,6 +31,15 @@ export function reportSpa(figs: Figures, dist: string): boolean {
     "kB",
     "every .js in dist, lazy chunks included",
   );
+  figs.add(
+    "spa.lazy_js_gzip_kb",
+    s.lazyJs.reduce((sum, chunk) => sum + chunk.gzip, 0) / 1000,
+    "kB",
+    `${s.lazyJs.length} chunks loaded on demand, each gzip -9 on its own`,
+  );
+  for (const chunk of s.lazyJs) {
+    figs.add(`spa.lazy.${chunkName(chunk.file)}_gzip_kb`, chunk.gzip / 1000, "kB", chunk.file);
+  }
   return true;
 }
 

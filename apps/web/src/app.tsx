@@ -2,33 +2,58 @@ import type { Me } from "@scripts-email/contracts";
 import { useEffect, useRef } from "react";
 import { ErrorAlert, Loading } from "./components/error-message.tsx";
 import { LanguageSwitch } from "./components/language-switch.tsx";
-import { AccountPage } from "./features/account/components/account-page.tsx";
+import { lazyPart, OnDemand } from "./components/on-demand.tsx";
 import { CaptureModeBanner } from "./features/app-info/components/capture-mode-banner.tsx";
 import { useMe } from "./features/auth/api/get-me.ts";
 import { LoginForm } from "./features/auth/components/login-form.tsx";
 import { UserMenu } from "./features/auth/components/user-menu.tsx";
-import { FleetPage } from "./features/fleet/components/fleet-page.tsx";
 import { HostingsPage } from "./features/hostings/components/hostings-page.tsx";
 import { ScriptsEmailPage } from "./features/scripts-email/components/scripts-email-page.tsx";
-import { AuditPage } from "./features/support/components/audit-page.tsx";
 import { I18nProvider, useI18n } from "./lib/i18n.tsx";
 import { Link, matchRoute, paths, type Route, useLocation } from "./lib/router.tsx";
+
+// Support's pages and the account page are not what a customer opens first: loaded on demand.
+const FleetPage = lazyPart(() =>
+  import("./features/fleet/components/fleet-page.tsx").then((m) => m.FleetPage),
+);
+const AuditPage = lazyPart(() =>
+  import("./features/support/components/audit-page.tsx").then((m) => m.AuditPage),
+);
+const AccountPage = lazyPart(() =>
+  import("./features/account/components/account-page.tsx").then((m) => m.AccountPage),
+);
 
 function Page(props: { route: Route; user: Me }) {
   const { t } = useI18n();
   const { route, user } = props;
   switch (route.name) {
     case "hostings":
-      return user.role === "support" ? <FleetPage /> : <HostingsPage />;
+      return user.role === "support" ? (
+        <OnDemand>
+          <FleetPage />
+        </OnDemand>
+      ) : (
+        <HostingsPage />
+      );
     case "hosting":
       return (
         <ScriptsEmailPage key={route.serviceName} serviceName={route.serviceName} user={user} />
       );
     case "audit":
-      if (user.role === "support") return <AuditPage serviceName={route.serviceName} />;
+      if (user.role === "support") {
+        return (
+          <OnDemand>
+            <AuditPage serviceName={route.serviceName} />
+          </OnDemand>
+        );
+      }
       break;
     case "account":
-      return <AccountPage user={user} />;
+      return (
+        <OnDemand>
+          <AccountPage user={user} />
+        </OnDemand>
+      );
   }
   return (
     <>
@@ -54,7 +79,20 @@ function Layout(props: { user: Me }) {
       first.current = false;
       return;
     }
-    mainRef.current?.querySelector<HTMLElement>("h1")?.focus();
+    const main = mainRef.current;
+    if (!main) return;
+    const focusHeading = () => {
+      const heading = main.querySelector<HTMLElement>("h1");
+      heading?.focus();
+      return heading !== null;
+    };
+    if (focusHeading()) return;
+    // a page loaded on demand shows its heading once its code has arrived
+    const observer = new MutationObserver(() => {
+      if (focusHeading()) observer.disconnect();
+    });
+    observer.observe(main, { childList: true, subtree: true });
+    return () => observer.disconnect();
   }, [location.pathname]);
 
   return (

@@ -137,7 +137,10 @@ describe("the Scripts-email page", () => {
   it("shows support the internal notes", async () => {
     mockFetch(routes);
     renderWithProviders(<ScriptsEmailPage serviceName="example.org" user={support} />);
-    expect(await screen.findByRole("heading", { name: "Internal notes" })).toBeTruthy();
+    // the whole page, then the notes' code loaded on demand
+    expect(
+      await screen.findByRole("heading", { name: "Internal notes" }, { timeout: 5000 }),
+    ).toBeTruthy();
     expect(await screen.findByText("Watch this site")).toBeTruthy();
   });
 

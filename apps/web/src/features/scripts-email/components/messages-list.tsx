@@ -3,15 +3,20 @@ import { useState } from "react";
 import { BreakableText } from "../../../components/breakable-text.tsx";
 import { CursorPager } from "../../../components/cursor-pager.tsx";
 import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
+import { lazyPart, OnDemand } from "../../../components/on-demand.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { formatTimeLeft } from "../../../lib/time-left.ts";
 import { useNow } from "../../../lib/use-now.ts";
 import { messagesCsvUrl, useMessages } from "../api/get-messages.ts";
-import { MessageDetailDialog } from "./message-detail-dialog.tsx";
 import { searchOf, useMessageFilters } from "./message-filters.ts";
 import { MessageSearchForm } from "./message-search-form.tsx";
 import { SpamBadge } from "./message-spam-check.tsx";
 import { ScriptName } from "./script-name.tsx";
+
+/** The message viewer (content, spam check, delivery trace) is opened far less than the list. */
+const MessageDetailDialog = lazyPart(() =>
+  import("./message-detail-dialog.tsx").then((m) => m.MessageDetailDialog),
+);
 
 function MessageRow(props: {
   message: MessageSummary;
@@ -174,11 +179,13 @@ export function MessagesList(props: { serviceName: string }) {
         onChange={(next) => setPaging({ key: searchKey, cursors: next })}
       />
       {openId && (
-        <MessageDetailDialog
-          serviceName={props.serviceName}
-          id={openId}
-          onClose={() => setOpenId(null)}
-        />
+        <OnDemand>
+          <MessageDetailDialog
+            serviceName={props.serviceName}
+            id={openId}
+            onClose={() => setOpenId(null)}
+          />
+        </OnDemand>
       )}
     </section>
   );

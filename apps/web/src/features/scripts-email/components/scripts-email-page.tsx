@@ -2,6 +2,7 @@ import type { EmailStatus, Me } from "@scripts-email/contracts";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { ErrorAlert, Loading } from "../../../components/error-message.tsx";
+import { lazyPart, OnDemand } from "../../../components/on-demand.tsx";
 import { isApiError } from "../../../lib/api-client.ts";
 import { useI18n } from "../../../lib/i18n.tsx";
 import { Link, paths } from "../../../lib/router.tsx";
@@ -12,7 +13,6 @@ import { DeliveryErrors } from "./delivery-errors.tsx";
 import { EmailActions } from "./email-actions.tsx";
 import { EmailCounters } from "./email-counters.tsx";
 import { HeldMail } from "./held-mail.tsx";
-import { HostingNotes } from "./hosting-notes.tsx";
 import { LastReports } from "./last-reports.tsx";
 import { MessagesList } from "./messages-list.tsx";
 import { ProtectionGauge } from "./protection-gauge.tsx";
@@ -26,6 +26,9 @@ import { StateSummary } from "./state-summary.tsx";
 import { StateTimeline } from "./state-timeline.tsx";
 import { SuppressionList } from "./suppression-list.tsx";
 import { VolumeChartSection } from "./volume-chart.tsx";
+
+/** Support's notes: customers never see them. */
+const HostingNotes = lazyPart(() => import("./hosting-notes.tsx").then((m) => m.HostingNotes));
 
 /**
  * The status is polled while the page is visible (faster while mail moves: purging, or released
@@ -169,7 +172,9 @@ export function ScriptsEmailPage(props: { serviceName: string; user: Me }) {
         </div>
         {user.role === "support" && (
           <div className="span-all">
-            <HostingNotes serviceName={serviceName} onNotice={setNotice} />
+            <OnDemand>
+              <HostingNotes serviceName={serviceName} onNotice={setNotice} />
+            </OnDemand>
           </div>
         )}
         <div className="span-all">
