@@ -80,7 +80,12 @@ describe("held and queued mail", () => {
     expect(calls.some((c) => c.url.includes("cursor=c2"))).toBe(true);
     expect(screen.getByText("Page 2")).toBeTruthy();
 
-    const dialog = await screen.findByRole("dialog", { name: "Message details" });
+    // the viewer's code is downloaded the first time a message is opened
+    const dialog = await screen.findByRole(
+      "dialog",
+      { name: "Message details" },
+      { timeout: 5000 },
+    );
     expect(await within(dialog).findByText("/var/www/contact.php")).toBeTruthy();
     expect(within(dialog).getByText("451 try again later")).toBeTruthy();
     expect(within(dialog).getAllByText("deferred").length).toBeGreaterThan(0);
