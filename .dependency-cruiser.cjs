@@ -44,6 +44,14 @@ module.exports = {
       },
     },
     {
+      name: "web-catalogues-on-demand",
+      severity: "error",
+      comment:
+        "The panel imports @scripts-email/i18n/core (English) and downloads the language it shows through @scripts-email/i18n/load-catalogue; @scripts-email/i18n itself holds every catalogue, some 30 kB gzip more in the first download.",
+      from: { path: "^apps/web/", pathNot: NOT_PRODUCT },
+      to: { path: "^packages/i18n/src/index\\.ts$" },
+    },
+    {
       name: "web-no-node-builtins",
       severity: "error",
       comment: "The panel runs in the browser: no Node built-in modules outside its tests.",

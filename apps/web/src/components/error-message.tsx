@@ -1,4 +1,4 @@
-import { hasMessage } from "@scripts-email/i18n";
+import { hasMessage } from "@scripts-email/i18n/core";
 import { isApiError } from "../lib/api-client.ts";
 import { type I18n, useI18n } from "../lib/i18n.tsx";
 

@@ -1,4 +1,4 @@
-import { isLocale, LOCALES, type Locale } from "@scripts-email/i18n";
+import { isLocale, LOCALES, type Locale } from "@scripts-email/i18n/core";
 import { useId } from "react";
 import { useI18n } from "../lib/i18n.tsx";
 

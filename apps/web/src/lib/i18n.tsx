@@ -1,11 +1,21 @@
 import {
+  hasCatalogue,
   INTL_TAGS,
   isLocale,
   type Locale,
   type MessageKey,
   t as translate,
-} from "@scripts-email/i18n";
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react";
+} from "@scripts-email/i18n/core";
+import { loadCatalogue } from "@scripts-email/i18n/load-catalogue";
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+} from "react";
 import { setApiLanguage } from "./api-client.ts";
 
 export type { Locale, MessageKey };
@@ -121,12 +131,33 @@ export function createI18n(locale: Locale, setLocale: (locale: Locale) => void):
 const I18nContext = createContext<I18n | null>(null);
 
 /**
+ * The language wanted once its catalogue is there (downloaded on demand, English is built in);
+ * until then the one shown before, or nothing at first, so that no page flashes in English. A
+ * catalogue that cannot be downloaded leaves its language's messages in English.
+ */
+function useShownLocale(wanted: Locale): Locale | null {
+  const [shown, setShown] = useState<Locale | null>(() => (hasCatalogue(wanted) ? wanted : null));
+  useEffect(() => {
+    if (shown === wanted) return;
+    let current = true;
+    const show = () => {
+      if (current) setShown(wanted);
+    };
+    loadCatalogue(wanted).then(show, show);
+    return () => {
+      current = false;
+    };
+  }, [wanted, shown]);
+  return shown;
+}
+
+/**
  * The language is, in order: the one picked with the switch (remembered in localStorage), the
  * signed-in user's, the browser's.
  */
 export function I18nProvider(props: { userLocale?: Locale | undefined; children: ReactNode }) {
   const [chosen, setChosen] = useState<Locale | null>(readStoredLocale);
-  const locale = chosen ?? props.userLocale ?? browserLocale();
+  const locale = useShownLocale(chosen ?? props.userLocale ?? browserLocale());
 
   const setLocale = useCallback((next: Locale) => {
     setChosen(next);
@@ -138,11 +169,13 @@ export function I18nProvider(props: { userLocale?: Locale | undefined; children:
   }, []);
 
   const value = useMemo(() => {
+    if (locale === null) return null;
     setApiLanguage(locale);
     if (typeof document !== "undefined") document.documentElement.lang = intlTag(locale);
     return createI18n(locale, setLocale);
   }, [locale, setLocale]);
 
+  if (value === null) return null;
   return <I18nContext.Provider value={value}>{props.children}</I18nContext.Provider>;
 }
 

@@ -1,3 +1,5 @@
+// every catalogue, as the server has them (the panel downloads the one it shows)
+import "@scripts-email/i18n";
 import { describe, expect, it } from "vitest";
 import { createI18n } from "./i18n.tsx";
 import { formatTimeLeft, timeLeft } from "./time-left.ts";

@@ -5,6 +5,8 @@ import { afterEach, vi } from "vitest";
 
 export { errorResponse, type MockResponse, mockFetch, type RecordedCall } from "./mock-fetch.ts";
 
+// every catalogue at once, as the server has them: a test in French need not wait for French
+import "@scripts-email/i18n";
 import { setApiLanguage, setCsrfToken } from "../lib/api-client.ts";
 import { I18nProvider, type Locale, STORAGE_KEY } from "../lib/i18n.tsx";
 

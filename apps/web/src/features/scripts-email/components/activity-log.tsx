@@ -1,4 +1,4 @@
-import { hasMessage } from "@scripts-email/i18n";
+import { hasMessage } from "@scripts-email/i18n/core";
 import { useState } from "react";
 import { BreakableText } from "../../../components/breakable-text.tsx";
 import { DataTable } from "../../../components/data-table.tsx";

@@ -1,5 +1,5 @@
 import type { BlockCause, ProtectionGauge } from "@scripts-email/contracts";
-import type { AutomaticBlock } from "@scripts-email/i18n";
+import type { AutomaticBlock } from "@scripts-email/i18n/core";
 
 // The stored reasons are read back by @scripts-email/i18n, shared with the alert mail.
 export {
@@ -7,7 +7,7 @@ export {
   automaticBlockText,
   blockReasonText,
   parseAutomaticReason,
-} from "@scripts-email/i18n";
+} from "@scripts-email/i18n/core";
 
 /** The rule that blocked, with the protection gauge's limits; null for a person's block. */
 export function automaticBlockOf(cause: BlockCause, gauge: ProtectionGauge): AutomaticBlock | null {

@@ -1,5 +1,5 @@
 import type { MessageDetail } from "@scripts-email/contracts";
-import { hasMessage } from "@scripts-email/i18n";
+import { hasMessage } from "@scripts-email/i18n/core";
 import { useId } from "react";
 import { useI18n } from "../../../lib/i18n.tsx";
 

@@ -1,4 +1,4 @@
-import { hasMessage } from "@scripts-email/i18n";
+import { hasMessage } from "@scripts-email/i18n/core";
 import { type FormEvent, useId, useState } from "react";
 import { DataTable } from "../../../components/data-table.tsx";
 import { useI18n } from "../../../lib/i18n.tsx";
