@@ -129,8 +129,9 @@ export async function loadWorld(
   const columns = `(id, "hostingId", "envelopeFrom", recipients, delivered, failed, subject,
                     "messageIdHeader", size, raw, status, attempts, "nextAttemptAt", "expiresAt",
                     "acceptedAt", "sentAt", "updatedAt", source)`;
-  // the new messages' delivery events and daily volumes, written by the same statement (a grown
-  // world adds to the volumes of the days it already has)
+  // the new messages' delivery events, their per-minute outcomes of the last two days (what the
+  // bounce gauge reads; the events' failures have no kind: bounces) and daily volumes, written by
+  // the same statement (a grown world adds to the volumes of the days it already has)
   const derived = `
      ev AS (
        INSERT INTO "DeliveryEvent" (id, "messageId", "hostingId", recipient, at, outcome, "smtpCode", text)
@@ -142,7 +143,18 @@ export async function loadWorld(
                           ELSE '250 2.0.0 Ok: queued as ' || substr(md5(id::text), 1, 10) END
          FROM ins
         WHERE (status IN ('failed', 'queued') AND attempts > 0)
-           OR (status = 'sent' AND "sentAt" > now() - interval '7 days'))
+           OR (status = 'sent' AND "sentAt" > now() - interval '7 days')
+       RETURNING "hostingId", at, outcome),
+     om AS (
+       INSERT INTO "OutcomeMinute" ("hostingId", minute, delivered, bounced)
+       SELECT "hostingId", date_trunc('minute', at, 'UTC'),
+              count(*) FILTER (WHERE outcome = 'delivered'), count(*) FILTER (WHERE outcome = 'failed')
+         FROM ev
+        WHERE outcome IN ('delivered', 'failed') AND at >= now() - interval '48 hours'
+        GROUP BY 1, 2
+       ON CONFLICT ("hostingId", minute) DO UPDATE SET
+         delivered = "OutcomeMinute".delivered + excluded.delivered,
+         bounced = "OutcomeMinute".bounced + excluded.bounced)
      INSERT INTO "DailyVolume" ("hostingId", day, accepted, sent, errors, held, expired, purged)
      SELECT "hostingId", ("acceptedAt" AT TIME ZONE 'UTC')::date, count(*),
             count(*) FILTER (WHERE status = 'sent'), count(*) FILTER (WHERE status = 'failed'),
@@ -210,7 +222,7 @@ export async function loadWorld(
   await step("queue counts", `SELECT "recount_queue"()`);
   await step(
     "vacuum analyze",
-    `VACUUM ANALYZE "Message", "DeliveryEvent", "DailyVolume", "Hosting", "User", "StateChange", "QueueCount"`,
+    `VACUUM ANALYZE "Message", "DeliveryEvent", "DailyVolume", "Hosting", "User", "StateChange", "QueueCount", "OutcomeMinute"`,
   );
 
   const total = await c.query<{ n: string }>(`SELECT count(*) AS n FROM "Message"`);

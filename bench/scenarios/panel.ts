@@ -1,6 +1,7 @@
 // 3. The panel at scale: a bulk-loaded world, the hosting page's calls under concurrent load
 //    (autocannon, bearer token), block/unblock/purge of big queues, delivery of a released queue.
 import path from "node:path";
+import { bounceCountsSql } from "@scripts-email/domain";
 import { freePort } from "@scripts-email/harness/ports";
 import autocannon from "autocannon";
 import { loadWorld, type World } from "../lib/bulk-load.ts";
@@ -195,11 +196,10 @@ async function explain(database: string, world: World): Promise<string> {
           true,
         ],
         [
-          "status: bounce gauge of the last hour (as bounceCountsSql, one range per outcome)",
-          `SELECT (SELECT count(*) FROM "DeliveryEvent" e WHERE e."hostingId" = $1 AND e.outcome = 'delivered'
-                     AND e.at >= now() - interval '1 hour'),
-                  (SELECT count(*) FROM "DeliveryEvent" e WHERE e."hostingId" = $1 AND e.outcome = 'failed'
-                     AND e.at >= now() - interval '1 hour' AND (e."failureKind" = 'recipient' OR e."failureKind" IS NULL))`,
+          "status: bounce gauge of the last hour (bounceCountsSql: whole minutes from OutcomeMinute, the first minute's events)",
+          `SELECT b.* FROM "Hosting" h
+             CROSS JOIN LATERAL (${bounceCountsSql("now() - interval '1 hour'")}) b
+            WHERE h.id = $1`,
           true,
         ],
         [

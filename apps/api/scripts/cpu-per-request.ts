@@ -3,7 +3,7 @@
 // Run: node --import tsx apps/api/scripts/cpu-per-request.ts [N]   (PROF=dir: --cpu-prof the API)
 import { fork } from "node:child_process";
 import { createTestDatabase } from "@scripts-email/db/testing";
-import { createServices } from "@scripts-email/domain";
+import { createServices, recountOutcomes } from "@scripts-email/domain";
 
 const N = Number(process.argv[2] ?? 2000);
 const db = await createTestDatabase({ poolSize: 5 });
@@ -39,6 +39,8 @@ try {
      SELECT gen_random_uuid(), m.id, m."hostingId", m.recipients[1], m."acceptedAt", 'failed', 550,
             '5.1.1 user unknown' FROM "Message" m WHERE m.status = 'sent' LIMIT 500`,
   );
+  // written straight, not by a delivery round: the per-minute outcomes are rebuilt from them
+  await recountOutcomes(db.sql);
   await db.sql.query(
     `INSERT INTO "DailyVolume" ("hostingId", day, accepted, sent, errors)
      SELECT $1::uuid, current_date - i, 100 + i, 90 + i, i FROM generate_series(0, 40) i`,

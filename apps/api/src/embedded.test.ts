@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Database, migrate, openDatabase } from "@scripts-email/db";
 import { createTestDatabase } from "@scripts-email/db/testing";
-import { createServices, HOUR, ManualClock } from "@scripts-email/domain";
+import { createServices, HOUR, ManualClock, recountOutcomes } from "@scripts-email/domain";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "./app.ts";
@@ -87,6 +87,8 @@ async function openPanel(db: Database): Promise<Panel> {
       });
     }
   }
+  // written straight, not by a delivery round: the per-minute outcomes are rebuilt from them
+  await recountOutcomes(db.sql);
   await db.prisma.dailyVolume.createMany({
     data: [
       {

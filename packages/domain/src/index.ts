@@ -109,6 +109,8 @@ export { NOTES_LIST_MAX, type NoteService } from "./note/note-service.ts";
 export type { Outbox, QueuedSystemMessage, SystemMessage } from "./outbox/outbox.ts";
 export { OLDEST_WAITING_SQL } from "./queue/delivery-repository.ts";
 export * from "./queue/index.ts";
+/** The bounce gauge's counts over the hosting `h`, for `pnpm bench`'s query plan. */
+export { bounceCountsSql } from "./queue/protection-repository.ts";
 export type { RefusalDays, RefusalListService } from "./refusal/refusal-list-service.ts";
 export {
   MAX_REFUSAL_SCRIPTS,

@@ -4,6 +4,7 @@ import {
   createServices,
   HOUR,
   ManualClock,
+  recountOutcomes,
   type Services,
   type ServicesOptions,
 } from "@scripts-email/domain";
@@ -192,6 +193,8 @@ export async function insertDeliveryEvent(
       text: fields.text ?? "5.1.1 User unknown",
     },
   });
+  // written straight, not by a delivery round: the per-minute outcomes are rebuilt from it
+  await recountOutcomes(t.db.sql);
 }
 
 export async function insertDailyVolume(

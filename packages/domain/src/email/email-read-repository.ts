@@ -72,7 +72,11 @@ export interface FailedEventRow {
  *   page view costs the same whether a hosting holds ten messages or a million;
  * - the next held expiry: every message expires a fixed time after it was accepted, so the
  *   oldest held message is the next to expire, one read from the end of the hosting's
- *   (status, acceptedAt) index.
+ *   (status, acceptedAt) index;
+ * - the bounce gauge's recipients since `bs.since` (`$4`, or the last unblock if later): whole
+ *   minutes from the hosting's OutcomeMinute rows, kept by the delivery rounds, and only the
+ *   first minute's events from the event index (bounceCountsSql): the same cost whether the
+ *   hosting delivers ten messages an hour or fifty thousand.
  */
 const COUNTER_JOIN = `CROSS JOIN LATERAL (
   SELECT COALESCE(sum(v.sent), 0)::bigint AS sent, COALESCE(sum(v.errors), 0)::bigint AS errors

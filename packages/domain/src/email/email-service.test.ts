@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recountOutcomes } from "../queue/outcome-minute.ts";
 import {
   createWorld,
   disposeWorld,
@@ -76,6 +77,8 @@ beforeAll(async () => {
       text: `${e.smtpCode ?? ""} text for ${e.recipient}`.trim(),
     })),
   });
+  // written straight, not by a delivery round: the per-minute outcomes are rebuilt from them
+  await recountOutcomes(w.db.sql);
 });
 afterAll(async () => {
   await disposeWorld(w);

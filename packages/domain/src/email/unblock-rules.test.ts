@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SYSTEM } from "../actor.ts";
 import { HOUR } from "../clock.ts";
 import { IngestRepository } from "../queue/ingest-repository.ts";
+import { recountOutcomes } from "../queue/outcome-minute.ts";
 import {
   createWorld,
   disposeWorld,
@@ -74,6 +75,8 @@ async function outcomes(failed: number, delivered: number): Promise<void> {
       ...Array.from({ length: delivered }, (_, i) => row("delivered", i)),
     ],
   });
+  // written straight, not by a delivery round: the per-minute outcomes are rebuilt from them
+  await recountOutcomes(w.db.sql);
 }
 
 async function history() {

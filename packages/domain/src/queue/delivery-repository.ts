@@ -110,8 +110,9 @@ export class DeliveryRepository extends BaseRepository {
   /**
    * Records a round's results in one statement (so in one transaction): each update holds only
    * while the message is still claimed under the same lease; the events of the messages it
-   * applied to are added, and their hostings' day counts sent mail and failed recipients; failed
-   * recipients with `suppressUntil` go on their hosting's suppression list.
+   * applied to are added, and their hostings' day counts sent mail and failed recipients (and
+   * the hour's and the minute's counters); failed recipients with `suppressUntil` go on their
+   * hosting's suppression list.
    * Returns the ids it applied to (the others were taken over after their lease ran out).
    */
   async record(
@@ -177,7 +178,7 @@ export class DeliveryRepository extends BaseRepository {
                AS e(id uuid, message uuid, recipient text, outcome text, code int, text text,
                     kind text)
           JOIN applied a ON a.id = e.message
-        RETURNING "hostingId", outcome),
+        RETURNING "hostingId", outcome, "failureKind"),
       suppressed AS (
         -- a recipient that failed for good with a 5.1.x reply (one row per hosting and address,
         -- written in key order)
@@ -231,7 +232,23 @@ export class DeliveryRepository extends BaseRepository {
                held = "HourlyVolume".held + EXCLUDED.held,
                spam = "HourlyVolume".spam + EXCLUDED.spam,
                recipients = "HourlyVolume".recipients + EXCLUDED.recipients,
-               "recipientsFailed" = "HourlyVolume"."recipientsFailed" + EXCLUDED."recipientsFailed")
+               "recipientsFailed" = "HourlyVolume"."recipientsFailed" + EXCLUDED."recipientsFailed"
+        RETURNING "hostingId"),
+      outcomes AS (
+        -- the minute's recipients for the bounce gauge (bounceCountsSql counts a failure of
+        -- unknown kind as a bounce), after the hour's: reading its upsert locks HourlyVolume
+        -- before OutcomeMinute, and the ORDER BY keeps the rows in key order
+        INSERT INTO "OutcomeMinute" ("hostingId", minute, delivered, bounced)
+        SELECT e."hostingId", date_trunc('minute', $3::timestamptz, 'UTC'),
+               count(*) FILTER (WHERE e.outcome = 'delivered')::int,
+               count(*) FILTER (WHERE e.outcome = 'failed')::int
+          FROM events e JOIN hourly h ON h."hostingId" = e."hostingId"
+         WHERE e.outcome = 'delivered'
+            OR (e.outcome = 'failed' AND (e."failureKind" = 'recipient' OR e."failureKind" IS NULL))
+         GROUP BY e."hostingId" ORDER BY e."hostingId"
+        ON CONFLICT ("hostingId", minute) DO UPDATE
+           SET delivered = "OutcomeMinute".delivered + EXCLUDED.delivered,
+               bounced = "OutcomeMinute".bounced + EXCLUDED.bounced)
       SELECT id::text AS id FROM applied`,
       [
         JSON.stringify(rows),
@@ -360,14 +377,18 @@ export class DeliveryRepository extends BaseRepository {
   }
 
   /**
-   * Deletes the hourly counters and the per-minute health rows older than `before` (support's
-   * fleet view reads 25 hours at most), through the hour index and the health key.
+   * Deletes the hourly counters, the per-minute health rows and the per-minute outcomes older
+   * than `before` (support's fleet view reads 25 hours at most, the bounce gauge one hour),
+   * through the hour index, the health key and the minute index.
    */
   async deleteOldRollups(before: Date): Promise<void> {
     await this.sql.query(`DELETE FROM "HourlyVolume" WHERE hour < $1::timestamptz`, [
       before.toISOString(),
     ]);
     await this.sql.query(`DELETE FROM "HealthMinute" WHERE minute < $1::timestamptz`, [
+      before.toISOString(),
+    ]);
+    await this.sql.query(`DELETE FROM "OutcomeMinute" WHERE minute < $1::timestamptz`, [
       before.toISOString(),
     ]);
   }

@@ -82,8 +82,11 @@ export interface DeliveryOptions {
   log?: Logger;
 }
 
-/** Hourly counters and per-minute health are kept two days (the fleet view reads 25 hours). */
-const ROLLUP_RETENTION_MS = 48 * 3_600_000;
+/**
+ * Hourly counters, per-minute health and per-minute outcomes are kept two days (the fleet view
+ * reads 25 hours, the bounce gauge its window: an hour by default, see createMailPath).
+ */
+export const ROLLUP_RETENTION_MS = 48 * 3_600_000;
 const BACKOFF_MS = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 60 * 60_000, 2 * 3_600_000];
 
 /** Delay before the next attempt after `attempts` attempts. */

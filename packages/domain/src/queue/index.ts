@@ -11,7 +11,11 @@ import { createRefusalService, type RefusalService } from "../refusal/refusal-se
 import type { Logger } from "../shared/logger.ts";
 import { UserRepository } from "../user/user-repository.ts";
 import { DeliveryRepository } from "./delivery-repository.ts";
-import { createDeliveryService, type DeliveryService } from "./delivery-service.ts";
+import {
+  createDeliveryService,
+  type DeliveryService,
+  ROLLUP_RETENTION_MS,
+} from "./delivery-service.ts";
 import { IngestRepository } from "./ingest-repository.ts";
 import { type BurstRule, createIngestService, type IngestService } from "./ingest-service.ts";
 import { type BounceRule, createProtection, type Protection } from "./protection.ts";
@@ -28,6 +32,7 @@ export {
   type IncomingMessage,
   type IngestService,
 } from "./ingest-service.ts";
+export { outcomeMinuteDrift, recountOutcomes } from "./outcome-minute.ts";
 export type { Protection } from "./protection.ts";
 export type { ProtectionRules, SpamRule } from "./protection-gauge.ts";
 export { queueCountDrift } from "./queue-count.ts";
@@ -112,6 +117,10 @@ export function createMailPath(
   const { db } = options;
   const clock = options.clock ?? systemClock;
   const o = { ...MAIL_PATH_DEFAULTS, ...options };
+  // the gauge counts whole minutes from OutcomeMinute, whose old rows go (with a margin)
+  if (o.bounce.windowMs > ROLLUP_RETENTION_MS - HOUR) {
+    throw new Error("the bounce window must be shorter than the per-minute outcomes' retention");
+  }
   const hostings = new HostingRepository(db);
   const healthMinutes = new HealthMinuteRepository(db);
   const log = deps.log ? { log: deps.log } : {};

@@ -15,24 +15,33 @@ export function countingStartSql(windowStart: string): string {
 }
 
 /**
- * `delivered` and `failed` recipients since `since`, through the hosting's event index.
+ * `delivered` and `failed` recipients since `since` (at most one hour ago: the bounce window).
  * Failures that are the message's or the relay's own fault (a content refusal, a relay that
  * wants authentication) are not bounces: they say nothing about the addresses a site sends to,
  * and counting them would let a relay's fault block a hosting. A failure of unknown kind (rows
  * from before kinds were recorded) counts as a bounce.
+ *
+ * Whole minutes are read from the hosting's OutcomeMinute rows (one a minute, whatever its
+ * traffic), and only the events of `since`'s own minute from the event index, so that a window
+ * starting mid-minute (an unblock) is counted exactly. Counting every event of the window cost
+ * 40 ms for a hosting with 50,000 deliveries an hour, and a heap visit per failure.
  */
 export function bounceCountsSql(since: string): string {
   // one count per outcome, so that each is a range of (hostingId, outcome, at) bounded by the
   // window: with both outcomes in one filter the planner may scan every event of the hosting
-  // (all its history and its deferrals) and check "at" entry by entry, a cost that grew with
-  // the hosting's size (922 buffers against 80 for the largest hosting at 1 M messages)
-  return `SELECT (SELECT count(*)::int FROM "DeliveryEvent" e
-                   WHERE e."hostingId" = h.id AND e.outcome = 'delivered' AND e.at >= ${since}
-                 ) AS delivered,
-                 (SELECT count(*)::int FROM "DeliveryEvent" e
-                   WHERE e."hostingId" = h.id AND e.outcome = 'failed' AND e.at >= ${since}
-                     AND (e."failureKind" = 'recipient' OR e."failureKind" IS NULL)
-                 ) AS failed`;
+  return `SELECT (m.delivered + (SELECT count(*) FROM "DeliveryEvent" e
+                   WHERE e."hostingId" = h.id AND e.outcome = 'delivered'
+                     AND e.at >= w.since AND e.at < w.whole))::int AS delivered,
+                 (m.bounced + (SELECT count(*) FROM "DeliveryEvent" e
+                   WHERE e."hostingId" = h.id AND e.outcome = 'failed'
+                     AND e.at >= w.since AND e.at < w.whole
+                     AND (e."failureKind" = 'recipient' OR e."failureKind" IS NULL)))::int AS failed
+            FROM (SELECT s.since, date_trunc('minute', s.since, 'UTC') + interval '1 minute' AS whole
+                    FROM (SELECT ${since} AS since) s) w
+            CROSS JOIN LATERAL (
+              SELECT COALESCE(sum(o.delivered), 0) AS delivered,
+                     COALESCE(sum(o.bounced), 0) AS bounced
+                FROM "OutcomeMinute" o WHERE o."hostingId" = h.id AND o.minute >= w.whole) m`;
 }
 
 /** Messages accepted after `since`, counted up to `cap` (bounded work). */

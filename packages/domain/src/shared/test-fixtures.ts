@@ -5,6 +5,7 @@ import type { Actor } from "../actor.ts";
 import { HOUR, ManualClock } from "../clock.ts";
 import type { HostingRecord } from "../hosting/hosting-service.ts";
 import { createServices } from "../index.ts";
+import { outcomeMinuteDrift } from "../queue/outcome-minute.ts";
 import { queueCountDrift } from "../queue/queue-count.ts";
 import type { Services, ServicesOptions } from "../services.ts";
 import type { UserRecord } from "../user/user-service.ts";
@@ -69,13 +70,17 @@ export async function createWorld(options: Partial<ServicesOptions> = {}): Promi
 
 /**
  * Puts every hosting back to active, with no messages, history, audit entries or volumes. First
- * checks that the previous test left the kept queue counts equal to the messages: every test of
- * a file that resets its world checks the counting triggers against what it did.
+ * checks that the previous test left the kept queue counts equal to the messages, and the kept
+ * per-minute outcomes equal to the delivery events: every test of a file that resets its world
+ * checks the counting triggers and the writers of events against what it did.
  */
 export async function resetWorld(w: World): Promise<void> {
   const drift = await queueCountDrift(w.db.sql);
   if (drift.length > 0) throw new Error(`queue counts drifted:\n${drift.join("\n")}`);
+  const outcomes = await outcomeMinuteDrift(w.db.sql);
+  if (outcomes.length > 0) throw new Error(`outcomes drifted:\n${outcomes.join("\n")}`);
   await w.db.prisma.message.deleteMany();
+  await w.db.prisma.outcomeMinute.deleteMany();
   await w.db.prisma.stateChange.deleteMany();
   await w.db.prisma.auditEntry.deleteMany();
   await w.db.prisma.dailyVolume.deleteMany();

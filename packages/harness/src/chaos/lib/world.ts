@@ -1,5 +1,10 @@
 import { type Database, openDatabase } from "@scripts-email/db";
-import { createServices, queueCountDrift, type Services } from "@scripts-email/domain";
+import {
+  createServices,
+  outcomeMinuteDrift,
+  queueCountDrift,
+  type Services,
+} from "@scripts-email/domain";
 import { settleWithin } from "../../pool-probe.ts";
 import { freePort } from "../../ports.ts";
 import { startTestRelay, type TestRelay } from "../../test-relay.ts";
@@ -35,8 +40,12 @@ export interface World {
   events(): Promise<Map<string, number>>;
   /** Subjects of messages still claimed (`sending`) by a claim made before `before`. */
   claimedBefore(before: Date): Promise<string[]>;
-  /** The kept queue counts that differ from the messages (see queueCountDrift): none expected. */
-  queueCountFailures(): Promise<string[]>;
+  /**
+   * The kept queue counts that differ from the messages (see queueCountDrift), and the kept
+   * per-minute outcomes that differ from the delivery events (see outcomeMinuteDrift): none
+   * expected.
+   */
+  keptCountFailures(): Promise<string[]>;
   /** The rows of these subjects: when each was accepted, and its status. */
   rowsOf(subjects: string[]): Promise<Array<{ subject: string; acceptedAt: Date; status: string }>>;
 }
@@ -125,8 +134,11 @@ export async function createWorld(ctx: ScenarioContext, serviceName: string): Pr
       });
       return rows.map((r) => r.subject);
     },
-    async queueCountFailures() {
-      return (await queueCountDrift(db.sql)).map((line) => `queue counts drifted: ${line}`);
+    async keptCountFailures() {
+      return [
+        ...(await queueCountDrift(db.sql)).map((line) => `queue counts drifted: ${line}`),
+        ...(await outcomeMinuteDrift(db.sql)).map((line) => `outcomes drifted: ${line}`),
+      ];
     },
     rowsOf(subjects) {
       return db.prisma.message.findMany({

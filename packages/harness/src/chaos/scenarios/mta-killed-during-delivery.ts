@@ -164,7 +164,7 @@ export function mtaKilledDuringDelivery(overrides: Partial<DeliveryKillOptions> 
       const r = reconcile(tally, await world.storedSubjects(), counter.update());
 
       const failures = lossFailures(product, r, wait);
-      failures.push(...(await world.queueCountFailures()));
+      failures.push(...(await world.keptCountFailures()));
       if (tally.accepted.size !== o.messages) {
         failures.push(`only ${tally.accepted.size}/${o.messages} queued`);
       }

@@ -113,7 +113,7 @@ export function mtaKilledDuringIngestion(overrides: Partial<IngestionKillOptions
       const inFlight = new Set(inFlightClaims);
 
       const failures = lossFailures(product, r, wait);
-      failures.push(...(await world.queueCountFailures()));
+      failures.push(...(await world.keptCountFailures()));
       if (tally.rejected.length > 0) {
         failures.push(`${tally.rejected.length} answered 5xx: ${describeAnswers(tally)}`);
       }

@@ -195,7 +195,7 @@ export function oversizeAndMalformed(overrides: Partial<OversizeOptions> = {}): 
       const relayedHostile = [...hostileSubjects].filter((s) => copies.has(s));
 
       const failures: string[] = [];
-      failures.push(...(await world.queueCountFailures()));
+      failures.push(...(await world.keptCountFailures()));
       if (!product.alive()) failures.push(`the product died:\n${product.tail()}`);
       const wrong = outcomes.filter((h) => !h.ok);
       if (wrong.length > 0) {

@@ -123,7 +123,7 @@ export function poisonMessage(overrides: Partial<PoisonOptions> = {}): Scenario 
       const p = reconcile(poison, poisonStored, copies);
 
       const failures: string[] = [];
-      failures.push(...(await world.queueCountFailures()));
+      failures.push(...(await world.keptCountFailures()));
       if (!product.alive()) failures.push(`the product died:\n${product.tail()}`);
       if (victim.refused4xx > 0 || victim.rejected.length > 0 || victim.pending.length > 0) {
         failures.push(`the other hosting's mail was refused: ${describeAnswers(victim)}`);

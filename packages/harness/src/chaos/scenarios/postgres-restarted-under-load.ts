@@ -133,7 +133,7 @@ export function postgresRestartedUnderLoad(
       }
 
       const failures: string[] = [];
-      failures.push(...(await world.queueCountFailures()));
+      failures.push(...(await world.keptCountFailures()));
       if (!product.alive()) {
         failures.push(`the product died (it must ride the outage out):\n${product.tail()}`);
       }

@@ -154,7 +154,7 @@ export function relayDown(overrides: Partial<RelayDownOptions> = {}): Scenario {
       ctx.progress(`events: ${eventsText(events)}; ${reportNote}`);
 
       const failures: string[] = [];
-      failures.push(...(await world.queueCountFailures()));
+      failures.push(...(await world.keptCountFailures()));
       if (!product.alive()) failures.push(`the product died:\n${product.tail()}`);
       if (tally.accepted.size !== tally.submitted) {
         failures.push(
