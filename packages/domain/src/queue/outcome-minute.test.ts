@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DAY } from "../clock.ts";
+import { DAY, HOUR } from "../clock.ts";
 import { createWorld, disposeWorld, resetWorld, type World } from "../shared/test-fixtures.ts";
 import type { DeliveryJob, FailureKind, RecipientResult } from "./delivery-service.ts";
+import { createMailPath } from "./index.ts";
 import { outcomeMinuteDrift, recountOutcomes } from "./outcome-minute.ts";
 import { ProtectionRepository } from "./protection-repository.ts";
 
@@ -194,6 +195,14 @@ describe("OutcomeMinute", () => {
     expect(both.reduce((n, m) => n + m.delivered, 0)).toBe(20);
     expect(both.reduce((n, m) => n + m.bounced, 0)).toBe(12);
     expect(await outcomeMinuteDrift(w.db.sql)).toEqual([]);
+  });
+
+  it("keep the bounce window within their retention", () => {
+    const bounce = { ratio: 0.5, minFailures: 20, windowMs: 47 * HOUR + 1 };
+    expect(() => createMailPath({ db: w.db, bounce })).toThrow(/bounce window/);
+    expect(() =>
+      createMailPath({ db: w.db, bounce: { ...bounce, windowMs: 47 * HOUR } }),
+    ).not.toThrow();
   });
 
   it("are dropped after two days by the retention job, as the other rollups", async () => {

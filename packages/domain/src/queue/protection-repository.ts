@@ -15,11 +15,12 @@ export function countingStartSql(windowStart: string): string {
 }
 
 /**
- * `delivered` and `failed` recipients since `since` (at most one hour ago: the bounce window).
- * Failures that are the message's or the relay's own fault (a content refusal, a relay that
- * wants authentication) are not bounces: they say nothing about the addresses a site sends to,
- * and counting them would let a relay's fault block a hosting. A failure of unknown kind (rows
- * from before kinds were recorded) counts as a bounce.
+ * `delivered` and `failed` recipients since `since` (within the bounce window, which
+ * createMailPath keeps shorter than OutcomeMinute's retention). Failures that are the message's
+ * or the relay's own fault (a content refusal, a relay that wants authentication) are not
+ * bounces: they say nothing about the addresses a site sends to, and counting them would let a
+ * relay's fault block a hosting. A failure of unknown kind (rows from before kinds were
+ * recorded) counts as a bounce.
  *
  * Whole minutes are read from the hosting's OutcomeMinute rows (one a minute, whatever its
  * traffic), and only the events of `since`'s own minute from the event index, so that a window
