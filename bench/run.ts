@@ -1,5 +1,5 @@
 // pnpm bench [--quick] [--profile|--no-profile] [--only relay,panel,spa,script-path,roles,fleet] [--out FILE]
-//            [--relay-messages N] [--panel-sizes 1m,5m,20m] [--rerender lab/results.json]
+//            [--relay-messages N] [--panel-sizes 1m,5m,20m] [--rerender lab/results.json[,other/results.json]]
 // Prints figures one per line (`name value unit`), writes docs/benchmarks.md, stops itself within
 // a bounded time and stops only the processes it started (by pid), dropping its own databases.
 import { spawnSync } from "node:child_process";
@@ -9,6 +9,7 @@ import path from "node:path";
 import { type BenchConfig, PARTS, panelSteps, sizes } from "./lib/config.ts";
 import { dropAllCreated, durabilitySettings, serverVersion } from "./lib/db.ts";
 import { Figures } from "./lib/figures.ts";
+import { mergeRuns, type RunResults } from "./lib/merge-runs.ts";
 import { killAllSync, loadAverage, REPO, stopAll } from "./lib/procs.ts";
 import { machine, renderReport, writeReport } from "./lib/report.ts";
 import { benchFleet } from "./scenarios/fleet.ts";
@@ -36,7 +37,7 @@ function parseArgs(argv: string[]) {
     relayMessages: value("--relay-messages"),
     /** The panel's world sizes, smallest first (default 1m,5m,20m; quick: two tiny ones). */
     panelSizes: value("--panel-sizes"),
-    /** A results.json of an earlier run: only writes the report again. */
+    /** results.json of earlier runs (several: parts measured apart): only writes the report. */
     rerender: value("--rerender"),
   };
 }
@@ -44,7 +45,10 @@ function parseArgs(argv: string[]) {
 export async function main(argv: string[]): Promise<number> {
   const a = parseArgs(argv);
   if (a.rerender) {
-    writeReport(a.out, render(JSON.parse(readFileSync(a.rerender, "utf8")) as RenderInput));
+    const runs = a.rerender
+      .split(",")
+      .map((f) => JSON.parse(readFileSync(f, "utf8")) as RunResults);
+    writeReport(a.out, render(mergeRuns(runs)));
     return 0;
   }
   const started = Date.now();
@@ -108,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
   await dropAllCreated();
   clearTimeout(watchdog);
 
-  const input = {
+  const input: RunResults = {
     machine: machine(await serverVersion(), await durabilitySettings()),
     figs: { all: figs.all, notes: figs.notes, sections: figs.sections },
     quick: a.quick,
@@ -134,11 +138,7 @@ function positiveInt(text: string, option: string): number {
   return n;
 }
 
-type RenderInput = Omit<Parameters<typeof renderReport>[0], "figs" | "analysis"> & {
-  figs: Pick<Figures, "all" | "notes" | "sections">;
-};
-
-function render(input: RenderInput): string {
+function render(input: RunResults): string {
   const figs = new Figures(() => undefined);
   figs.all.push(...input.figs.all);
   figs.notes.push(...input.figs.notes);

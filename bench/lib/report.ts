@@ -78,7 +78,7 @@ export function renderReport(o: {
   lines.push("# Benchmarks");
   lines.push("");
   lines.push(
-    "Written by `pnpm bench` (bench/run.ts). Figures are from one run on a machine shared with other engineers' tests: read them with the load noted beside them. `pnpm bench --quick` is a smoke run at tiny sizes whose figures mean little.",
+    "Written by `pnpm bench` (bench/run.ts). Figures are from one run, or from parts run apart on the same machine (`--rerender` with several results; each part's ratios compare with anchors of its own run), on a machine shared with other engineers' tests: read them with the load noted beside them. `pnpm bench --quick` is a smoke run at tiny sizes whose figures mean little.",
   );
   lines.push("");
   lines.push("## Machine and run");
