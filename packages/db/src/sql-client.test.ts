@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prismaSqlClient, type SqlClient } from "./sql-client.ts";
+import { prismaSqlClient, type SqlClient, statementNames } from "./sql-client.ts";
 import { createTestDatabase, type TestDatabase } from "./testing/test-db.ts";
 
 let db: TestDatabase;
@@ -74,5 +74,33 @@ describe.each(clients)("%s", (_name, client) => {
       ),
     );
     expect(answers.map((r) => r[0]?.i)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});
+
+describe("node-postgres statements", () => {
+  it("are prepared once per connection and planned generically once that is as cheap", async () => {
+    const text = "SELECT id FROM probe WHERE id = $1::int";
+    const prepared = await db.sql.transaction(async (tx) => {
+      for (let i = 0; i < 8; i++) await tx.query(text, [i]);
+      return tx.query<{ name: string; generic: number; custom: number }>(
+        `SELECT name, generic_plans::int AS generic, custom_plans::int AS custom
+           FROM pg_prepared_statements WHERE statement = $1`,
+        [text],
+      );
+    });
+    expect(prepared).toHaveLength(1);
+    expect(prepared[0]?.name).toMatch(/^se_\d+$/);
+    // five custom plans, then the cached generic plan (no planning at all)
+    expect(prepared[0]?.generic).toBeGreaterThan(0);
+  });
+
+  it("names a bounded number of texts, then runs the rest unnamed", () => {
+    const nameOf = statementNames(2);
+    expect([nameOf("a"), nameOf("b"), nameOf("a"), nameOf("c")]).toEqual([
+      "se_0",
+      "se_1",
+      "se_0",
+      undefined,
+    ]);
   });
 });

@@ -18,11 +18,42 @@ export interface SqlClient extends SqlQuery {
   transaction<T>(fn: (tx: SqlQuery) => Promise<T>): Promise<T>;
 }
 
+/** Distinct statement texts a pool keeps prepared on each of its connections. */
+export const MAX_PREPARED_STATEMENTS = 128;
+
+/**
+ * Names each distinct statement text (`se_0`, `se_1`…) so that node-postgres prepares it once per
+ * connection: PostgreSQL then skips parsing, analysing and (once its generic plan is as cheap as
+ * custom ones, after five runs) planning it on every later run. Unnamed, the hot path's statements
+ * cost more to parse and plan than to run (`bench/pg-message-cost.ts`). Bounded: past
+ * `MAX_PREPARED_STATEMENTS` texts (a statement built with varying text) the rest run unnamed, so a
+ * connection never holds more (each costs it about 50 kB of plan cache). The prefix keeps clear of any name Prisma's adapter might use.
+ */
+export function statementNames(
+  max = MAX_PREPARED_STATEMENTS,
+): (text: string) => string | undefined {
+  const names = new Map<string, string>();
+  return (text) => {
+    let name = names.get(text);
+    if (name === undefined && names.size < max) {
+      name = `se_${names.size}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+}
+
 /** Over node-postgres directly: on PostgreSQL, the pool Prisma's adapter uses too. */
 export function pgSqlClient(pool: pg.Pool): SqlClient {
+  const nameOf = statementNames();
+  const config = (text: string, params: readonly unknown[]) => ({
+    name: nameOf(text),
+    text,
+    values: params as unknown[],
+  });
   return {
     async query<T>(text: string, params: readonly unknown[] = []) {
-      return (await pool.query(text, params as unknown[])).rows as T[];
+      return (await pool.query(config(text, params))).rows as T[];
     },
     async transaction(fn) {
       const client = await pool.connect();
@@ -49,7 +80,7 @@ export function pgSqlClient(pool: pg.Pool): SqlClient {
         try {
           result = await fn({
             async query<T>(text: string, params: readonly unknown[] = []) {
-              return (await client.query(text, params as unknown[])).rows as T[];
+              return (await client.query(config(text, params))).rows as T[];
             },
           });
         } catch (error) {

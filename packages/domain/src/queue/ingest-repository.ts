@@ -102,8 +102,12 @@ export class IngestRepository extends BaseRepository {
       rows.map((r) => storableOrNull(r.originatingScript)),
       rows.map((r) => storableText(r.script)),
     ];
-    // Each content is a parameter of its own: sent as binary, not as a hex array literal.
-    const raws = rows.map((_, i) => `$${columns.length + 1 + i}`).join(", ");
+    // Each content is a parameter of its own: sent as binary, not as a hex array literal. Their
+    // number is rounded up to a power of two (the extra ones null, and unnest's rows past the
+    // batch skipped), so that a few statement texts serve every batch size: each text is prepared
+    // once per connection (see @scripts-email/db sql-client.ts).
+    const slots = 2 ** Math.ceil(Math.log2(rows.length));
+    const raws = Array.from({ length: slots }, (_, i) => `$${columns.length + 1 + i}`).join(", ");
     const insert = `
       INSERT INTO "Message" (id, "hostingId", "envelopeFrom", recipients, subject,
                              "messageIdHeader", size, raw, status, "nextAttemptAt", "expiresAt",
@@ -116,8 +120,13 @@ export class IngestRepository extends BaseRepository {
                     $7::int[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::text[],
                     $12::text[], $13::text[], ARRAY[${raws}]::bytea[])
              AS r(id, hosting, sender, recipients, subject, mid, size, status, expires, accepted,
-                  source, origin, script, raw)`;
-    const params = [...columns, ...rows.map((r) => r.raw)];
+                  source, origin, script, raw)
+       WHERE r.id IS NOT NULL`;
+    const params = [
+      ...columns,
+      ...rows.map((r) => r.raw),
+      ...Array.from({ length: slots - rows.length }, () => null),
+    ];
     if (additions.length === 0 || !day) {
       await q.query(insert, params);
       return;
