@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Database, migrate, openDatabase } from "@scripts-email/db";
-import { createTestDatabase } from "@scripts-email/db/testing";
+import { createTestDatabase, seedEmbeddedDataDir } from "@scripts-email/db/testing";
 import { createServices, HOUR, ManualClock, recountOutcomes } from "@scripts-email/domain";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -132,6 +132,7 @@ describe("the hosting page on both databases", () => {
 
   beforeAll(async () => {
     root = await mkdtemp(path.join(tmpdir(), "se-api-embedded-"));
+    await seedEmbeddedDataDir(path.join(root, "data"));
     embedded = await openDatabase({ dataDir: path.join(root, "data") });
     await migrate(embedded);
     postgres = await createTestDatabase();

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Database, migrate, openDatabase } from "@scripts-email/db";
+import { seedEmbeddedDataDir } from "@scripts-email/db/testing";
 import { createServices, type Services, SYSTEM } from "@scripts-email/domain";
 import { createDeliveryWorker, createFileCapture } from "@scripts-email/mta";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -14,6 +15,7 @@ let services: Services;
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), "se-embedded-mail-"));
+  await seedEmbeddedDataDir(path.join(root, "data"));
   db = await openDatabase({ dataDir: path.join(root, "data") });
   await migrate(db);
   services = createServices({ db });

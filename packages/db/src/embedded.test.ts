@@ -6,10 +6,11 @@ import { type Database, openDatabase } from "./client.ts";
 import { DatabaseInUseError } from "./data-lock.ts";
 import { MigrationError, migrate, readMigrations } from "./migrate.ts";
 import { MIGRATIONS_DIR } from "./schema-paths.ts";
+import { seedEmbeddedDataDir } from "./testing/embedded-template.ts";
 import { writeMigrations } from "./testing/migration-files.ts";
 
-// PGlite needs about 7 s to create a new data folder, under a second to reopen one: one folder
-// for the whole file, the steps in order.
+// One folder for the whole file, the steps in order; it starts as a copy of a new one (creating
+// a folder is main.test's, in apps/server).
 const START = 60_000;
 
 let root: string;
@@ -22,6 +23,7 @@ beforeAll(async () => {
   dataDir = path.join(root, "data");
   migrations = path.join(root, "migrations");
   await cp(MIGRATIONS_DIR, migrations, { recursive: true });
+  await seedEmbeddedDataDir(dataDir);
 });
 
 afterAll(async () => {

@@ -1,1 +1,2 @@
+export * from "./testing/embedded-template.ts";
 export * from "./testing/test-db.ts";

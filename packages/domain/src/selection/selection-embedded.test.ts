@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { SelectionAccepted } from "@scripts-email/contracts";
 import { type Database, migrate, openDatabase } from "@scripts-email/db";
+import { seedEmbeddedDataDir } from "@scripts-email/db/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { SYSTEM } from "../actor.ts";
 import { createServices } from "../index.ts";
@@ -16,6 +17,7 @@ let services: Services;
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), "se-embedded-selection-"));
+  await seedEmbeddedDataDir(path.join(root, "data"));
   db = await openDatabase({ dataDir: path.join(root, "data") });
   await migrate(db);
   services = createServices({ db, startSelectionJobs: false });
