@@ -27,10 +27,10 @@ function config(): BenchConfig {
     relay: { messages: 20, sessions: 4, bodyBytes: 1024, warmup: 4, phaseMs: 30_000 },
     panel: {
       steps: [
-        { label: "3k", hostings: 20, messages: 3_000 },
-        { label: "6k", hostings: 40, messages: 6_000 },
+        { label: "3k", hostings: 20, messages: 300 },
+        { label: "6k", hostings: 40, messages: 600 },
       ],
-      big: 1_000,
+      big: 100,
       seconds: 0.3,
       connections: 2,
       deliverySeconds: 3,
@@ -78,10 +78,10 @@ it("loads a tiny world, times the hosting page and the block, purge and delivery
   const figs = new Figures(quiet);
   // two sizes of the world, each with its page calls: more time than the other parts
   await benchPanel({ ...config(), deadline: Date.now() + 150_000 }, figs, quiet);
-  expect(figs.get("panel.3k.loaded_messages")).toBeGreaterThan(2_000);
+  expect(figs.get("panel.3k.loaded_messages")).toBeGreaterThan(200);
   // the world grew to the second size instead of being loaded again
-  expect(figs.get("panel.6k.loaded_messages")).toBeGreaterThan(5_000);
-  expect(figs.get("panel.6k.loaded_messages")).toBeLessThan(7_000);
+  expect(figs.get("panel.6k.loaded_messages")).toBeGreaterThan(500);
+  expect(figs.get("panel.6k.loaded_messages")).toBeLessThan(700);
   expect(figs.get("panel.3k.status.typical.p99_ms")).toBeGreaterThan(0);
   expect(figs.get("panel.6k.history.big_held.p99_ms")).toBeGreaterThan(0);
   const growth = figs.sections.find((s) => s.title.startsWith("How the panel's cost grows"));
