@@ -7,7 +7,7 @@ export type { DatabaseErrorKind } from "./error-count.ts";
 export { DATABASE_ERROR_KINDS, databaseErrorKind } from "./error-count.ts";
 export type { MigrationFile } from "./migrate.ts";
 export { MigrationError, migrate, readMigrations } from "./migrate.ts";
-export type { SqlClient, SqlQuery } from "./sql-client.ts";
+export type { QueryOptions, SqlClient, SqlQuery } from "./sql-client.ts";
 export { prismaQuery } from "./sql-client.ts";
 export type { ModelColumns, ModelRow } from "./sql-columns.ts";
 export { modelColumns, scalarFields } from "./sql-columns.ts";

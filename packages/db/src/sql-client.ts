@@ -1,9 +1,21 @@
 import type { PrismaClient } from "@prisma/client";
 import type pg from "pg";
 
+/**
+ * `prepare`: the statement is one of the hot path's (run per message or per batch by the ingest
+ * and the delivery worker), kept prepared on each connection; see `statementNames`.
+ */
+export interface QueryOptions {
+  prepare?: boolean;
+}
+
 /** One statement with `$1…$n` parameters, answering its rows. */
 export interface SqlQuery {
-  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<T[]>;
 }
 
 /**
@@ -25,9 +37,14 @@ export const MAX_PREPARED_STATEMENTS = 128;
  * Names each distinct statement text (`se_0`, `se_1`…) so that node-postgres prepares it once per
  * connection: PostgreSQL then skips parsing, analysing and (once its generic plan is as cheap as
  * custom ones, after five runs) planning it on every later run. Unnamed, the hot path's statements
- * cost more to parse and plan than to run (`bench/pg-message-cost.ts`). Bounded: past
- * `MAX_PREPARED_STATEMENTS` texts (a statement built with varying text) the rest run unnamed, so a
- * connection never holds more (each costs it about 50 kB of plan cache). The prefix keeps clear of any name Prisma's adapter might use.
+ * cost more to parse and plan than to run (`bench/pg-message-cost.ts`). Only statements run with
+ * `prepare` are named: the panel's reads, whose best plan depends on the hosting's size (one with
+ * a million held messages against one with ten), keep a plan of their own on each run, and their
+ * planning is a small part of a page call. Bounded: past `MAX_PREPARED_STATEMENTS` texts (a
+ * statement built with varying text) the rest run unnamed, so a connection never holds more (each
+ * costs it about 50 kB of plan cache). The prefix keeps clear of any name Prisma's adapter might
+ * use. A prepared statement outlives a migration that changes its tables' columns only where its
+ * result's shape is unchanged: processes are restarted after migrating (docs/operations.md).
  */
 export function statementNames(
   max = MAX_PREPARED_STATEMENTS,
@@ -46,14 +63,14 @@ export function statementNames(
 /** Over node-postgres directly: on PostgreSQL, the pool Prisma's adapter uses too. */
 export function pgSqlClient(pool: pg.Pool): SqlClient {
   const nameOf = statementNames();
-  const config = (text: string, params: readonly unknown[]) => ({
-    name: nameOf(text),
+  const config = (text: string, params: readonly unknown[], options?: QueryOptions) => ({
+    name: options?.prepare ? nameOf(text) : undefined,
     text,
     values: params as unknown[],
   });
   return {
-    async query<T>(text: string, params: readonly unknown[] = []) {
-      return (await pool.query(config(text, params))).rows as T[];
+    async query<T>(text: string, params: readonly unknown[] = [], options?: QueryOptions) {
+      return (await pool.query(config(text, params, options))).rows as T[];
     },
     async transaction(fn) {
       const client = await pool.connect();
@@ -79,8 +96,8 @@ export function pgSqlClient(pool: pg.Pool): SqlClient {
         let result: Awaited<ReturnType<typeof fn>>;
         try {
           result = await fn({
-            async query<T>(text: string, params: readonly unknown[] = []) {
-              return (await client.query(config(text, params))).rows as T[];
+            async query<T>(text: string, params: readonly unknown[] = [], options?: QueryOptions) {
+              return (await client.query(config(text, params, options))).rows as T[];
             },
           });
         } catch (error) {

@@ -1,4 +1,4 @@
-import { BaseRepository } from "../shared/base-repository.ts";
+import { BaseRepository, PREPARED } from "../shared/base-repository.ts";
 import { hourOf, isoDay } from "../shared/time.ts";
 import type { SpamVerdict } from "./spam-verdict.ts";
 import { uuidV7 } from "./uuid-v7.ts";
@@ -104,6 +104,7 @@ export class DeliveryRepository extends BaseRepository {
                 m."acceptedAt", m."nextAttemptAt" AS lease, m."scannedAt",
                 m.spam, m.released`,
       [now.toISOString(), lease.toISOString(), limit],
+      PREPARED,
     );
   }
 
@@ -257,6 +258,7 @@ export class DeliveryRepository extends BaseRepository {
         isoDay(day),
         hourOf(now).toISOString(),
       ],
+      PREPARED,
     );
     return new Set(applied.map((r) => r.id));
   }

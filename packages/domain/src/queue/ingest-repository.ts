@@ -1,5 +1,5 @@
 import { type MessageSource, prismaQuery, type SqlQuery } from "@scripts-email/db";
-import { BaseRepository, type Tx } from "../shared/base-repository.ts";
+import { BaseRepository, PREPARED, type Tx } from "../shared/base-repository.ts";
 import { storableOrNull, storableText } from "../shared/storable-text.ts";
 import { hourOf, isoDay } from "../shared/time.ts";
 import { acceptedCountSql, countingStartSql } from "./protection-repository.ts";
@@ -73,6 +73,7 @@ export class IngestRepository extends BaseRepository {
               COALESCE(h."heldScripts", '{}') AS "heldScripts", d.accepted AS "usedToday"
          FROM h JOIN d ON d."hostingId" = h.id`,
       [ids, isoDay(day)],
+      PREPARED,
     );
     return new Map(rows.map((r) => [r.id, r]));
   }
@@ -128,7 +129,7 @@ export class IngestRepository extends BaseRepository {
       ...Array.from({ length: slots - rows.length }, () => null),
     ];
     if (additions.length === 0 || !day) {
-      await q.query(insert, params);
+      await q.query(insert, params, PREPARED);
       return;
     }
     const n = params.length;
@@ -155,6 +156,7 @@ export class IngestRepository extends BaseRepository {
         isoDay(day),
         hourOf(rows[0]?.acceptedAt ?? day).toISOString(),
       ],
+      PREPARED,
     );
   }
 

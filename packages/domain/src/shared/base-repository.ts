@@ -3,12 +3,19 @@ import {
   type Prisma,
   type PrismaClient,
   prismaQuery,
+  type QueryOptions,
   type SqlClient,
   type SqlQuery,
 } from "@scripts-email/db";
 
 /** A client inside an interactive transaction; every repository method accepts one. */
 export type Tx = Prisma.TransactionClient;
+
+/**
+ * For the statements the ingest and the delivery worker run per message or per batch (the hot
+ * path): kept prepared on each connection (see @scripts-email/db sql-client.ts statementNames).
+ */
+export const PREPARED: QueryOptions = { prepare: true };
 
 export interface TransactionOptions {
   /** Milliseconds; batch jobs need more than Prisma's default 5 s. */

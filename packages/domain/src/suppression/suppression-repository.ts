@@ -1,4 +1,4 @@
-import { BaseRepository, type Tx } from "../shared/base-repository.ts";
+import { BaseRepository, PREPARED, type Tx } from "../shared/base-repository.ts";
 
 export interface SuppressionRow {
   address: string;
@@ -25,6 +25,7 @@ export class SuppressionRepository extends BaseRepository {
         WHERE "hostingId" = $1::uuid AND address = lower($2::text)
           AND "expiresAt" > $3::timestamptz`,
       [hostingId, address, now.toISOString()],
+      PREPARED,
     );
     return rows[0] ?? null;
   }
