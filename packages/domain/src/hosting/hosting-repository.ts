@@ -9,7 +9,7 @@ import {
 } from "@scripts-email/db";
 import { DomainError } from "../errors.ts";
 import { uuidV7 } from "../queue/uuid-v7.ts";
-import { BaseRepository, type Tx } from "../shared/base-repository.ts";
+import { BaseRepository, PREPARED, type Tx } from "../shared/base-repository.ts";
 import type { HostingState } from "./hosting-state.ts";
 
 export interface StateChangeRow {
@@ -122,6 +122,8 @@ export class HostingRepository extends BaseRepository {
       `SELECT ${HOSTING_COLUMNS} FROM "Hosting" h JOIN "User" u ON u.id = h."ownerId"
         WHERE ${condition}`,
       [value],
+      // a unique key's lookup (one plan fits every hosting), run by every SMTP AUTH
+      PREPARED,
     );
     return row ? toHostingRow(row) : null;
   }
