@@ -94,7 +94,7 @@ export function renderReport(o: {
   lines.push(`| Node | ${m.node} |`);
   lines.push(`| PostgreSQL | ${m.postgres} (${m.postgresSettings}) |`);
   lines.push(`| Postfix | ${m.postfix} |`);
-  lines.push(`| load average (1/5/15 min) | before ${o.loadBefore}, after ${o.loadAfter} |`);
+  lines.push(`| load average (1/5/15 min) | before: ${o.loadBefore} — after: ${o.loadAfter} |`);
   lines.push(`| run time | ${o.durationS.toFixed(0)} s |`);
   lines.push("");
   lines.push("## Targets");
