@@ -1,5 +1,6 @@
 import { BaseRepository, PREPARED } from "../shared/base-repository.ts";
 import { hourOf, isoDay } from "../shared/time.ts";
+import { isBounceSql } from "./protection-repository.ts";
 import type { SpamVerdict } from "./spam-verdict.ts";
 import { uuidV7 } from "./uuid-v7.ts";
 
@@ -236,16 +237,16 @@ export class DeliveryRepository extends BaseRepository {
                "recipientsFailed" = "HourlyVolume"."recipientsFailed" + EXCLUDED."recipientsFailed"
         RETURNING "hostingId"),
       outcomes AS (
-        -- the minute's recipients for the bounce gauge (bounceCountsSql counts a failure of
-        -- unknown kind as a bounce), after the hour's: reading its upsert locks HourlyVolume
-        -- before OutcomeMinute, and the ORDER BY keeps the rows in key order
+        -- the minute's delivered recipients and bounces for the bounce gauge (bounceCountsSql),
+        -- after the hour's: reading its upsert locks HourlyVolume before OutcomeMinute, and the
+        -- ORDER BY keeps the rows in key order
         INSERT INTO "OutcomeMinute" ("hostingId", minute, delivered, bounced)
         SELECT e."hostingId", date_trunc('minute', $3::timestamptz, 'UTC'),
                count(*) FILTER (WHERE e.outcome = 'delivered')::int,
                count(*) FILTER (WHERE e.outcome = 'failed')::int
           FROM events e JOIN hourly h ON h."hostingId" = e."hostingId"
          WHERE e.outcome = 'delivered'
-            OR (e.outcome = 'failed' AND (e."failureKind" = 'recipient' OR e."failureKind" IS NULL))
+            OR (e.outcome = 'failed' AND ${isBounceSql("e")})
          GROUP BY e."hostingId" ORDER BY e."hostingId"
         ON CONFLICT ("hostingId", minute) DO UPDATE
            SET delivered = "OutcomeMinute".delivered + EXCLUDED.delivered,
